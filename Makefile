@@ -1,0 +1,104 @@
+# Confidant - one GNU Makefile.
+#   make            install missing Debian packages, build build/release/confidant
+#   make run        build, create the demo practice in var/demo once, serve it
+#   make test       the whole suite (unit + API + browser) under ASan+UBSan
+#   make bench      benchmarks that print figures (not part of test)
+#   make SANITIZE=address,undefined ...   sanitised build in build/asan
+#   make check      scripts/checksrc (style, banned functions, layering)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+ifneq ($(filter test test-unit test-api,$(MAKECMDGOALS)),)
+SANITIZE ?= address,undefined
+endif
+ifeq ($(SANITIZE),none)
+SANITIZE :=
+endif
+
+ifeq ($(SANITIZE),)
+VARIANT := release
+OPT := -O2
+SANFLAGS :=
+else
+VARIANT := asan
+OPT := -O1 -fno-omit-frame-pointer
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+endif
+
+BUILD := build/$(VARIANT)
+BIN := $(BUILD)/confidant
+PKGS := libmicrohttpd jansson sqlite3 libsodium libzstd gnutls
+DEPS_STAMP := build/.deps-ok
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wcast-qual -Wpointer-arith -fno-common
+HARDEN := -fstack-protector-strong -fPIE
+ifeq ($(SANITIZE),)
+HARDEN += -D_FORTIFY_SOURCE=2
+endif
+CFLAGS := -std=c17 $(OPT) -g $(WARN) $(HARDEN) $(SANFLAGS) -Isrc -I$(BUILD)/gen \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+SRCS := $(shell find src -name '*.c' | sort)
+MAIN := src/cli/main.c
+LIBSRCS := $(filter-out $(MAIN),$(SRCS))
+OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/migrations.o
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps run test test-unit test-api bench check clean
+all: $(BIN)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p build && touch $@
+
+# Library flags are read after deps.sh ran, so a fresh machine works in one go.
+$(BIN): $(DEPS_STAMP) $(OBJS) $(BUILD)/obj/cli/main.o
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/obj/cli/main.o $(LDLIBS) \
+		$$(pkg-config --libs $(PKGS))
+
+$(BUILD)/obj/%.o: src/%.c $(DEPS_STAMP) | $(BUILD)/gen/migrations.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/migrations.c $(BUILD)/gen/migrations.h: $(MIGRATIONS) scripts/embed-sql.sh
+	@mkdir -p $(BUILD)/gen
+	scripts/embed-sql.sh $(BUILD)/gen $(MIGRATIONS)
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS) cmocka) -Itests/unit -o $@ $< $(OBJS) \
+		$(LDFLAGS) $$(pkg-config --libs $(PKGS) cmocka) -lpthread
+
+run: $(BIN)
+	@scripts/run-demo.sh $(BIN)
+
+test: test-unit test-api
+
+test-unit: $(BIN) $(UNIT_BINS)
+	@scripts/test-unit.sh $(UNIT_BINS)
+
+test-api: $(BIN)
+	@scripts/test-api.sh $(BIN)
+
+bench: $(BIN)
+	@scripts/bench.sh $(BIN)
+
+check:
+	@scripts/checksrc
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

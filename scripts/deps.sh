@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages Confidant needs, only when missing.
+# A library counts as present when pkg-config finds it; a tool when it is on
+# PATH. apt-get runs only if something is missing, so a set-up machine
+# never touches the network.
+set -euo pipefail
+
+libs=(libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-dev
+      libsodium:libsodium-dev libzstd:libzstd-dev gnutls:libgnutls28-dev cmocka:libcmocka-dev)
+tools=(pkg-config:pkg-config openssl:openssl curl:curl node:nodejs sqlite3:sqlite3)
+
+missing=()
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+for pair in "${libs[@]}"; do
+	pc=${pair%%:*} deb=${pair#*:}
+	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$pc"; then
+		missing+=("$deb")
+	fi
+done
+for pair in "${tools[@]}"; do
+	cmd=${pair%%:*} deb=${pair#*:}
+	command -v "$cmd" >/dev/null 2>&1 || missing+=("$deb")
+done
+# gcc's sanitizer runtimes come with gcc on Debian; nothing to add for them.
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "deps: installing ${missing[*]}" >&2
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
