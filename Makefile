@@ -37,7 +37,7 @@ HARDEN := -fstack-protector-strong -fPIE
 ifeq ($(SANITIZE),)
 HARDEN += -D_FORTIFY_SOURCE=2
 endif
-CFLAGS := -std=c17 $(OPT) -g $(WARN) $(HARDEN) $(SANFLAGS) -Isrc -I$(BUILD)/gen \
+CFLAGS := -std=c17 -D_GNU_SOURCE= -DCONFIDANT_WEB_DIR=\"$(CURDIR)/web\" $(OPT) -g $(WARN) $(HARDEN) $(SANFLAGS) -Isrc -I$(BUILD)/gen \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread

@@ -14,7 +14,9 @@
  *   passphrase --Argon2id--> KEK_p --wraps--> master key (version N)
  *   key file (32 random bytes) --BLAKE2b--> KEK_f --wraps--> master key
  *   master key --wraps--> client data key (one per client, versioned)
- *   master key --crypto_kdf--> subkeys: backup, search, secrets, audit
+ *   master key --wraps--> root key (random; survives master rotation)
+ *   master key --crypto_kdf--> backup subkey
+ *   root key --crypto_kdf--> subkeys: search, secrets, audit
  *   client data key --XChaCha20-Poly1305--> sealed PHI field
  */
 #ifndef CONFIDANT_VAULT_H
@@ -42,6 +44,7 @@ enum vault_wrap_kind {
 	VAULT_WRAP_PASSPHRASE = 1, /* under Argon2id(passphrase, salt) */
 	VAULT_WRAP_KEYFILE = 2,    /* under BLAKE2b(key file bytes) */
 	VAULT_WRAP_SUCCESSOR = 3,  /* version N+1 under version N (rotation) */
+	VAULT_WRAP_ROOT = 4,       /* the root key under master version N */
 };
 
 /* One keyring entry: the master key of one version wrapped one way. Stored
@@ -107,7 +110,8 @@ enum err vault_wrap_keyfile(const struct vault *v,
 			    struct vault_wrap *out);
 
 /* vault_wrap_successor - wrap next's master key under v's (key rotation), so
- * a running server that holds v can adopt next without a passphrase. */
+ * a running server that holds v can adopt next without a passphrase.
+ * ERR_INVAL unless next's version is greater than v's. */
 enum err vault_wrap_successor(const struct vault *v, const struct vault *next,
 			      struct vault_wrap *out);
 
@@ -118,9 +122,23 @@ enum err vault_unlock(const struct vault_wrap *w, const void *secret,
 		      size_t secret_len, struct vault **out);
 
 /* vault_adopt - replace v's master key by the successor in w (which must be
- * wrapped under v's current version). ERR_CRYPTO on mismatch.
+ * wrapped under v's current version). ERR_CRYPTO on mismatch, or when w
+ * is not newer than v (no rollback); ERR_INVAL if w is not a successor.
  * WARNING: not thread-safe against concurrent use of v; callers serialise. */
 enum err vault_adopt(struct vault *v, const struct vault_wrap *w);
+
+/* vault_root_wrap - the root key wrapped under v's master key, as a keyring
+ * entry of kind VAULT_WRAP_ROOT. ERR_INVAL if v has no root key yet. */
+enum err vault_root_wrap(const struct vault *v, struct vault_wrap *out);
+
+/* vault_root_load - give an unlocked v its root key from a VAULT_WRAP_ROOT
+ * entry of the same master version. ERR_CRYPTO if it does not open. Needed
+ * before vault_subkey for anything but VAULT_SUB_BACKUP. */
+enum err vault_root_load(struct vault *v, const struct vault_wrap *w);
+
+/* vault_root_copy - give dst (a new master key, during rotation) src's root
+ * key, so blind indexes and the audit chain stay valid. */
+void vault_root_copy(struct vault *dst, const struct vault *src);
 
 /* vault_keyfile_create - write a new random key file at path, mode 0600,
  * refusing to overwrite (ERR_CONFLICT). The key is returned in key. */
@@ -131,11 +149,19 @@ enum err vault_keyfile_create(const char *path, unsigned char key[VAULT_KEYBYTES
  * cannot be read. */
 enum err vault_keyfile_read(const char *path, unsigned char key[VAULT_KEYBYTES]);
 
+/* vault_secret_alloc / vault_secret_free - n bytes of locked, guarded
+ * memory for a secret that is not a key (a passphrase being read); wiped on
+ * free. NULL on failure; free accepts NULL. */
+void *vault_secret_alloc(size_t n);
+void vault_secret_free(void *p);
+
 /* vault_key_new / vault_key_free - a struct vault_key in locked memory. */
 struct vault_key *vault_key_new(void);
 void vault_key_free(struct vault_key *k);
 
-/* vault_subkey - derive the subkey for purpose into out (version 0). */
+/* vault_subkey - derive the subkey for purpose into out (version 0):
+ * VAULT_SUB_BACKUP from the master key, the others from the root key
+ * (ERR_INVAL if it is not loaded). */
 enum err vault_subkey(const struct vault *v, enum vault_purpose purpose,
 		      struct vault_key *out);
 
@@ -186,5 +212,55 @@ void vault_random(void *out, size_t n);
 
 /* vault_memeq - constant-time comparison; non-zero when equal. */
 int vault_memeq(const void *a, const void *b, size_t n);
+
+/* ---- streams (backup files) ---------------------------------------------
+ * A stream encrypts a long sequence of messages under one key
+ * (XChaCha20-Poly1305 secretstream): each message is authenticated together
+ * with its position, so dropping, reordering or truncating messages is
+ * detected. The last message carries a final mark; a reader that reaches the
+ * end of its input without seeing it must treat the data as truncated. */
+
+/* Bytes of the stream header the writer stores before the first message. */
+#define VAULT_STREAM_HEADERBYTES 24
+/* Bytes each message grows by when pushed. */
+#define VAULT_STREAM_ABYTES 17
+
+struct vault_stream; /* stream state in locked memory; opaque */
+
+/* vault_stream_push_new - start an encrypting stream under key (e.g. the
+ * backup subkey). header receives the VAULT_STREAM_HEADERBYTES to store
+ * before the first message. Free the stream with vault_stream_free. */
+enum err vault_stream_push_new(const struct vault_key *key,
+			       unsigned char header[VAULT_STREAM_HEADERBYTES],
+			       struct vault_stream **out);
+
+/* vault_stream_pull_new - start a decrypting stream from a stored header.
+ * A wrong key is only detected by the first vault_stream_pull. */
+enum err vault_stream_pull_new(const struct vault_key *key,
+			       const unsigned char header[VAULT_STREAM_HEADERBYTES],
+			       struct vault_stream **out);
+
+/* vault_stream_push - encrypt message m (n bytes, may be 0) with associated
+ * data ad (ad_len bytes, may be NULL/0) into out, which must hold
+ * n + VAULT_STREAM_ABYTES bytes. final non-zero marks the last message;
+ * after it the stream refuses further messages (ERR_INVAL). */
+enum err vault_stream_push(struct vault_stream *s, unsigned char *out,
+			   size_t out_len, const void *m, size_t n,
+			   const void *ad, size_t ad_len, int final);
+
+/* vault_stream_pull - decrypt and verify message c (c_len bytes) with the
+ * same associated data it was pushed with, into out, which must hold
+ * c_len - VAULT_STREAM_ABYTES bytes. *final is set non-zero for the last
+ * message. ERR_CRYPTO if the message was changed, reordered, belongs to
+ * another stream, or the key is wrong; out is then wiped and the stream is
+ * dead (every later call fails).
+ * WARNING: a reader must also fail when its input ends before a final
+ * message, or when anything follows one. */
+enum err vault_stream_pull(struct vault_stream *s, unsigned char *out,
+			   size_t out_len, const unsigned char *c, size_t c_len,
+			   const void *ad, size_t ad_len, int *final);
+
+/* vault_stream_free - wipe and free. NULL is fine. */
+void vault_stream_free(struct vault_stream *s);
 
 #endif

@@ -1,0 +1,367 @@
+/*
+ * clients.c - /api/v1/clients: create, read, update, list, search.
+ * A client in JSON: {"id", "status", "legal_name", "preferred_name",
+ * "pronouns", "date_of_birth", "email", "phone", "address", "created_at",
+ * "updated_at", "version"}. Absent optional fields are null.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "core/mem.h"
+
+static const char *const writable[] = {
+	"status", "legal_name", "preferred_name", "pronouns", "date_of_birth",
+	"email", "phone", "address", "version", NULL,
+};
+
+static json_t *time_json(int64_t t)
+{
+	char s[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(s);
+}
+
+static json_t *client_json(const struct client *c)
+{
+	json_t *o = json_object();
+	unsigned i;
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_string(c->public_id));
+	json_object_set_new(o, "status", json_string(client_status_name(c->status)));
+	for (i = 0; i < client_field_count; i++) {
+		char *const *p = client_field_ptr((struct client *)(uintptr_t)c,
+						  &client_fields[i]);
+		json_object_set_new(o, client_fields[i].name,
+				    *p ? json_string(*p) : json_null());
+	}
+	json_object_set_new(o, "created_at", time_json(c->created_at));
+	json_object_set_new(o, "updated_at", time_json(c->updated_at));
+	json_object_set_new(o, "version", json_integer(c->version));
+	return o;
+}
+
+/* decode - copy the fields present in o into c (present-null clears).
+ * Types are checked; messages name the field, never the value. */
+static enum err decode(json_t *o, struct client *c, struct http_response *rs)
+{
+	json_t *v;
+	unsigned i;
+
+	v = json_object_get(o, "status");
+	if (v != NULL) {
+		if (!json_is_string(v) ||
+		    client_status_parse(json_string_value(v), &c->status) != ERR_OK) {
+			rs->message = "status must be prospective, active or discharged";
+			return ERR_INVAL;
+		}
+	}
+	for (i = 0; i < client_field_count; i++) {
+		char **p = client_field_ptr(c, &client_fields[i]);
+
+		v = json_object_get(o, client_fields[i].name);
+		if (v == NULL)
+			continue;
+		if (!json_is_string(v) && !json_is_null(v)) {
+			rs->message = "client fields must be strings or null";
+			return ERR_INVAL;
+		}
+		mem_free_wiped_str(*p);
+		*p = NULL;
+		if (json_is_string(v) && json_string_length(v) > 0) {
+			*p = mem_strdup(json_string_value(v));
+			if (*p == NULL)
+				return ERR_NOMEM;
+		}
+	}
+	return ERR_OK;
+}
+
+/* public_id_ok - 32 lowercase hex digits. */
+static int public_id_ok(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 32)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* send_client - 200/201 with the client as JSON. */
+static enum err send_client(struct http_response *rs, const struct client *c,
+			    unsigned status)
+{
+	json_t *o = client_json(c);
+
+	if (o == NULL)
+		return ERR_NOMEM;
+	rs->status = status;
+	return api_json_send(rs, o);
+}
+
+enum err api_client_create(struct app *app, const struct http_request *rq,
+			   struct http_response *rs)
+{
+	struct domain_ctx ctx;
+	struct client c;
+	void *root = NULL;
+	enum err e;
+
+	memset(&c, 0, sizeof c);
+	c.status = CLIENT_ACTIVE;
+	e = api_json_object(rq, rs, writable, &root);
+	if (e == ERR_OK && json_object_get(root, "version") != NULL) {
+		rs->message = "version is set by the server";
+		e = ERR_INVAL;
+	}
+	if (e == ERR_OK)
+		e = decode(root, &c, rs);
+	json_decref(root);
+	if (e != ERR_OK)
+		goto out;
+	e = api_begin(app, rq, &ctx);
+	if (e != ERR_OK)
+		goto out;
+	e = domain_client_create(&ctx, &c);
+	if (e == ERR_INVAL)
+		rs->message = ctx.message;
+	api_end(app, &ctx);
+	if (e == ERR_OK) {
+		snprintf(rs->location, sizeof rs->location, "/api/v1/clients/%s",
+			 c.public_id);
+		e = send_client(rs, &c, 201);
+	}
+out:
+	client_cleanup(&c);
+	return e;
+}
+
+enum err api_client_get(struct app *app, const struct http_request *rq,
+			struct http_response *rs)
+{
+	struct domain_ctx ctx;
+	struct client c;
+	enum err e;
+
+	if (!public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_begin(app, rq, &ctx);
+	if (e != ERR_OK)
+		return e;
+	e = domain_client_get(&ctx, rq->param[0], &c);
+	api_end(app, &ctx);
+	if (e != ERR_OK)
+		return e;
+	e = send_client(rs, &c, 200);
+	client_cleanup(&c);
+	return e;
+}
+
+enum err api_client_update(struct app *app, const struct http_request *rq,
+			   struct http_response *rs)
+{
+	struct domain_ctx ctx;
+	struct client c;
+	void *root = NULL;
+	json_t *ver;
+	int64_t version;
+	enum err e;
+
+	memset(&c, 0, sizeof c);
+	if (!public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_json_object(rq, rs, writable, &root);
+	if (e != ERR_OK)
+		return e;
+	ver = json_object_get(root, "version");
+	if (!json_is_integer(ver)) {
+		json_decref(root);
+		rs->message = "version (an integer) is required";
+		return ERR_INVAL;
+	}
+	version = json_integer_value(ver);
+	e = api_begin(app, rq, &ctx);
+	if (e != ERR_OK) {
+		json_decref(root);
+		return e;
+	}
+	/* Read the current record, apply the changes, write it back; the
+	 * version check in the store refuses a concurrent edit. */
+	e = domain_client_get(&ctx, rq->param[0], &c);
+	if (e == ERR_OK) {
+		e = decode(root, &c, rs);
+		c.version = version;
+	}
+	if (e == ERR_OK) {
+		e = domain_client_update(&ctx, &c);
+		if (e == ERR_INVAL)
+			rs->message = ctx.message;
+		if (e == ERR_CONFLICT)
+			rs->message = "the record changed since it was read; reload it";
+	}
+	api_end(app, &ctx);
+	json_decref(root);
+	if (e == ERR_OK)
+		e = send_client(rs, &c, 200);
+	client_cleanup(&c);
+	return e;
+}
+
+/* send_page - {"clients": [...], "next": cursor-or-null}. */
+static enum err send_page(struct http_response *rs, struct client *cs, size_t n,
+			  size_t limit)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+	char next[24];
+
+	if (o == NULL || arr == NULL) {
+		json_decref(o);
+		json_decref(arr);
+		return ERR_NOMEM;
+	}
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, client_json(&cs[i]));
+	json_object_set_new(o, "clients", arr);
+	if (n == limit && n > 0) {
+		snprintf(next, sizeof next, "%lld", (long long)cs[n - 1].id);
+		json_object_set_new(o, "next", json_string(next));
+	} else {
+		json_object_set_new(o, "next", json_null());
+	}
+	return api_json_send(rs, o);
+}
+
+/* parse_uint - a decimal number within [0, max], or ERR_INVAL. */
+static enum err parse_uint(const char *s, long long max, long long *out)
+{
+	long long v = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 18)
+		return ERR_INVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return ERR_INVAL;
+		v = v * 10 + (*s - '0');
+	}
+	if (v > max)
+		return ERR_INVAL;
+	*out = v;
+	return ERR_OK;
+}
+
+static enum err page_args(const struct http_request *rq, struct http_response *rs,
+			  long long *after, long long *limit)
+{
+	const char *a = http_request_query(rq, "after");
+	const char *l = http_request_query(rq, "limit");
+
+	*after = 0;
+	*limit = API_PAGE_DEFAULT;
+	if (a != NULL && parse_uint(a, INT64_MAX / 2, after) != ERR_OK) {
+		rs->message = "after must be a cursor from a previous page";
+		return ERR_INVAL;
+	}
+	if (l != NULL && (parse_uint(l, STORE_LIST_MAX, limit) != ERR_OK || *limit == 0)) {
+		rs->message = "limit must be between 1 and 200";
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}
+
+static void free_page(struct client *cs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		client_cleanup(&cs[i]);
+	free(cs);
+}
+
+enum err api_client_list(struct app *app, const struct http_request *rq,
+			 struct http_response *rs)
+{
+	struct domain_ctx ctx;
+	struct client *cs;
+	long long after, limit;
+	size_t n = 0;
+	enum err e;
+
+	e = page_args(rq, rs, &after, &limit);
+	if (e != ERR_OK)
+		return e;
+	cs = mem_calloc_array((size_t)limit, sizeof *cs);
+	if (cs == NULL)
+		return ERR_NOMEM;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_client_list(&ctx, after, (size_t)limit, cs, &n);
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK)
+		e = send_page(rs, cs, n, (size_t)limit);
+	free_page(cs, n);
+	return e;
+}
+
+enum err api_client_search(struct app *app, const struct http_request *rq,
+			   struct http_response *rs)
+{
+	static const char *const allowed[] = { "query", "limit", NULL };
+	struct domain_ctx ctx;
+	struct client *cs = NULL;
+	void *root = NULL;
+	json_t *q, *l;
+	size_t n = 0, limit = API_PAGE_DEFAULT;
+	enum err e;
+
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	q = json_object_get(root, "query");
+	l = json_object_get(root, "limit");
+	if (!json_is_string(q)) {
+		rs->message = "query (a string) is required";
+		e = ERR_INVAL;
+		goto out;
+	}
+	if (l != NULL) {
+		if (!json_is_integer(l) || json_integer_value(l) < 1 ||
+		    json_integer_value(l) > STORE_LIST_MAX) {
+			rs->message = "limit must be between 1 and 200";
+			e = ERR_INVAL;
+			goto out;
+		}
+		limit = (size_t)json_integer_value(l);
+	}
+	cs = mem_calloc_array(limit, sizeof *cs);
+	if (cs == NULL) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_client_search(&ctx, json_string_value(q), limit, cs, &n);
+		if (e == ERR_INVAL)
+			rs->message = ctx.message;
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK)
+		e = send_page(rs, cs, n, 0);
+out:
+	if (cs != NULL)
+		free_page(cs, n);
+	json_decref(root);
+	return e;
+}

@@ -1,0 +1,117 @@
+/*
+ * json.c - strict JSON decoding for request bodies (jansson). jansson
+ * already refuses invalid UTF-8, "\u0000" in strings (with our flags) and
+ * duplicate keys (JSON_REJECT_DUPLICATES); here we add a nesting limit,
+ * checked on the raw bytes before parsing, and the allowed-keys check.
+ */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/mem.h"
+
+/* jansson holds decoded PHI in its own allocations: wipe them on free. */
+static void *json_mem_alloc(size_t n)
+{
+	return malloc(n);
+}
+
+static void json_mem_free(void *p)
+{
+	if (p != NULL)
+		mem_wipe(p, malloc_usable_size(p));
+	free(p);
+}
+
+void api_json_init(void)
+{
+	json_set_alloc_funcs(json_mem_alloc, json_mem_free);
+}
+
+/* depth_ok - the deepest [ or { nesting outside strings is <= max. */
+static int depth_ok(const char *p, size_t n, unsigned max)
+{
+	unsigned depth = 0;
+	int in_str = 0, esc = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				in_str = 0;
+			continue;
+		}
+		if (c == '"')
+			in_str = 1;
+		else if (c == '[' || c == '{') {
+			if (++depth > max)
+				return 0;
+		} else if ((c == ']' || c == '}') && depth > 0)
+			depth--;
+	}
+	return 1;
+}
+
+enum err api_json_object(const struct http_request *rq, struct http_response *rs,
+			 const char *const *allowed, void **out)
+{
+	json_error_t jerr;
+	json_t *root;
+	const char *key;
+	json_t *val;
+
+	if (!depth_ok(rq->body, rq->body_len, API_JSON_DEPTH_MAX)) {
+		rs->message = "JSON is nested too deeply";
+		return ERR_INVAL;
+	}
+	root = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		rs->message = "body is not valid JSON";
+		return ERR_INVAL;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		rs->message = "body must be a JSON object";
+		return ERR_INVAL;
+	}
+	json_object_foreach(root, key, val) {
+		const char *const *a;
+		int ok = 0;
+
+		(void)val;
+		for (a = allowed; *a; a++)
+			if (strcmp(*a, key) == 0)
+				ok = 1;
+		if (!ok) {
+			json_decref(root);
+			rs->message = "body has a field this request does not accept";
+			return ERR_INVAL;
+		}
+	}
+	*out = root;
+	return ERR_OK;
+}
+
+enum err api_json_send(struct http_response *rs, void *v)
+{
+	char *text;
+	enum err e;
+
+	text = json_dumps((json_t *)v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref((json_t *)v);
+	if (text == NULL)
+		return ERR_NOMEM;
+	e = buf_puts(&rs->body, text);
+	/* The text may hold PHI: wipe it before it goes back to the heap. */
+	json_mem_free(text);
+	return e;
+}

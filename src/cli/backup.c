@@ -1,0 +1,248 @@
+/*
+ * backup.c - `confidant backup`, `backup verify` and `restore`.
+ * A backup is taken online: a consistent snapshot of the database (SQLite
+ * online backup under one read transaction, while the server keeps
+ * writing) goes into DIR/tmp, is streamed into the encrypted backup file,
+ * and is removed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "backup/backup.h"
+#include "cli/cli.h"
+#include "domain/domain.h"
+
+static const char backup_usage[] =
+	"usage: confidant backup --data DIR --out FILE [--keyfile FILE]\n"
+	"\n"
+	"Write an encrypted, authenticated, compressed backup of the practice in\n"
+	"DIR to FILE (which must not exist), while the server may keep running.\n"
+	"It can be restored with the passphrase or key file current now.\n";
+
+static const char verify_usage[] =
+	"usage: confidant backup verify --in FILE [--keyfile FILE]\n"
+	"\n"
+	"Check that a backup file is whole and unaltered: every byte is\n"
+	"authenticated. Needs the passphrase or key file it was written under.\n";
+
+static const char restore_usage[] =
+	"usage: confidant restore --in FILE --data DIR [--keyfile FILE]\n"
+	"\n"
+	"Restore a backup into DIR, which must not exist or be empty. Nothing is\n"
+	"written to DIR unless the whole backup is authentic.\n";
+
+static const char *backup_message(enum err e)
+{
+	switch (e) {
+	case ERR_INVAL: return "this is not a Confidant backup file (or a newer format)";
+	case ERR_CRYPTO: return "the backup file is damaged or was altered";
+	case ERR_CONFLICT: return "the target already exists";
+	case ERR_IO: return "a file could not be read or written";
+	default: return err_name(e);
+	}
+}
+
+int cli_backup(int argc, char **argv)
+{
+	struct cli_opt o[] = {
+		{ "data", 1, 0 }, { "out", 1, 0 }, { "keyfile", 1, 0 }, { 0, 0, 0 },
+	};
+	struct vault_wrap w[STORE_KEYRING_MAX];
+	struct backup_entry ent[3];
+	struct backup_progress prog = { cli_progress, (void *)(uintptr_t)"backup" };
+	char snap[PATH_MAX], tmpdir[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
+	struct store *s = NULL;
+	struct vault *v = NULL;
+	const char *dir, *out;
+	size_t n = 0;
+	enum err e;
+	int rc = 1;
+
+	e = cli_parse(argc, argv, o);
+	if (e == ERR_NOTFOUND) {
+		fputs(backup_usage, stdout);
+		return 0;
+	}
+	if (e != ERR_OK)
+		return 2;
+	dir = cli_get(o, "data");
+	out = cli_get(o, "out");
+	if (dir == NULL || out == NULL)
+		return cli_fail("backup", "--data DIR and --out FILE are required (see --help)");
+	if (access(out, F_OK) == 0)
+		return cli_fail("backup", "%s already exists; choose a new file name", out);
+	if (cli_practice_open("backup", dir, cli_get(o, "keyfile"), &s, &v) != ERR_OK)
+		return 1;
+	if (cli_path(tmpdir, sizeof tmpdir, dir, "tmp") != ERR_OK ||
+	    cli_path(cert, sizeof cert, dir, "tls/cert.pem") != ERR_OK ||
+	    cli_path(key, sizeof key, dir, "tls/key.pem") != ERR_OK ||
+	    snprintf(snap, sizeof snap, "%s/snapshot-%ld.db", tmpdir, (long)getpid()) >=
+		    (int)sizeof snap) {
+		cli_fail("backup", "--data path is too long");
+		goto out;
+	}
+	mkdir(tmpdir, 0700);
+	unlink(snap); /* a stale one from a crashed run of this pid */
+	e = store_keyring_load(s, w, STORE_KEYRING_MAX, &n);
+	if (e == ERR_OK) {
+		/* Record the backup in the trail before the snapshot, so the
+		 * backup itself shows it was taken. */
+		struct audit_entry a = { .event = AUDIT_BACKUP, .actor = "system",
+					 .outcome = ERR_OK, .request_id = "",
+					 .detail = "", .at = domain_now() };
+		e = store_begin(s);
+		if (e == ERR_OK)
+			e = audit_emit(s, v, &a);
+		if (e == ERR_OK)
+			e = store_commit(s);
+		else
+			store_rollback(s);
+	}
+	if (e == ERR_OK)
+		e = store_snapshot(s, snap);
+	if (e != ERR_OK) {
+		cli_fail("backup", "cannot take a snapshot of the database (%s)", err_name(e));
+		goto out;
+	}
+	ent[0] = (struct backup_entry){ STORE_DB_NAME, snap };
+	ent[1] = (struct backup_entry){ "tls/cert.pem", cert };
+	ent[2] = (struct backup_entry){ "tls/key.pem", key };
+	e = backup_write(v, w, n, ent, 3, out, &prog);
+	unlink(snap);
+	if (e != ERR_OK) {
+		cli_fail("backup", "backup failed: %s; no file was written", backup_message(e));
+		goto out;
+	}
+	printf("Backup written to %s\n", out);
+	rc = 0;
+out:
+	vault_free(v);
+	store_close(s);
+	return rc;
+}
+
+/* unlock_backup - read the wraps in a backup and unlock its master key. */
+static enum err unlock_backup(const char *cmd, const char *in, const char *keyfile,
+			      struct vault **v)
+{
+	struct vault_wrap w[BACKUP_WRAPS_MAX];
+	struct cli_secret sec;
+	size_t n = 0;
+	enum err e;
+
+	e = backup_read_wraps(in, w, BACKUP_WRAPS_MAX, &n);
+	if (e != ERR_OK) {
+		if (e == ERR_IO)
+			cli_fail(cmd, "cannot read %s: %s", in, strerror(errno));
+		else
+			cli_fail(cmd, "%s: %s", in, backup_message(e));
+		return e;
+	}
+	e = cli_secret_get(cmd, keyfile, 0, &sec);
+	if (e != ERR_OK)
+		return e;
+	e = cli_unlock_wraps(&sec, w, n, v);
+	cli_secret_free(&sec);
+	if (e != ERR_OK)
+		cli_fail(cmd, "the %s does not unlock this backup",
+			 keyfile ? "key file" : "passphrase");
+	return e;
+}
+
+int cli_backup_verify(int argc, char **argv)
+{
+	struct cli_opt o[] = { { "in", 1, 0 }, { "keyfile", 1, 0 }, { 0, 0, 0 } };
+	struct backup_progress prog = { cli_progress, (void *)(uintptr_t)"verify" };
+	struct vault *v = NULL;
+	const char *in;
+	enum err e;
+
+	e = cli_parse(argc, argv, o);
+	if (e == ERR_NOTFOUND) {
+		fputs(verify_usage, stdout);
+		return 0;
+	}
+	if (e != ERR_OK)
+		return 2;
+	in = cli_get(o, "in");
+	if (in == NULL)
+		return cli_fail("backup verify", "--in FILE is required (see --help)");
+	if (unlock_backup("backup verify", in, cli_get(o, "keyfile"), &v) != ERR_OK)
+		return 1;
+	e = backup_verify(in, v, &prog);
+	vault_free(v);
+	if (e != ERR_OK)
+		return cli_fail("backup verify", "%s: %s", in, backup_message(e));
+	printf("%s: intact\n", in);
+	return 0;
+}
+
+/* record_restore - note the restore in the restored practice's own trail. */
+static enum err record_restore(const char *dir, struct vault *v)
+{
+	struct audit_entry a = { .event = AUDIT_RESTORE, .actor = "system",
+				 .outcome = ERR_OK, .request_id = "", .detail = "",
+				 .at = domain_now() };
+	char path[PATH_MAX];
+	struct store *s = NULL;
+	enum err e;
+
+	e = cli_path(path, sizeof path, dir, STORE_DB_NAME);
+	if (e == ERR_OK)
+		e = store_open(path, STORE_MIGRATE, &s);
+	if (e == ERR_OK)
+		e = store_vault_load_root(s, v);
+	if (e == ERR_OK)
+		e = store_begin(s);
+	if (e == ERR_OK) {
+		e = audit_emit(s, v, &a);
+		if (e == ERR_OK)
+			e = store_commit(s);
+		else
+			store_rollback(s);
+	}
+	store_close(s);
+	return e;
+}
+
+int cli_restore(int argc, char **argv)
+{
+	struct cli_opt o[] = {
+		{ "in", 1, 0 }, { "data", 1, 0 }, { "keyfile", 1, 0 }, { 0, 0, 0 },
+	};
+	struct backup_progress prog = { cli_progress, (void *)(uintptr_t)"restore" };
+	struct vault *v = NULL;
+	const char *in, *dir;
+	enum err e;
+
+	e = cli_parse(argc, argv, o);
+	if (e == ERR_NOTFOUND) {
+		fputs(restore_usage, stdout);
+		return 0;
+	}
+	if (e != ERR_OK)
+		return 2;
+	in = cli_get(o, "in");
+	dir = cli_get(o, "data");
+	if (in == NULL || dir == NULL)
+		return cli_fail("restore", "--in FILE and --data DIR are required (see --help)");
+	umask(077);
+	if (unlock_backup("restore", in, cli_get(o, "keyfile"), &v) != ERR_OK)
+		return 1;
+	e = backup_restore(in, v, dir, &prog);
+	if (e == ERR_OK)
+		e = record_restore(dir, v);
+	vault_free(v);
+	if (e == ERR_CONFLICT)
+		return cli_fail("restore", "%s is not empty; restore into a new directory", dir);
+	if (e != ERR_OK)
+		return cli_fail("restore", "%s: %s; nothing was restored", in, backup_message(e));
+	printf("Restored into %s. Start it with: confidant serve --data %s\n", dir, dir);
+	return 0;
+}

@@ -1,0 +1,201 @@
+/*
+ * serve.c - `confidant serve`: unlock the practice and serve HTTPS until
+ * SIGINT or SIGTERM. The first line on stdout says where it listens (tests
+ * and scripts read it; use --listen 127.0.0.1:0 for a free port).
+ */
+#include <arpa/inet.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "http/http.h"
+
+#ifndef CONFIDANT_WEB_DIR
+#define CONFIDANT_WEB_DIR "web"
+#endif
+
+static const char usage[] =
+	"usage: confidant serve --data DIR [options]\n"
+	"\n"
+	"Serve the practice in DIR over HTTPS until interrupted (Ctrl-C or\n"
+	"SIGTERM). The master key is unlocked with --keyfile, or the passphrase\n"
+	"in CONFIDANT_PASSPHRASE, or one typed at the terminal.\n"
+	"\n"
+	"options:\n"
+	"  --data DIR          the practice's data directory (required)\n"
+	"  --listen ADDR:PORT  where to listen (default 127.0.0.1:8443; port 0\n"
+	"                      picks a free one; [::1]:8443 for IPv6)\n"
+	"  --keyfile FILE      unlock with this key file\n"
+	"  --threads N         worker threads (default: number of CPUs)\n"
+	"  --web DIR           the browser app's files (default " CONFIDANT_WEB_DIR ")\n"
+	"  --insecure-dev      serve the development-only client API without\n"
+	"                      sign-in; refused unless listening on loopback\n";
+
+/* parse_listen - "ADDR:PORT" or "[V6]:PORT" into addr (static) and port. */
+static enum err parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
+{
+	const char *colon;
+	size_t n;
+	unsigned long p;
+	char *end;
+	unsigned char tmp[16];
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			return ERR_INVAL;
+		n = (size_t)(close - s - 1);
+		if (n >= size)
+			return ERR_INVAL;
+		memcpy(addr, s + 1, n);
+		addr[n] = '\0';
+		colon = close + 1;
+		if (inet_pton(AF_INET6, addr, tmp) != 1)
+			return ERR_INVAL;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return ERR_INVAL;
+		n = (size_t)(colon - s);
+		if (n >= size)
+			return ERR_INVAL;
+		memcpy(addr, s, n);
+		addr[n] = '\0';
+		if (strcmp(addr, "localhost") == 0)
+			memcpy(addr, "127.0.0.1", 10);
+		if (inet_pton(AF_INET, addr, tmp) != 1)
+			return ERR_INVAL;
+	}
+	p = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || colon[1] == '\0' || p > 65535)
+		return ERR_INVAL;
+	*port = (uint16_t)p;
+	return ERR_OK;
+}
+
+static int is_loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	struct cli_opt o[] = {
+		{ "data", 1, 0 }, { "listen", 1, 0 }, { "keyfile", 1, 0 },
+		{ "threads", 1, 0 }, { "web", 1, 0 }, { "insecure-dev", 0, 0 },
+		{ 0, 0, 0 },
+	};
+	char addr[64], db[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
+	struct store *s = NULL;
+	struct vault *v = NULL;
+	struct store_pool *pool = NULL;
+	struct http_server *srv = NULL;
+	struct http_config cfg;
+	struct app app;
+	int app_ready = 0, rc = 1, sig;
+	const char *dir, *listen, *web;
+	unsigned threads = 0;
+	uint16_t port = 8443;
+	sigset_t set;
+	enum err e;
+
+	e = cli_parse(argc, argv, o);
+	if (e == ERR_NOTFOUND) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (e != ERR_OK)
+		return 2;
+	dir = cli_get(o, "data");
+	if (dir == NULL)
+		return cli_fail("serve", "--data DIR is required (see --help)");
+	listen = cli_get(o, "listen") ? cli_get(o, "listen") : "127.0.0.1:8443";
+	if (parse_listen(listen, addr, sizeof addr, &port) != ERR_OK)
+		return cli_fail("serve", "--listen must be ADDR:PORT with an IP address, "
+					 "e.g. 127.0.0.1:8443 or [::1]:8443");
+	if (cli_get(o, "insecure-dev") && !is_loopback(addr))
+		return cli_fail("serve", "--insecure-dev serves records without sign-in: "
+					 "it is refused unless --listen is a loopback address");
+	if (cli_get(o, "threads")) {
+		char *end;
+		unsigned long t = strtoul(cli_get(o, "threads"), &end, 10);
+
+		if (*end != '\0' || t == 0 || t > 256)
+			return cli_fail("serve", "--threads must be between 1 and 256");
+		threads = (unsigned)t;
+	}
+	web = cli_get(o, "web") ? cli_get(o, "web") : CONFIDANT_WEB_DIR;
+	umask(077);
+	if (cli_practice_open("serve", dir, cli_get(o, "keyfile"), &s, &v) != ERR_OK)
+		return 1;
+	store_close(s);
+	s = NULL;
+	if (cli_path(db, sizeof db, dir, STORE_DB_NAME) != ERR_OK ||
+	    cli_path(cert, sizeof cert, dir, "tls/cert.pem") != ERR_OK ||
+	    cli_path(key, sizeof key, dir, "tls/key.pem") != ERR_OK) {
+		cli_fail("serve", "--data path is too long");
+		goto out;
+	}
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 2;
+	}
+	e = store_pool_new(db, threads * 2, &pool);
+	if (e != ERR_OK) {
+		cli_fail("serve", "cannot open the database (%s)", err_name(e));
+		goto out;
+	}
+	api_json_init();
+	if (app_init(&app, pool, v) != ERR_OK)
+		goto out;
+	app_ready = 1;
+	/* Handle signals on this thread only: block them before threads start. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.listen_addr = addr;
+	cfg.port = port;
+	cfg.cert_path = cert;
+	cfg.key_path = key;
+	cfg.web_root = web;
+	cfg.threads = threads;
+	cfg.dev = cli_get(o, "insecure-dev") != NULL;
+	cfg.routes = api_routes;
+	cfg.nroutes = api_route_count;
+	cfg.app = &app;
+	e = http_server_start(&cfg, &srv);
+	if (e != ERR_OK) {
+		if (e == ERR_IO)
+			cli_fail("serve", "cannot listen on %s or read the TLS files in %s/tls "
+					  "(port in use? permissions?)", listen, dir);
+		else
+			cli_fail("serve", "cannot start the server (%s)", err_name(e));
+		goto out;
+	}
+	if (cfg.dev)
+		log_warn("serve insecure-dev: client API served without sign-in");
+	printf("confidant: serving https://%s%s%s:%u/ (practice %s)\n",
+	       strchr(addr, ':') ? "[" : "", strcmp(addr, "127.0.0.1") == 0 ? "localhost" : addr,
+	       strchr(addr, ':') ? "]" : "", http_server_port(srv), dir);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	log_info("serve stopping signal=%d", sig);
+	rc = 0;
+out:
+	http_server_stop(srv);
+	if (app_ready)
+		app_cleanup(&app);
+	store_pool_free(pool);
+	vault_free(v);
+	return rc;
+}

@@ -1,0 +1,259 @@
+/*
+ * client.c - the client record: validation and audited operations.
+ * Each operation is one transaction: the change (or read) and its audit
+ * event commit together or not at all.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/domain.h"
+
+/* Per-field messages for invalid input; static, PHI-free. */
+static const char *const too_long[] = {
+	"legal_name is too long", "preferred_name is too long",
+	"pronouns is too long", "date_of_birth must be YYYY-MM-DD",
+	"email is too long", "phone is too long", "address is too long",
+};
+static const char *const bad_chars[] = {
+	"legal_name contains control characters",
+	"preferred_name contains control characters",
+	"pronouns contains control characters",
+	"date_of_birth must be YYYY-MM-DD",
+	"email contains control characters",
+	"phone contains control characters",
+	"address contains control characters",
+};
+
+static int has_controls(const char *s, int allow_newline)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n' && allow_newline)
+			continue;
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* valid_date - YYYY-MM-DD, a real calendar date between 1900 and 2200. */
+static int valid_date(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= mdays[m - 1] + (m == 2 && leap(y));
+}
+
+enum err domain_client_validate(struct domain_ctx *ctx, const struct client *c)
+{
+	unsigned i;
+
+	if (c->legal_name == NULL || c->legal_name[0] == '\0') {
+		ctx->message = "legal_name is required";
+		return ERR_INVAL;
+	}
+	if ((unsigned)c->status > CLIENT_DISCHARGED) {
+		ctx->message = "status must be prospective, active or discharged";
+		return ERR_INVAL;
+	}
+	for (i = 0; i < client_field_count; i++) {
+		const struct client_field *f = &client_fields[i];
+		char *const *p = client_field_ptr((struct client *)(uintptr_t)c, f);
+
+		if (*p == NULL)
+			continue;
+		if (strlen(*p) > f->max) {
+			ctx->message = too_long[i];
+			return ERR_INVAL;
+		}
+		if (has_controls(*p, f->offset == offsetof(struct client, address))) {
+			ctx->message = bad_chars[i];
+			return ERR_INVAL;
+		}
+	}
+	if (c->date_of_birth != NULL && !valid_date(c->date_of_birth)) {
+		ctx->message = "date_of_birth must be a real date, YYYY-MM-DD";
+		return ERR_INVAL;
+	}
+	if (c->email != NULL && c->email[0] != '\0' && strchr(c->email, '@') == NULL) {
+		ctx->message = "email must contain @";
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}
+
+/* emit - the audit event of a successful operation, in its transaction. */
+static enum err emit(struct domain_ctx *ctx, enum audit_event ev,
+		     int64_t client_id, const char *detail)
+{
+	struct audit_entry a = {
+		.event = ev, .actor = ctx->actor, .client_id = client_id,
+		.outcome = ERR_OK, .request_id = ctx->request_id,
+		.detail = detail, .at = ctx->now,
+	};
+
+	return audit_emit(ctx->store, ctx->vault, &a);
+}
+
+void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev,
+			  int64_t client_id, enum err why)
+{
+	struct audit_entry a = {
+		.event = ev, .actor = ctx->actor, .client_id = client_id,
+		.outcome = why, .request_id = ctx->request_id,
+		.detail = "", .at = ctx->now,
+	};
+
+	store_rollback(ctx->store);
+	if (store_begin(ctx->store) != ERR_OK)
+		return;
+	if (audit_emit(ctx->store, ctx->vault, &a) != ERR_OK ||
+	    store_commit(ctx->store) != ERR_OK)
+		store_rollback(ctx->store);
+}
+
+enum err domain_client_create(struct domain_ctx *ctx, struct client *c)
+{
+	enum err e;
+
+	e = domain_client_validate(ctx, c);
+	if (e != ERR_OK)
+		return e;
+	e = store_begin(ctx->store);
+	if (e != ERR_OK)
+		return e;
+	e = store_client_create(ctx->store, ctx->vault, c, ctx->now);
+	if (e == ERR_OK)
+		e = emit(ctx, AUDIT_CLIENT_CREATE, c->id, "");
+	if (e == ERR_OK)
+		e = store_commit(ctx->store);
+	if (e != ERR_OK)
+		store_rollback(ctx->store);
+	return e;
+}
+
+enum err domain_client_get(struct domain_ctx *ctx, const char *public_id,
+			   struct client *out)
+{
+	struct client c;
+	enum err e;
+
+	e = store_begin(ctx->store);
+	if (e != ERR_OK)
+		return e;
+	e = store_client_get(ctx->store, ctx->vault, public_id, &c);
+	if (e == ERR_OK) {
+		e = emit(ctx, AUDIT_CLIENT_READ, c.id, "");
+		if (e == ERR_OK)
+			e = store_commit(ctx->store);
+		if (e != ERR_OK) {
+			client_cleanup(&c);
+			store_rollback(ctx->store);
+			return e;
+		}
+		*out = c;
+		return ERR_OK;
+	}
+	store_rollback(ctx->store);
+	if (e == ERR_CRYPTO) /* tampering is itself an event worth keeping */
+		domain_audit_refusal(ctx, AUDIT_CLIENT_READ, 0, e);
+	return e;
+}
+
+enum err domain_client_update(struct domain_ctx *ctx, struct client *c)
+{
+	enum err e;
+
+	e = domain_client_validate(ctx, c);
+	if (e != ERR_OK)
+		return e;
+	e = store_begin(ctx->store);
+	if (e != ERR_OK)
+		return e;
+	e = store_client_update(ctx->store, ctx->vault, c, ctx->now);
+	if (e == ERR_OK)
+		e = emit(ctx, AUDIT_CLIENT_UPDATE, c->id, "");
+	if (e == ERR_OK)
+		e = store_commit(ctx->store);
+	if (e != ERR_OK)
+		store_rollback(ctx->store);
+	return e;
+}
+
+/* finish_many - audit a multi-client read with its count and commit. */
+static enum err finish_many(struct domain_ctx *ctx, enum audit_event ev,
+			    enum err e, struct client *out, size_t n)
+{
+	char detail[32];
+	size_t i;
+
+	if (e == ERR_OK) {
+		snprintf(detail, sizeof detail, "count=%zu", n);
+		e = emit(ctx, ev, 0, detail);
+	}
+	if (e == ERR_OK)
+		e = store_commit(ctx->store);
+	if (e != ERR_OK) {
+		store_rollback(ctx->store);
+		for (i = 0; i < n; i++)
+			client_cleanup(&out[i]);
+	}
+	return e;
+}
+
+enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
+			    struct client *out, size_t *n)
+{
+	size_t k = 0;
+	enum err e;
+
+	e = store_begin(ctx->store);
+	if (e != ERR_OK)
+		return e;
+	e = store_client_list(ctx->store, ctx->vault, after, limit, out, &k);
+	e = finish_many(ctx, AUDIT_CLIENT_LIST, e, out, e == ERR_OK ? k : 0);
+	if (e == ERR_OK)
+		*n = k;
+	return e;
+}
+
+enum err domain_client_search(struct domain_ctx *ctx, const char *query,
+			      size_t limit, struct client *out, size_t *n)
+{
+	size_t k = 0;
+	enum err e;
+
+	if (strlen(query) > 200 || has_controls(query, 0)) {
+		ctx->message = "query must be at most 200 characters of text";
+		return ERR_INVAL;
+	}
+	e = store_begin(ctx->store);
+	if (e != ERR_OK)
+		return e;
+	e = store_client_search(ctx->store, ctx->vault, query, limit, out, &k);
+	if (e == ERR_INVAL)
+		ctx->message = "query has too many words";
+	e = finish_many(ctx, AUDIT_CLIENT_SEARCH, e, out, e == ERR_OK ? k : 0);
+	if (e == ERR_OK)
+		*n = k;
+	return e;
+}

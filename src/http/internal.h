@@ -1,0 +1,116 @@
+/*
+ * internal.h - what the files of src/http/ share with each other and with
+ * nobody else: the per-request state, the response builders, the static file
+ * resolver, the TLS loader and the constants that tune libmicrohttpd.
+ *
+ * Responsible for: keeping http.h (the contract other modules see) free of
+ * libmicrohttpd types.
+ * Never: is included from outside src/http/.
+ */
+#ifndef CONFIDANT_HTTP_INTERNAL_H
+#define CONFIDANT_HTTP_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "http/http.h"
+
+#define HTTP_PATH_MAX 1024            /* longest URL path accepted (bytes) */
+#define HTTP_CONN_MAX 4096u           /* connections open at once, all peers */
+#define HTTP_CONN_PER_IP_MAX 256u     /* connections open at once, one peer */
+#define HTTP_CONN_TIMEOUT_S 30u       /* idle seconds before a connection closes */
+#define HTTP_THREADS_MAX 256u         /* upper bound on the worker thread pool */
+#define HTTP_PEM_MAX (1024 * 1024)    /* largest certificate or key file read */
+
+/* Room libmicrohttpd needs per connection besides the request headers: the
+ * response header block, the read buffer for body chunks and the pool's own
+ * bookkeeping. The access handler refuses header blocks past
+ * HTTP_HEADER_MAX exactly (431, with our headers); blocks so large that they
+ * do not fit the pool at all are refused by libmicrohttpd itself (431, or a
+ * closed connection when only the response no longer fits). */
+#define HTTP_CONN_MEMORY_SLACK (4 * 1024)
+
+/* GnuTLS priorities: TLS 1.3 and 1.2 only, AEAD ciphers only, ECDHE key
+ * exchange only (forward secrecy), no SHA-1 or MD5 signatures, the server's
+ * order wins. */
+#define HTTP_TLS_PRIORITIES                                                   \
+	"NONE:+VERS-TLS1.3:+VERS-TLS1.2:"                                     \
+	"+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:+AEAD:"                \
+	"+ECDHE-ECDSA:+ECDHE-RSA:"                                            \
+	"+SIGN-ALL:-SIGN-RSA-MD5:-SIGN-RSA-SHA1:-SIGN-DSA-SHA1:"             \
+	"-SIGN-ECDSA-SHA1:"                                                   \
+	"+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:"                    \
+	"+CTYPE-X509:+COMP-NULL:%SERVER_PRECEDENCE"
+
+/* ---- router.c ---------------------------------------------------------- */
+
+/* http_path_valid - non-zero if path may be routed at all: starts with '/',
+ * at most HTTP_PATH_MAX bytes, no "..", no '%' (an escape that was not
+ * decoded, such as %00), no control bytes. */
+int http_path_valid(const char *path);
+
+/* http_path_is_api - non-zero for "/api" and everything under "/api/". */
+int http_path_is_api(const char *path);
+
+/* http_route_allowed - the methods (enum http_method bits) that routes
+ * offer for path; 0 if none. */
+unsigned http_route_allowed(const struct route *routes, size_t n, const char *path);
+
+/* http_method_parse - the enum http_method for a method token; 0 if it is
+ * not one Confidant routes (HEAD, OPTIONS, anything else). */
+enum http_method http_method_parse(const char *method);
+
+/* http_method_name - the token for a method; "other" for 0 or unknown. */
+const char *http_method_name(enum http_method m);
+
+/* http_allow_format - write the Allow header value for a method mask into
+ * out (e.g. "GET, POST"). out must hold 64 bytes. */
+void http_allow_format(unsigned mask, char *out, size_t outlen);
+
+/* ---- response.c -------------------------------------------------------- */
+
+/* http_headers_add - add the security headers every response carries, and
+ * X-Request-Id when request_id is non-NULL. ERR_NOMEM if one was refused. */
+enum err http_headers_add(struct MHD_Response *r, const char *request_id);
+
+/* http_error_body - write the JSON error body {"error", "message",
+ * "request_id"} for code into out (NUL-terminated). message NULL gives the
+ * generic text for e. Returns the length; never fails (falls back to the
+ * generic text and then to a fixed body). */
+size_t http_error_body(char *out, size_t outlen, const char *code, enum err e,
+		       const char *message, const char *request_id);
+
+/* http_error_generic - the generic, PHI-free text for an error. */
+const char *http_error_generic(enum err e);
+
+/* ---- static.c ---------------------------------------------------------- */
+
+/* http_static_open - the response for a static file under the directory
+ * root_fd, or NULL with *status set (404 when the file is absent or may not
+ * be served, 500 when a response could not be built). No symlink is ever
+ * followed; dot files are never served. */
+struct MHD_Response *http_static_open(int root_fd, const char *path,
+				      unsigned *status);
+
+/* ---- tls.c ------------------------------------------------------------- */
+
+/* http_tls_load - read the PEM certificate chain and key into buffers
+ * (key is a wiping buffer) and check that they parse and belong together.
+ * ERR_IO if a file cannot be read, ERR_CRYPTO if GnuTLS refuses them or
+ * one is larger than HTTP_PEM_MAX. Buffers are initialised by the caller;
+ * on error their content is undefined but owned by the caller. */
+enum err http_tls_load(const char *cert_path, const char *key_path,
+		       struct buf *cert, struct buf *key);
+
+/* http_tls_priorities_check - ERR_CRYPTO if this GnuTLS refuses
+ * HTTP_TLS_PRIORITIES. */
+enum err http_tls_priorities_check(void);
+
+#endif
