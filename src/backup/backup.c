@@ -39,6 +39,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "core/file.h"
 #include "core/mem.h"
 
 /* Fixed part of the header: master version, created_at, entry count,
@@ -84,76 +85,6 @@ static uint64_t get_le(const unsigned char *p, int n)
 }
 
 /* ---- I/O helpers ------------------------------------------------------ */
-
-static enum err write_all(int fd, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return ERR_IO;
-		c += w;
-		n -= (size_t)w;
-	}
-	return ERR_OK;
-}
-
-/* read_full - read up to n bytes; *got < n only at end of file. */
-static enum err read_full(int fd, void *p, size_t n, size_t *got)
-{
-	unsigned char *c = p;
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = read(fd, c + done, n - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return ERR_IO;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	*got = done;
-	return ERR_OK;
-}
-
-/* parent_of - the directory part of path into dir (size cap). */
-static enum err parent_of(const char *path, char *dir, size_t cap)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n;
-
-	if (slash == NULL) {
-		n = 1;
-		path = ".";
-	} else {
-		n = slash == path ? 1 : (size_t)(slash - path);
-	}
-	if (n >= cap)
-		return ERR_TOOBIG;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return ERR_OK;
-}
-
-static enum err fsync_dir(const char *dir)
-{
-	enum err rc = ERR_OK;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return ERR_IO;
-	if (fsync(fd) != 0)
-		rc = ERR_IO;
-	close(fd);
-	return rc;
-}
 
 /* path_join - a + b into out (cap bytes). */
 static enum err path_join(char *out, size_t cap, const char *a, const char *b)
@@ -302,7 +233,7 @@ static enum err prefix_read(int fd, struct prefix *pf)
 	size_t got, hlen, i;
 	enum err rc;
 
-	rc = read_full(fd, p, PRE_FIXED, &got);
+	rc = file_read_full(fd, p, PRE_FIXED, &got);
 	if (rc != ERR_OK)
 		return rc;
 	if (got < BACKUP_MAGIC_LEN || memcmp(p, BACKUP_MAGIC, BACKUP_MAGIC_LEN) != 0)
@@ -314,7 +245,7 @@ static enum err prefix_read(int fd, struct prefix *pf)
 	hlen = (size_t)get_le(p + BACKUP_MAGIC_LEN + 4, 4);
 	if (hlen < HDR_FIXED || hlen > HDR_MAX)
 		return ERR_CRYPTO;
-	rc = read_full(fd, p + PRE_FIXED, hlen + VAULT_STREAM_HEADERBYTES, &got);
+	rc = file_read_full(fd, p + PRE_FIXED, hlen + VAULT_STREAM_HEADERBYTES, &got);
 	if (rc != ERR_OK)
 		return rc;
 	if (got != hlen + VAULT_STREAM_HEADERBYTES)
@@ -469,7 +400,7 @@ static enum err emit(struct pipeline *p, int final)
 		return rc;
 	p->first = 0;
 	p->pt_len = 0;
-	return write_all(p->fd, p->ct, 4 + ct_len);
+	return file_write_all(p->fd, p->ct, 4 + ct_len);
 }
 
 /* zpush - feed n bytes to zstd, emitting every full chunk. With
@@ -586,7 +517,7 @@ static enum err write_entry(struct pipeline *p, const struct backup_entry *e,
 	while (left > 0) {
 		size_t want = left < BACKUP_CHUNK ? (size_t)left : BACKUP_CHUNK;
 
-		rc = read_full(fd, p->io, want, &got);
+		rc = file_read_full(fd, p->io, want, &got);
 		if (rc != ERR_OK)
 			goto out;
 		if (got != want) {
@@ -601,7 +532,7 @@ static enum err write_entry(struct pipeline *p, const struct backup_entry *e,
 		report(pr, *done, total);
 	}
 	/* Grew while being read: the copy would be inconsistent. */
-	rc = read_full(fd, p->io, 1, &got);
+	rc = file_read_full(fd, p->io, 1, &got);
 	if (rc == ERR_OK && got != 0)
 		rc = ERR_CONFLICT;
 out:
@@ -637,7 +568,7 @@ enum err backup_write(const struct vault *v, const struct vault_wrap *wraps,
 	rc = path_join(tmp, sizeof tmp, out_path, ".tmp");
 	if (rc != ERR_OK)
 		goto out;
-	rc = parent_of(out_path, dir, sizeof dir);
+	rc = file_parent(out_path, dir, sizeof dir);
 	if (rc != ERR_OK)
 		goto out;
 	rc = check_names(entries, nentries);
@@ -688,7 +619,7 @@ enum err backup_write(const struct vault *v, const struct vault_wrap *wraps,
 	rc = prefix_build(p.pf, v, wraps, nwraps, nentries, total, stream_hdr);
 	if (rc != ERR_OK)
 		goto out;
-	rc = write_all(p.fd, p.pf->raw, p.pf->len);
+	rc = file_write_all(p.fd, p.pf->raw, p.pf->len);
 	if (rc != ERR_OK)
 		goto out;
 
@@ -738,7 +669,7 @@ enum err backup_write(const struct vault *v, const struct vault_wrap *wraps,
 		}
 	}
 	made = 0;
-	rc = fsync_dir(dir);
+	rc = file_fsync_dir(dir);
 	if (rc != ERR_OK) {
 		unlink(out_path);
 		goto out;
@@ -907,7 +838,7 @@ static enum err sink_feed(struct sink *k, const unsigned char *d, size_t n)
 		if (k->state == REC_DATA) {
 			take = k->left < n ? (size_t)k->left : n;
 			if (k->fd >= 0) {
-				rc = write_all(k->fd, d, take);
+				rc = file_write_all(k->fd, d, take);
 				if (rc != ERR_OK)
 					return rc;
 			}
@@ -1010,7 +941,7 @@ static enum err read_payload(struct pipeline *p, struct sink *k)
 	enum err rc;
 
 	while (!final) {
-		rc = read_full(p->fd, p->ct, 4, &got);
+		rc = file_read_full(p->fd, p->ct, 4, &got);
 		if (rc != ERR_OK)
 			return rc;
 		if (got != 4)
@@ -1018,7 +949,7 @@ static enum err read_payload(struct pipeline *p, struct sink *k)
 		ct_len = (size_t)get_le(p->ct, 4);
 		if (ct_len < VAULT_STREAM_ABYTES || ct_len > CT_MAX)
 			return ERR_CRYPTO;
-		rc = read_full(p->fd, p->ct + 4, ct_len, &got);
+		rc = file_read_full(p->fd, p->ct + 4, ct_len, &got);
 		if (rc != ERR_OK)
 			return rc;
 		if (got != ct_len)
@@ -1038,7 +969,7 @@ static enum err read_payload(struct pipeline *p, struct sink *k)
 	if (!frame_done || k->state != REC_END || k->done != k->total)
 		return ERR_INVAL;
 	/* Nothing may follow the final chunk. */
-	rc = read_full(p->fd, p->ct, 1, &got);
+	rc = file_read_full(p->fd, p->ct, 1, &got);
 	if (rc != ERR_OK)
 		return rc;
 	return got == 0 ? ERR_OK : ERR_CRYPTO;
@@ -1202,7 +1133,7 @@ enum err backup_restore(const char *in_path, const struct vault *v,
 	rc = path_join(tmp, sizeof tmp, dest, ".restore-XXXXXX");
 	if (rc != ERR_OK)
 		goto out;
-	rc = parent_of(dest, parent, sizeof parent);
+	rc = file_parent(dest, parent, sizeof parent);
 	if (rc != ERR_OK)
 		goto out;
 	rc = open_backup(&p, in_path);
@@ -1240,7 +1171,7 @@ enum err backup_restore(const char *in_path, const struct vault *v,
 		goto out;
 	}
 	made = 0;
-	rc = fsync_dir(parent);
+	rc = file_fsync_dir(parent);
 out:
 	sink_cleanup(&k);
 	if (root >= 0)

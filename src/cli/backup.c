@@ -64,13 +64,9 @@ int cli_backup(int argc, char **argv)
 	enum err e;
 	int rc = 1;
 
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(backup_usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, backup_usage);
+	if (rc >= 0)
+		return rc;
 	dir = cli_get(o, "data");
 	out = cli_get(o, "out");
 	if (dir == NULL || out == NULL)
@@ -162,14 +158,11 @@ int cli_backup_verify(int argc, char **argv)
 	struct vault *v = NULL;
 	const char *in;
 	enum err e;
+	int rc;
 
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(verify_usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, verify_usage);
+	if (rc >= 0)
+		return rc;
 	in = cli_get(o, "in");
 	if (in == NULL)
 		return cli_fail("backup verify", "--in FILE is required (see --help)");
@@ -220,14 +213,11 @@ int cli_restore(int argc, char **argv)
 	struct vault *v = NULL;
 	const char *in, *dir;
 	enum err e;
+	int rc;
 
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(restore_usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, restore_usage);
+	if (rc >= 0)
+		return rc;
 	in = cli_get(o, "in");
 	dir = cli_get(o, "data");
 	if (in == NULL || dir == NULL)

@@ -32,6 +32,10 @@ struct cli_opt {
  * ERR_INVAL. "--help" / "-h" returns ERR_NOTFOUND (caller prints help). */
 enum err cli_parse(int argc, char **argv, struct cli_opt *opts);
 
+/* cli_start - cli_parse, printing usage for --help. Returns -1 to go on,
+ * else the exit status (0 after help, 2 for a usage error). */
+int cli_start(int argc, char **argv, struct cli_opt *opts, const char *usage);
+
 /* cli_get - the value of option name, or NULL. */
 const char *cli_get(const struct cli_opt *opts, const char *name);
 

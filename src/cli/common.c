@@ -63,6 +63,17 @@ enum err cli_parse(int argc, char **argv, struct cli_opt *opts)
 	return ERR_OK;
 }
 
+int cli_start(int argc, char **argv, struct cli_opt *opts, const char *usage)
+{
+	enum err e = cli_parse(argc, argv, opts);
+
+	if (e == ERR_NOTFOUND) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	return e == ERR_OK ? -1 : 2;
+}
+
 const char *cli_get(const struct cli_opt *opts, const char *name)
 {
 	for (; opts->name; opts++)

@@ -267,14 +267,11 @@ int cli_demo(int argc, char **argv)
 	struct vault *v = NULL;
 	long seed = 1;
 	enum err e;
+	int rc;
 
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, usage);
+	if (rc >= 0)
+		return rc;
 	size = cli_get(o, "size");
 	if (size == NULL || strcmp(size, "small") == 0) {
 		/* defaults above */

@@ -16,6 +16,7 @@
 #include "audit/audit.h"
 #include "auth/password.h"
 #include "cli/cli.h"
+#include "core/file.h"
 #include "core/mem.h"
 #include "domain/domain.h"
 #include "http/http.h"
@@ -57,11 +58,8 @@ static enum err copy_file(const char *from, const char *to)
 		close(in);
 		return ERR_IO;
 	}
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			e = ERR_IO;
-			break;
-		}
+	while ((n = read(in, buf, sizeof buf)) > 0 && e == ERR_OK)
+		e = file_write_all(out, buf, (size_t)n);
 	if (n < 0 || fsync(out) != 0)
 		e = ERR_IO;
 	mem_wipe(buf, sizeof buf);
@@ -208,13 +206,9 @@ int cli_init(int argc, char **argv)
 
 	memset(&pass, 0, sizeof pass);
 	memset(&kf, 0, sizeof kf);
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, usage);
+	if (rc >= 0)
+		return rc;
 	dir = cli_get(o, "data");
 	keyfile = cli_get(o, "keyfile");
 	if (dir == NULL)

@@ -77,13 +77,9 @@ int cli_keys_rotate(int argc, char **argv)
 
 	memset(&pass, 0, sizeof pass);
 	memset(&kf, 0, sizeof kf);
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(rotate_usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, rotate_usage);
+	if (rc >= 0)
+		return rc;
 	if (cli_practice_open("keys rotate", cli_get(o, "data"), cli_get(o, "keyfile"),
 			      &s, &v) != ERR_OK)
 		return 1;
@@ -153,14 +149,11 @@ int cli_keys_retire(int argc, char **argv)
 	struct store *s = NULL;
 	struct vault *v = NULL;
 	enum err e;
+	int rc;
 
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(retire_usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, retire_usage);
+	if (rc >= 0)
+		return rc;
 	if (cli_practice_open("keys retire", cli_get(o, "data"), cli_get(o, "keyfile"),
 			      &s, &v) != ERR_OK)
 		return 1;
@@ -187,14 +180,11 @@ int cli_audit_verify(int argc, char **argv)
 	uint64_t count = 0;
 	int64_t bad = 0;
 	enum err e;
+	int rc;
 
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(verify_usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, verify_usage);
+	if (rc >= 0)
+		return rc;
 	if (cli_practice_open("audit verify", cli_get(o, "data"), cli_get(o, "keyfile"),
 			      &s, &v) != ERR_OK)
 		return 1;

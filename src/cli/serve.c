@@ -107,13 +107,9 @@ int cli_serve(int argc, char **argv)
 	sigset_t set;
 	enum err e;
 
-	e = cli_parse(argc, argv, o);
-	if (e == ERR_NOTFOUND) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (e != ERR_OK)
-		return 2;
+	rc = cli_start(argc, argv, o, usage);
+	if (rc >= 0)
+		return rc;
 	dir = cli_get(o, "data");
 	if (dir == NULL)
 		return cli_fail("serve", "--data DIR is required (see --help)");

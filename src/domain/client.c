@@ -131,7 +131,12 @@ void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev,
 		store_rollback(ctx->store);
 }
 
-enum err domain_client_create(struct domain_ctx *ctx, struct client *c)
+/* write_client - validate c, then run op and its audit event in one
+ * transaction. */
+static enum err write_client(struct domain_ctx *ctx, struct client *c,
+			     enum err (*op)(struct store *, const struct vault *,
+					    struct client *, int64_t),
+			     enum audit_event ev)
 {
 	enum err e;
 
@@ -141,14 +146,19 @@ enum err domain_client_create(struct domain_ctx *ctx, struct client *c)
 	e = store_begin(ctx->store);
 	if (e != ERR_OK)
 		return e;
-	e = store_client_create(ctx->store, ctx->vault, c, ctx->now);
+	e = op(ctx->store, ctx->vault, c, ctx->now);
 	if (e == ERR_OK)
-		e = emit(ctx, AUDIT_CLIENT_CREATE, c->id, "");
+		e = emit(ctx, ev, c->id, "");
 	if (e == ERR_OK)
 		e = store_commit(ctx->store);
 	if (e != ERR_OK)
 		store_rollback(ctx->store);
 	return e;
+}
+
+enum err domain_client_create(struct domain_ctx *ctx, struct client *c)
+{
+	return write_client(ctx, c, store_client_create, AUDIT_CLIENT_CREATE);
 }
 
 enum err domain_client_get(struct domain_ctx *ctx, const char *public_id,
@@ -181,22 +191,7 @@ enum err domain_client_get(struct domain_ctx *ctx, const char *public_id,
 
 enum err domain_client_update(struct domain_ctx *ctx, struct client *c)
 {
-	enum err e;
-
-	e = domain_client_validate(ctx, c);
-	if (e != ERR_OK)
-		return e;
-	e = store_begin(ctx->store);
-	if (e != ERR_OK)
-		return e;
-	e = store_client_update(ctx->store, ctx->vault, c, ctx->now);
-	if (e == ERR_OK)
-		e = emit(ctx, AUDIT_CLIENT_UPDATE, c->id, "");
-	if (e == ERR_OK)
-		e = store_commit(ctx->store);
-	if (e != ERR_OK)
-		store_rollback(ctx->store);
-	return e;
+	return write_client(ctx, c, store_client_update, AUDIT_CLIENT_UPDATE);
 }
 
 /* finish_many - audit a multi-client read with its count and commit. */

@@ -127,7 +127,7 @@ const struct route *http_route_match(const struct route *routes, size_t n,
 				     unsigned *nparam, int *method_ok);
 
 /* tls_selfsigned_create - write a new ECDSA P-256 key and a self-signed
- * certificate for localhost/127.0.0.1/::1, valid 825 days, both 0600. */
+ * certificate for localhost/127.0.0.1/::1, valid 397 days, both 0600. */
 enum err tls_selfsigned_create(const char *cert_path, const char *key_path);
 
 #endif

@@ -28,7 +28,7 @@
 
 #include "core/mem.h"
 
-#define SELFSIGNED_DAYS 825
+#define SELFSIGNED_DAYS 397 /* browsers refuse longer lifetimes */
 #define SELFSIGNED_BACKDATE_S 300 /* tolerate a client clock a little behind */
 #define SERIAL_BYTES 16
 

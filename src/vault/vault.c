@@ -29,6 +29,7 @@
 
 #include <sodium.h>
 
+#include "core/file.h"
 #include "core/mem.h"
 
 /* The format byte that starts every sealed value and wrapped key. */
@@ -577,54 +578,6 @@ out:
 
 /* ---- key files --------------------------------------------------------- */
 
-static enum err write_all(int fd, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return ERR_IO;
-		c += w;
-		n -= (size_t)w;
-	}
-	return ERR_OK;
-}
-
-/* fsync_parent - make a new directory entry for path durable. */
-static enum err fsync_parent(const char *path)
-{
-	char dir[PATH_MAX];
-	size_t n = strnlen(path, sizeof dir);
-	const char *slash;
-	enum err rc = ERR_OK;
-	int fd;
-
-	if (n >= sizeof dir)
-		return ERR_TOOBIG;
-	slash = strrchr(path, '/');
-	if (slash == NULL) {
-		dir[0] = '.';
-		dir[1] = '\0';
-	} else if (slash == path) {
-		dir[0] = '/';
-		dir[1] = '\0';
-	} else {
-		memcpy(dir, path, (size_t)(slash - path));
-		dir[slash - path] = '\0';
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return ERR_IO;
-	if (fsync(fd) != 0)
-		rc = ERR_IO;
-	close(fd);
-	return rc;
-}
-
 enum err vault_keyfile_create(const char *path, unsigned char key[VAULT_KEYBYTES])
 {
 	/* 64 hex digits, newline, and the NUL sodium_bin2hex writes. */
@@ -647,7 +600,7 @@ enum err vault_keyfile_create(const char *path, unsigned char key[VAULT_KEYBYTES
 	randombytes_buf(k, VAULT_KEYBYTES);
 	sodium_bin2hex(hex, 2 * VAULT_KEYBYTES + 1, k, VAULT_KEYBYTES);
 	hex[2 * VAULT_KEYBYTES] = '\n';
-	rc = write_all(fd, hex, 2 * VAULT_KEYBYTES + 1);
+	rc = file_write_all(fd, hex, 2 * VAULT_KEYBYTES + 1);
 	if (rc != ERR_OK)
 		goto out;
 	if (fsync(fd) != 0) {
@@ -660,7 +613,7 @@ enum err vault_keyfile_create(const char *path, unsigned char key[VAULT_KEYBYTES
 		goto out;
 	}
 	fd = -1;
-	rc = fsync_parent(path);
+	rc = file_fsync_parent(path);
 	if (rc != ERR_OK)
 		goto out;
 	memcpy(key, k, VAULT_KEYBYTES);
