@@ -163,30 +163,50 @@ enum err search_tokens_index(struct search_tokens *t, const char *legal_name,
 enum err search_tokens_query(struct search_tokens *t, const char *query,
 			     size_t max)
 {
-	const char *p = query;
+	char chunk[WORD_MAX * 4 + 1];
 	size_t n, words = 0;
 	enum err e = ERR_OK;
 
-	/* A date is one word: check the raw query words before splitting on '-'. */
-	while (*p == ' ')
-		p++;
-	n = strcspn(p, " ");
-	if (is_date(p, n) && p[n + strspn(p + n, " ")] == '\0')
-		return add(t, "d", p, 10);
-	while (e == ERR_OK) {
-		char w[WORD_MAX + 1];
+	/* Space-separated chunks: a chunk that is a date looks up the date;
+	 * any other chunk is split into name words like the index was. */
+	while (e == ERR_OK && *query) {
+		const char *p;
+		size_t len;
 
-		n = next_word(&query, w);
-		if (n == 0)
+		query += strspn(query, " \t");
+		len = strcspn(query, " \t");
+		if (len == 0)
 			break;
-		if (n >= 2) {
-			if (++words > max) {
-				mem_wipe(w, sizeof w);
+		if (is_date(query, len)) {
+			if (++words > max)
 				return ERR_INVAL;
-			}
-			e = add(t, "n", w, prefix_len(w, n, SEARCH_PREFIX_MAX));
+			e = add(t, "d", query, 10);
+			query += len;
+			continue;
 		}
-		mem_wipe(w, sizeof w);
+		if (len >= sizeof chunk)
+			len = sizeof chunk - 1;
+		memcpy(chunk, query, len);
+		chunk[len] = '\0';
+		query += strcspn(query, " \t");
+		p = chunk;
+		while (e == ERR_OK) {
+			char w[WORD_MAX + 1];
+
+			n = next_word(&p, w);
+			if (n == 0)
+				break;
+			if (n >= 2) {
+				if (++words > max) {
+					mem_wipe(w, sizeof w);
+					e = ERR_INVAL;
+					break;
+				}
+				e = add(t, "n", w, prefix_len(w, n, SEARCH_PREFIX_MAX));
+			}
+			mem_wipe(w, sizeof w);
+		}
+		mem_wipe(chunk, sizeof chunk);
 	}
 	return e;
 }

@@ -165,6 +165,10 @@ static void search_by_prefix_words_and_date(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].legal_name, "Mario Santana");
 	client_cleanup(&out[0]);
+	assert_int_equal(store_client_search(f->s, f->v, "mar 1990-03-04", 10, out, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].legal_name, "Mario Santana");
+	client_cleanup(&out[0]);
 	assert_int_equal(store_client_search(f->s, f->v, "nobody", 10, out, &n), ERR_OK);
 	assert_int_equal(n, 0);
 	client_cleanup(&c1);
