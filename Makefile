@@ -4,7 +4,8 @@
 #   make test       the whole suite (unit + API + browser) under ASan+UBSan
 #   make bench      benchmarks that print figures (not part of test)
 #   make SANITIZE=address,undefined ...   sanitised build in build/asan
-#   make check      scripts/checksrc (style, banned functions, layering)
+#   make check      scripts/checksrc (format, banned functions, layering, PHI in logs)
+#   make format     apply .clang-format
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -51,7 +52,7 @@ MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test test-unit test-api bench check clean
+.PHONY: all deps run test test-unit test-api bench check format clean
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -84,7 +85,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
 run: $(BIN)
 	@scripts/run-demo.sh $(BIN)
 
-test: test-unit test-api
+test: check test-unit test-api
 
 test-unit: $(BIN) $(UNIT_BINS)
 	@scripts/test-unit.sh $(UNIT_BINS)
@@ -95,8 +96,11 @@ test-api: $(BIN)
 bench: $(BIN)
 	@scripts/bench.sh $(BIN)
 
-check:
+check: $(DEPS_STAMP)
 	@scripts/checksrc
+
+format:
+	clang-format -i $$(find src tests/unit -name '*.[ch]')
 
 clean:
 	rm -rf build

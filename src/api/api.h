@@ -20,8 +20,8 @@
 #include "store/store.h"
 #include "vault/vault.h"
 
-#define API_JSON_DEPTH_MAX 16   /* deepest nesting accepted in a body */
-#define API_PAGE_DEFAULT 50     /* list page size when none is asked */
+#define API_JSON_DEPTH_MAX 16 /* deepest nesting accepted in a body */
+#define API_PAGE_DEFAULT 50   /* list page size when none is asked */
 
 /* Roles, as bits for the routes table. The identity work assigns them to
  * users; until then only `serve --insecure-dev` reaches non-public routes. */
@@ -31,8 +31,8 @@
 #define ROLE_BILLER 8u
 #define ROLE_SCHEDULER 16u
 #define ROLE_CLIENT 32u
-#define ROLE_ALL_STAFF (ROLE_OWNER | ROLE_CLINICIAN | ROLE_SUPERVISOR | \
-			ROLE_BILLER | ROLE_SCHEDULER)
+#define ROLE_ALL_STAFF                                                                             \
+	(ROLE_OWNER | ROLE_CLINICIAN | ROLE_SUPERVISOR | ROLE_BILLER | ROLE_SCHEDULER)
 
 /* What every handler serves. */
 struct app {
@@ -52,8 +52,7 @@ void app_cleanup(struct app *app);
 
 /* api_begin - take a connection and the vault (read lock) for a request,
  * adopting a rotated master key first if the database has moved on. */
-enum err api_begin(struct app *app, const struct http_request *rq,
-		   struct domain_ctx *ctx);
+enum err api_begin(struct app *app, const struct http_request *rq, struct domain_ctx *ctx);
 /* api_end - give back what api_begin took. */
 void api_end(struct app *app, struct domain_ctx *ctx);
 
@@ -65,22 +64,19 @@ struct json_t;
  * duplicate keys and that every key is in allowed (NULL-terminated). On
  * failure rs->message says why (never quoting the input). */
 enum err api_json_object(const struct http_request *rq, struct http_response *rs,
-			 const char *const *allowed, void **out);
+                         const char *const *allowed, void **out);
 /* api_json_send - serialise a jansson value into rs->body (steals v). */
 enum err api_json_send(struct http_response *rs, void *v);
 
 /* Handlers. */
-enum err api_health(struct app *app, const struct http_request *rq,
-		    struct http_response *rs);
+enum err api_health(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_client_create(struct app *app, const struct http_request *rq,
-			   struct http_response *rs);
-enum err api_client_get(struct app *app, const struct http_request *rq,
-			struct http_response *rs);
+                           struct http_response *rs);
+enum err api_client_get(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_client_update(struct app *app, const struct http_request *rq,
-			   struct http_response *rs);
-enum err api_client_list(struct app *app, const struct http_request *rq,
-			 struct http_response *rs);
+                           struct http_response *rs);
+enum err api_client_list(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_client_search(struct app *app, const struct http_request *rq,
-			   struct http_response *rs);
+                           struct http_response *rs);
 
 #endif

@@ -60,16 +60,14 @@ static enum err adopt(struct app *app, struct store *s, uint32_t want)
 			e = vault_adopt(app->vault, &w[i]);
 			if (e != ERR_OK)
 				return e;
-			log_info("vault adopted master_version=%u",
-				 vault_version(app->vault));
+			log_info("vault adopted master_version=%u", vault_version(app->vault));
 			moved = 1;
 		}
 	} while (moved && vault_version(app->vault) < want);
 	return vault_version(app->vault) == want ? ERR_OK : ERR_CRYPTO;
 }
 
-enum err api_begin(struct app *app, const struct http_request *rq,
-		   struct domain_ctx *ctx)
+enum err api_begin(struct app *app, const struct http_request *rq, struct domain_ctx *ctx)
 {
 	struct store *s = store_pool_take(app->pool);
 	uint32_t want;

@@ -13,8 +13,8 @@
 #include "core/mem.h"
 
 static const char *const writable[] = {
-	"status", "legal_name", "preferred_name", "pronouns", "date_of_birth",
-	"email", "phone", "address", "version", NULL,
+        "status", "legal_name", "preferred_name", "pronouns", "date_of_birth",
+        "email",  "phone",      "address",        "version",  NULL,
 };
 
 static json_t *time_json(int64_t t)
@@ -38,10 +38,8 @@ static json_t *client_json(const struct client *c)
 	json_object_set_new(o, "id", json_string(c->public_id));
 	json_object_set_new(o, "status", json_string(client_status_name(c->status)));
 	for (i = 0; i < client_field_count; i++) {
-		char *const *p = client_field_ptr((struct client *)(uintptr_t)c,
-						  &client_fields[i]);
-		json_object_set_new(o, client_fields[i].name,
-				    *p ? json_string(*p) : json_null());
+		char *const *p = client_field_ptr((struct client *)(uintptr_t)c, &client_fields[i]);
+		json_object_set_new(o, client_fields[i].name, *p ? json_string(*p) : json_null());
 	}
 	json_object_set_new(o, "created_at", time_json(c->created_at));
 	json_object_set_new(o, "updated_at", time_json(c->updated_at));
@@ -99,8 +97,7 @@ static int public_id_ok(const char *s)
 }
 
 /* send_client - 200/201 with the client as JSON. */
-static enum err send_client(struct http_response *rs, const struct client *c,
-			    unsigned status)
+static enum err send_client(struct http_response *rs, const struct client *c, unsigned status)
 {
 	json_t *o = client_json(c);
 
@@ -110,8 +107,7 @@ static enum err send_client(struct http_response *rs, const struct client *c,
 	return api_json_send(rs, o);
 }
 
-enum err api_client_create(struct app *app, const struct http_request *rq,
-			   struct http_response *rs)
+enum err api_client_create(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	struct domain_ctx ctx;
 	struct client c;
@@ -138,8 +134,7 @@ enum err api_client_create(struct app *app, const struct http_request *rq,
 		rs->message = ctx.message;
 	api_end(app, &ctx);
 	if (e == ERR_OK) {
-		snprintf(rs->location, sizeof rs->location, "/api/v1/clients/%s",
-			 c.public_id);
+		snprintf(rs->location, sizeof rs->location, "/api/v1/clients/%s", c.public_id);
 		e = send_client(rs, &c, 201);
 	}
 out:
@@ -147,8 +142,7 @@ out:
 	return e;
 }
 
-enum err api_client_get(struct app *app, const struct http_request *rq,
-			struct http_response *rs)
+enum err api_client_get(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	struct domain_ctx ctx;
 	struct client c;
@@ -168,8 +162,7 @@ enum err api_client_get(struct app *app, const struct http_request *rq,
 	return e;
 }
 
-enum err api_client_update(struct app *app, const struct http_request *rq,
-			   struct http_response *rs)
+enum err api_client_update(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	struct domain_ctx ctx;
 	struct client c;
@@ -219,8 +212,7 @@ enum err api_client_update(struct app *app, const struct http_request *rq,
 }
 
 /* send_page - {"clients": [...], "next": cursor-or-null}. */
-static enum err send_page(struct http_response *rs, struct client *cs, size_t n,
-			  size_t limit)
+static enum err send_page(struct http_response *rs, struct client *cs, size_t n, size_t limit)
 {
 	json_t *o = json_object(), *arr = json_array();
 	size_t i;
@@ -261,8 +253,8 @@ static enum err parse_uint(const char *s, long long max, long long *out)
 	return ERR_OK;
 }
 
-static enum err page_args(const struct http_request *rq, struct http_response *rs,
-			  long long *after, long long *limit)
+static enum err page_args(const struct http_request *rq, struct http_response *rs, long long *after,
+                          long long *limit)
 {
 	const char *a = http_request_query(rq, "after");
 	const char *l = http_request_query(rq, "limit");
@@ -289,8 +281,7 @@ static void free_page(struct client *cs, size_t n)
 	free(cs);
 }
 
-enum err api_client_list(struct app *app, const struct http_request *rq,
-			 struct http_response *rs)
+enum err api_client_list(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	struct domain_ctx ctx;
 	struct client *cs;
@@ -315,10 +306,9 @@ enum err api_client_list(struct app *app, const struct http_request *rq,
 	return e;
 }
 
-enum err api_client_search(struct app *app, const struct http_request *rq,
-			   struct http_response *rs)
+enum err api_client_search(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
-	static const char *const allowed[] = { "query", "limit", NULL };
+	static const char *const allowed[] = {"query", "limit", NULL};
 	struct domain_ctx ctx;
 	struct client *cs = NULL;
 	void *root = NULL;

@@ -6,8 +6,7 @@
 
 #include "api/api.h"
 
-enum err api_health(struct app *app, const struct http_request *rq,
-		    struct http_response *rs)
+enum err api_health(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	struct store *s = store_pool_take(app->pool);
 	int64_t n = 0;

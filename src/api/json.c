@@ -62,7 +62,7 @@ static int depth_ok(const char *p, size_t n, unsigned max)
 }
 
 enum err api_json_object(const struct http_request *rq, struct http_response *rs,
-			 const char *const *allowed, void **out)
+                         const char *const *allowed, void **out)
 {
 	json_error_t jerr;
 	json_t *root;
@@ -83,7 +83,8 @@ enum err api_json_object(const struct http_request *rq, struct http_response *rs
 		rs->message = "body must be a JSON object";
 		return ERR_INVAL;
 	}
-	json_object_foreach(root, key, val) {
+	json_object_foreach(root, key, val)
+	{
 		const char *const *a;
 		int ok = 0;
 

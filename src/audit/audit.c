@@ -13,17 +13,17 @@
 #include "core/log.h"
 
 static const char *const names[AUDIT__COUNT] = {
-	[AUDIT_NONE] = "none",
-	[AUDIT_CLIENT_CREATE] = "client.create",
-	[AUDIT_CLIENT_READ] = "client.read",
-	[AUDIT_CLIENT_UPDATE] = "client.update",
-	[AUDIT_CLIENT_LIST] = "client.list",
-	[AUDIT_CLIENT_SEARCH] = "client.search",
-	[AUDIT_PRACTICE_INIT] = "practice.init",
-	[AUDIT_KEYS_ROTATE] = "keys.rotate",
-	[AUDIT_BACKUP] = "backup.write",
-	[AUDIT_RESTORE] = "backup.restore",
-	[AUDIT_DEMO] = "practice.demo",
+        [AUDIT_NONE] = "none",
+        [AUDIT_CLIENT_CREATE] = "client.create",
+        [AUDIT_CLIENT_READ] = "client.read",
+        [AUDIT_CLIENT_UPDATE] = "client.update",
+        [AUDIT_CLIENT_LIST] = "client.list",
+        [AUDIT_CLIENT_SEARCH] = "client.search",
+        [AUDIT_PRACTICE_INIT] = "practice.init",
+        [AUDIT_KEYS_ROTATE] = "keys.rotate",
+        [AUDIT_BACKUP] = "backup.write",
+        [AUDIT_RESTORE] = "backup.restore",
+        [AUDIT_DEMO] = "practice.demo",
 };
 
 const char *audit_event_name(enum audit_event e)
@@ -42,7 +42,7 @@ static enum err put_field(struct buf *b, const char *s)
 
 /* row_hash - MAC over prev_hash and the canonical fields of r. */
 static enum err row_hash(const struct vault_key *k, const struct audit_row *r,
-			 unsigned char out[32])
+                         unsigned char out[32])
 {
 	struct buf b;
 	enum err e;
@@ -51,7 +51,7 @@ static enum err row_hash(const struct vault_key *k, const struct audit_row *r,
 	e = buf_append(&b, r->prev_hash, 32);
 	if (e == ERR_OK)
 		e = buf_printf(&b, "confidant/audit/v1|%lld|%lld|", (long long)r->seq,
-			       (long long)r->at);
+		               (long long)r->at);
 	if (e == ERR_OK)
 		e = put_field(&b, r->actor);
 	if (e == ERR_OK)
@@ -70,8 +70,7 @@ static enum err row_hash(const struct vault_key *k, const struct audit_row *r,
 	return e;
 }
 
-enum err audit_emit(struct store *s, const struct vault *v,
-		    const struct audit_entry *a)
+enum err audit_emit(struct store *s, const struct vault *v, const struct audit_entry *a)
 {
 	struct vault_key *k = vault_key_new();
 	struct audit_row r;
@@ -100,8 +99,8 @@ enum err audit_emit(struct store *s, const struct vault *v,
 	e = store_audit_insert(s, &r);
 out:
 	if (e != ERR_OK)
-		log_error("audit emit failed event=%s err=%s",
-			  audit_event_name(a->event), err_name(e));
+		log_error("audit emit failed event=%s err=%s", audit_event_name(a->event),
+		          err_name(e));
 	vault_key_free(k);
 	return e;
 }
@@ -137,8 +136,7 @@ static enum err verify_row(void *arg, const struct audit_row *r)
 	return ERR_OK;
 }
 
-enum err audit_verify(struct store *s, const struct vault *v, uint64_t *count,
-		      int64_t *bad_seq)
+enum err audit_verify(struct store *s, const struct vault *v, uint64_t *count, int64_t *bad_seq)
 {
 	struct vault_key *k = vault_key_new();
 	struct verify_state st;

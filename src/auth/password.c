@@ -11,7 +11,7 @@ enum err auth_password_hash(const char *pw, size_t len, char out[AUTH_HASH_MAX])
 	char h[crypto_pwhash_STRBYTES];
 
 	if (crypto_pwhash_str_alg(h, pw, len, AUTH_PW_OPSLIMIT, AUTH_PW_MEMLIMIT,
-				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return ERR_NOMEM;
 	if (strlen(h) >= AUTH_HASH_MAX)
 		return ERR_INTERNAL;

@@ -12,9 +12,9 @@
 
 #include "core/err.h"
 
-#define AUTH_HASH_MAX 128        /* bytes of an encoded hash, with NUL */
-#define AUTH_OTP_LEN 20          /* characters of a one-time password */
-#define AUTH_PW_OPSLIMIT 2       /* Argon2id passes */
+#define AUTH_HASH_MAX 128                    /* bytes of an encoded hash, with NUL */
+#define AUTH_OTP_LEN 20                      /* characters of a one-time password */
+#define AUTH_PW_OPSLIMIT 2                   /* Argon2id passes */
 #define AUTH_PW_MEMLIMIT (19u * 1024 * 1024) /* Argon2id memory */
 
 /* auth_password_hash - encode an Argon2id hash of pw into out. */

@@ -62,7 +62,7 @@
 #define ZHDR 16
 
 _Static_assert(ZHDR >= sizeof(size_t) && ZHDR % _Alignof(max_align_t) == 0,
-	       "zstd allocation header must keep alignment");
+               "zstd allocation header must keep alignment");
 
 /* ---- little-endian helpers ------------------------------------------- */
 
@@ -158,7 +158,7 @@ static void zfree(void *opaque, void *ptr)
 	free(p);
 }
 
-static const ZSTD_customMem zmem = { zalloc, zfree, NULL };
+static const ZSTD_customMem zmem = {zalloc, zfree, NULL};
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -180,8 +180,8 @@ int backup_name_valid(const char *name, size_t len)
 			start = i + 1;
 			continue;
 		}
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
 			return 0;
 	}
 	return 1;
@@ -256,8 +256,7 @@ static enum err prefix_read(int fd, struct prefix *pf)
 	pf->nentries = (uint32_t)get_le(p + 12, 4);
 	pf->total = get_le(p + 16, 8);
 	pf->nwraps = (uint32_t)get_le(p + 24, 4);
-	if (pf->nwraps > BACKUP_WRAPS_MAX ||
-	    hlen != HDR_FIXED + (size_t)pf->nwraps * WRAP_BYTES ||
+	if (pf->nwraps > BACKUP_WRAPS_MAX || hlen != HDR_FIXED + (size_t)pf->nwraps * WRAP_BYTES ||
 	    pf->nentries > BACKUP_ENTRIES_MAX)
 		return ERR_CRYPTO;
 	pf->wraps = p + HDR_FIXED;
@@ -275,9 +274,9 @@ static enum err prefix_read(int fd, struct prefix *pf)
 
 /* prefix_build - lay out the prefix for writing. */
 static enum err prefix_build(struct prefix *pf, const struct vault *v,
-			     const struct vault_wrap *wraps, size_t nwraps,
-			     size_t nentries, uint64_t total,
-			     const unsigned char stream_hdr[VAULT_STREAM_HEADERBYTES])
+                             const struct vault_wrap *wraps, size_t nwraps, size_t nentries,
+                             uint64_t total,
+                             const unsigned char stream_hdr[VAULT_STREAM_HEADERBYTES])
 {
 	unsigned char *p = pf->raw;
 	size_t hlen, i;
@@ -286,8 +285,7 @@ static enum err prefix_build(struct prefix *pf, const struct vault *v,
 	if (nwraps > BACKUP_WRAPS_MAX || nentries > BACKUP_ENTRIES_MAX)
 		return ERR_INVAL;
 	for (i = 0; i < nwraps; i++)
-		if (wraps[i].kind < VAULT_WRAP_PASSPHRASE ||
-		    wraps[i].kind > VAULT_WRAP_ROOT)
+		if (wraps[i].kind < VAULT_WRAP_PASSPHRASE || wraps[i].kind > VAULT_WRAP_ROOT)
 			return ERR_INVAL;
 	hlen = HDR_FIXED + nwraps * WRAP_BYTES;
 	memcpy(p, BACKUP_MAGIC, BACKUP_MAGIC_LEN);
@@ -311,17 +309,17 @@ static enum err prefix_build(struct prefix *pf, const struct vault *v,
 /* Buffers and contexts of one write or read; all freed (and wiped) by
  * pl_cleanup. */
 struct pipeline {
-	struct prefix *pf;         /* the file's prefix (authenticated with chunk 0) */
-	struct vault_key *key;     /* backup subkey, locked memory */
-	struct vault_stream *ss;   /* stream state */
-	unsigned char *pt;         /* one chunk of compressed plaintext */
-	size_t pt_len;             /* bytes used in pt (writing) */
-	unsigned char *ct;         /* 4-byte length + one encrypted chunk */
-	unsigned char *io;         /* file content (writing) or zstd output (reading) */
-	int first;                 /* non-zero until chunk 0 is done */
-	ZSTD_CCtx *cz;             /* compressor (writing) */
-	ZSTD_DCtx *dz;             /* decompressor (reading) */
-	int fd;                    /* the backup file */
+	struct prefix *pf;       /* the file's prefix (authenticated with chunk 0) */
+	struct vault_key *key;   /* backup subkey, locked memory */
+	struct vault_stream *ss; /* stream state */
+	unsigned char *pt;       /* one chunk of compressed plaintext */
+	size_t pt_len;           /* bytes used in pt (writing) */
+	unsigned char *ct;       /* 4-byte length + one encrypted chunk */
+	unsigned char *io;       /* file content (writing) or zstd output (reading) */
+	int first;               /* non-zero until chunk 0 is done */
+	ZSTD_CCtx *cz;           /* compressor (writing) */
+	ZSTD_DCtx *dz;           /* decompressor (reading) */
+	int fd;                  /* the backup file */
 };
 
 static enum err pl_init(struct pipeline *p, const struct vault *v)
@@ -336,8 +334,7 @@ static enum err pl_init(struct pipeline *p, const struct vault *v)
 	p->ct = malloc(4 + CT_MAX);
 	p->io = malloc(BACKUP_CHUNK);
 	p->key = vault_key_new();
-	if (p->pf == NULL || p->pt == NULL || p->ct == NULL || p->io == NULL ||
-	    p->key == NULL)
+	if (p->pf == NULL || p->pt == NULL || p->ct == NULL || p->io == NULL || p->key == NULL)
 		return ERR_NOMEM;
 	rc = vault_subkey(v, VAULT_SUB_BACKUP, p->key);
 	return rc;
@@ -365,8 +362,7 @@ static void pl_cleanup(struct pipeline *p)
 
 /* chunk_ad - the associated data of the chunk whose length field is at
  * len4: the whole prefix for chunk 0, the length field alone after it. */
-static const unsigned char *chunk_ad(struct pipeline *p, const unsigned char *len4,
-				     size_t *ad_len)
+static const unsigned char *chunk_ad(struct pipeline *p, const unsigned char *len4, size_t *ad_len)
 {
 	if (!p->first) {
 		*ad_len = 4;
@@ -394,8 +390,7 @@ static enum err emit(struct pipeline *p, int final)
 
 	put_le(p->ct, ct_len, 4);
 	ad = chunk_ad(p, p->ct, &ad_len);
-	rc = vault_stream_push(p->ss, p->ct + 4, CT_MAX, p->pt, p->pt_len, ad, ad_len,
-			       final);
+	rc = vault_stream_push(p->ss, p->ct + 4, CT_MAX, p->pt, p->pt_len, ad, ad_len, final);
 	if (rc != ERR_OK)
 		return rc;
 	p->first = 0;
@@ -405,20 +400,19 @@ static enum err emit(struct pipeline *p, int final)
 
 /* zpush - feed n bytes to zstd, emitting every full chunk. With
  * ZSTD_e_end, also finish the frame. */
-static enum err zpush(struct pipeline *p, const void *data, size_t n,
-			 ZSTD_EndDirective mode)
+static enum err zpush(struct pipeline *p, const void *data, size_t n, ZSTD_EndDirective mode)
 {
-	ZSTD_inBuffer in = { data, n, 0 };
+	ZSTD_inBuffer in = {data, n, 0};
 	enum err rc;
 
 	for (;;) {
-		ZSTD_outBuffer out = { p->pt, BACKUP_CHUNK, p->pt_len };
+		ZSTD_outBuffer out = {p->pt, BACKUP_CHUNK, p->pt_len};
 		size_t left = ZSTD_compressStream2(p->cz, &out, &in, mode);
 
 		if (ZSTD_isError(left))
 			return ZSTD_getErrorCode(left) == ZSTD_error_memory_allocation
-				       ? ERR_NOMEM
-				       : ERR_INTERNAL;
+			               ? ERR_NOMEM
+			               : ERR_INTERNAL;
 		p->pt_len = out.pos;
 		if (p->pt_len == BACKUP_CHUNK) {
 			rc = emit(p, 0);
@@ -486,8 +480,8 @@ out:
 
 /* write_entry - one record: name length, name, size, content. */
 static enum err write_entry(struct pipeline *p, const struct backup_entry *e,
-			    const struct input *in, struct backup_progress *pr,
-			    uint64_t *done, uint64_t total)
+                            const struct input *in, struct backup_progress *pr, uint64_t *done,
+                            uint64_t total)
 {
 	unsigned char head[2 + BACKUP_NAME_MAX + 8];
 	size_t nlen = strlen(e->name), got;
@@ -503,8 +497,7 @@ static enum err write_entry(struct pipeline *p, const struct backup_entry *e,
 		rc = ERR_IO;
 		goto out;
 	}
-	if (st.st_dev != in->dev || st.st_ino != in->ino ||
-	    (uint64_t)st.st_size != in->size) {
+	if (st.st_dev != in->dev || st.st_ino != in->ino || (uint64_t)st.st_size != in->size) {
 		rc = ERR_CONFLICT;
 		goto out;
 	}
@@ -541,10 +534,9 @@ out:
 	return rc;
 }
 
-enum err backup_write(const struct vault *v, const struct vault_wrap *wraps,
-		      size_t nwraps, const struct backup_entry *entries,
-		      size_t nentries, const char *out_path,
-		      struct backup_progress *progress)
+enum err backup_write(const struct vault *v, const struct vault_wrap *wraps, size_t nwraps,
+                      const struct backup_entry *entries, size_t nentries, const char *out_path,
+                      struct backup_progress *progress)
 {
 	unsigned char stream_hdr[VAULT_STREAM_HEADERBYTES];
 	char tmp[PATH_MAX], dir[PATH_MAX];
@@ -701,19 +693,19 @@ enum rec_state {
 /* Parses records from the decompressed stream and, when restoring, writes
  * them under root. */
 struct sink {
-	enum rec_state state;                 /* where the parser is */
+	enum rec_state state;                     /* where the parser is */
 	unsigned char field[BACKUP_NAME_MAX + 1]; /* the field being read (NUL-terminated name) */
-	size_t have;                          /* bytes of field read */
-	size_t need;                          /* bytes the field has */
-	uint64_t left;                        /* content bytes still due in this record */
-	uint32_t nentries;                    /* records the header announced */
-	uint32_t seen;                        /* records completed */
-	uint64_t total;                       /* content bytes the header announced */
-	uint64_t done;                        /* content bytes seen */
-	int root;                             /* restore directory fd, or -1 to verify */
-	int dirfd;                            /* directory of the open file, or -1 */
-	int fd;                               /* file being restored, or -1 */
-	struct backup_progress *progress;     /* may be NULL */
+	size_t have;                              /* bytes of field read */
+	size_t need;                              /* bytes the field has */
+	uint64_t left;                            /* content bytes still due in this record */
+	uint32_t nentries;                        /* records the header announced */
+	uint32_t seen;                            /* records completed */
+	uint64_t total;                           /* content bytes the header announced */
+	uint64_t done;                            /* content bytes seen */
+	int root;                                 /* restore directory fd, or -1 to verify */
+	int dirfd;                                /* directory of the open file, or -1 */
+	int fd;                                   /* file being restored, or -1 */
+	struct backup_progress *progress;         /* may be NULL */
 };
 
 /* open_dirs - walk and create the directories of name under root; returns
@@ -765,8 +757,8 @@ static enum err record_begin(struct sink *k)
 	rc = open_dirs(k->root, name, &k->dirfd, &base);
 	if (rc != ERR_OK)
 		return rc;
-	k->fd = openat(k->dirfd, name + base,
-		       O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	k->fd = openat(k->dirfd, name + base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+	               0600);
 	if (k->fd < 0)
 		return errno == EEXIST || errno == EISDIR ? ERR_INVAL : ERR_IO;
 	return ERR_OK;
@@ -800,8 +792,8 @@ static enum err record_end(struct sink *k)
 	return ERR_OK;
 }
 
-static void sink_init(struct sink *k, uint32_t nentries, uint64_t total,
-		      int root, struct backup_progress *progress)
+static void sink_init(struct sink *k, uint32_t nentries, uint64_t total, int root,
+                      struct backup_progress *progress)
 {
 	memset(k, 0, sizeof *k);
 	k->nentries = nentries;
@@ -892,8 +884,7 @@ static enum err sink_feed(struct sink *k, const unsigned char *d, size_t n)
 					return rc;
 			}
 			break;
-		default:
-			return ERR_INTERNAL;
+		default: return ERR_INTERNAL;
 		}
 	}
 	return ERR_OK;
@@ -901,10 +892,9 @@ static enum err sink_feed(struct sink *k, const unsigned char *d, size_t n)
 
 /* unzip_chunk - decompress the n plaintext bytes in p->pt into the sink.
  * *frame_done is set once the zstd frame has ended; nothing may follow. */
-static enum err unzip_chunk(struct pipeline *p, struct sink *k, size_t n,
-			    int *frame_done)
+static enum err unzip_chunk(struct pipeline *p, struct sink *k, size_t n, int *frame_done)
 {
-	ZSTD_inBuffer in = { p->pt, n, 0 };
+	ZSTD_inBuffer in = {p->pt, n, 0};
 	int pending = 0;
 	enum err rc;
 
@@ -912,13 +902,12 @@ static enum err unzip_chunk(struct pipeline *p, struct sink *k, size_t n,
 		return n == 0 ? ERR_OK : ERR_INVAL;
 	/* Output may still be pending when the input is used up. */
 	while (in.pos < in.size || pending) {
-		ZSTD_outBuffer out = { p->io, BACKUP_CHUNK, 0 };
+		ZSTD_outBuffer out = {p->io, BACKUP_CHUNK, 0};
 		size_t ret = ZSTD_decompressStream(p->dz, &out, &in);
 
 		if (ZSTD_isError(ret))
-			return ZSTD_getErrorCode(ret) == ZSTD_error_memory_allocation
-				       ? ERR_NOMEM
-				       : ERR_INVAL;
+			return ZSTD_getErrorCode(ret) == ZSTD_error_memory_allocation ? ERR_NOMEM
+			                                                              : ERR_INVAL;
 		rc = sink_feed(k, p->io, out.pos);
 		if (rc != ERR_OK)
 			return rc;
@@ -955,8 +944,8 @@ static enum err read_payload(struct pipeline *p, struct sink *k)
 		if (got != ct_len)
 			return ERR_CRYPTO;
 		ad = chunk_ad(p, p->ct, &ad_len);
-		rc = vault_stream_pull(p->ss, p->pt, BACKUP_CHUNK, p->ct + 4, ct_len, ad,
-				       ad_len, &final);
+		rc = vault_stream_pull(p->ss, p->pt, BACKUP_CHUNK, p->ct + 4, ct_len, ad, ad_len,
+		                       &final);
 		if (rc != ERR_OK)
 			return rc;
 		p->first = 0;
@@ -1002,14 +991,12 @@ static enum err start_pull(struct pipeline *p, const struct vault *v)
 	p->dz = ZSTD_createDCtx_advanced(zmem);
 	if (p->dz == NULL)
 		return ERR_NOMEM;
-	if (ZSTD_isError(ZSTD_DCtx_setParameter(p->dz, ZSTD_d_windowLogMax,
-						ZWINDOWLOG_MAX)))
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(p->dz, ZSTD_d_windowLogMax, ZWINDOWLOG_MAX)))
 		return ERR_INTERNAL;
 	return ERR_OK;
 }
 
-enum err backup_read_wraps(const char *in_path, struct vault_wrap *out,
-			   size_t max, size_t *n)
+enum err backup_read_wraps(const char *in_path, struct vault_wrap *out, size_t max, size_t *n)
 {
 	struct prefix *pf = calloc(1, sizeof *pf);
 	enum err rc;
@@ -1045,8 +1032,7 @@ out:
 	return rc;
 }
 
-enum err backup_verify(const char *in_path, const struct vault *v,
-		       struct backup_progress *progress)
+enum err backup_verify(const char *in_path, const struct vault *v, struct backup_progress *progress)
 {
 	struct sink k;
 	struct pipeline p;
@@ -1096,8 +1082,8 @@ static enum err dest_free(const char *dest)
 	return rc;
 }
 
-enum err backup_restore(const char *in_path, const struct vault *v,
-			const char *dest_dir, struct backup_progress *progress)
+enum err backup_restore(const char *in_path, const struct vault *v, const char *dest_dir,
+                        struct backup_progress *progress)
 {
 	char dest[PATH_MAX], tmp[PATH_MAX], parent[PATH_MAX];
 	struct sink k;
@@ -1164,10 +1150,9 @@ enum err backup_restore(const char *in_path, const struct vault *v,
 	}
 	/* Replaces dest only if it is (still) an empty directory. */
 	if (rename(tmp, dest) != 0) {
-		rc = errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR ||
-			     errno == EISDIR
-			     ? ERR_CONFLICT
-			     : ERR_IO;
+		rc = errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR || errno == EISDIR
+		             ? ERR_CONFLICT
+		             : ERR_IO;
 		goto out;
 	}
 	made = 0;

@@ -65,10 +65,9 @@ int backup_name_valid(const char *name, size_t len);
  * Errors: ERR_INVAL (bad or duplicate name, too many wraps or entries, no
  * path), ERR_CONFLICT (out_path exists, or an input changed), ERR_IO (an
  * input cannot be read or the output written), ERR_NOMEM. */
-enum err backup_write(const struct vault *v, const struct vault_wrap *wraps,
-		      size_t nwraps, const struct backup_entry *entries,
-		      size_t nentries, const char *out_path,
-		      struct backup_progress *progress);
+enum err backup_write(const struct vault *v, const struct vault_wrap *wraps, size_t nwraps,
+                      const struct backup_entry *entries, size_t nentries, const char *out_path,
+                      struct backup_progress *progress);
 
 /* backup_read_wraps - copy the keyring wraps from a backup's header into out
  * (room for max) and their count into *n, so the caller can unlock the
@@ -77,8 +76,7 @@ enum err backup_write(const struct vault *v, const struct vault_wrap *wraps,
  * backup_verify/backup_restore with the key they unlock.
  * Errors: ERR_INVAL (not a backup file, or an unknown format version),
  * ERR_CRYPTO (a damaged header), ERR_TOOBIG (more than max wraps), ERR_IO. */
-enum err backup_read_wraps(const char *in_path, struct vault_wrap *out,
-			   size_t max, size_t *n);
+enum err backup_read_wraps(const char *in_path, struct vault_wrap *out, size_t max, size_t *n);
 
 /* backup_verify - read and authenticate the whole backup with v (the master
  * key it was written with), decompress it and check every record, writing
@@ -88,7 +86,7 @@ enum err backup_read_wraps(const char *in_path, struct vault_wrap *out,
  * only a holder of the key can write that), ERR_CRYPTO (any changed byte,
  * truncation, trailing data, or the wrong key), ERR_IO, ERR_NOMEM. */
 enum err backup_verify(const char *in_path, const struct vault *v,
-		       struct backup_progress *progress);
+                       struct backup_progress *progress);
 
 /* backup_restore - restore the backup into dest_dir, which must not exist or
  * be an empty directory (else ERR_CONFLICT, and nothing is changed). Files
@@ -101,7 +99,7 @@ enum err backup_verify(const char *in_path, const struct vault *v,
  * WARNING: entry names are checked with backup_name_valid and every path
  * is opened relative to the new directory without following symlinks;
  * keep it that way. */
-enum err backup_restore(const char *in_path, const struct vault *v,
-			const char *dest_dir, struct backup_progress *progress);
+enum err backup_restore(const char *in_path, const struct vault *v, const char *dest_dir,
+                        struct backup_progress *progress);
 
 #endif

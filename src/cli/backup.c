@@ -19,23 +19,23 @@
 #include "domain/domain.h"
 
 static const char backup_usage[] =
-	"usage: confidant backup --data DIR --out FILE [--keyfile FILE]\n"
-	"\n"
-	"Write an encrypted, authenticated, compressed backup of the practice in\n"
-	"DIR to FILE (which must not exist), while the server may keep running.\n"
-	"It can be restored with the passphrase or key file current now.\n";
+        "usage: confidant backup --data DIR --out FILE [--keyfile FILE]\n"
+        "\n"
+        "Write an encrypted, authenticated, compressed backup of the practice in\n"
+        "DIR to FILE (which must not exist), while the server may keep running.\n"
+        "It can be restored with the passphrase or key file current now.\n";
 
 static const char verify_usage[] =
-	"usage: confidant backup verify --in FILE [--keyfile FILE]\n"
-	"\n"
-	"Check that a backup file is whole and unaltered: every byte is\n"
-	"authenticated. Needs the passphrase or key file it was written under.\n";
+        "usage: confidant backup verify --in FILE [--keyfile FILE]\n"
+        "\n"
+        "Check that a backup file is whole and unaltered: every byte is\n"
+        "authenticated. Needs the passphrase or key file it was written under.\n";
 
 static const char restore_usage[] =
-	"usage: confidant restore --in FILE --data DIR [--keyfile FILE]\n"
-	"\n"
-	"Restore a backup into DIR, which must not exist or be empty. Nothing is\n"
-	"written to DIR unless the whole backup is authentic.\n";
+        "usage: confidant restore --in FILE --data DIR [--keyfile FILE]\n"
+        "\n"
+        "Restore a backup into DIR, which must not exist or be empty. Nothing is\n"
+        "written to DIR unless the whole backup is authentic.\n";
 
 static const char *backup_message(enum err e)
 {
@@ -51,11 +51,14 @@ static const char *backup_message(enum err e)
 int cli_backup(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-		{ "data", 1, 0 }, { "out", 1, 0 }, { "keyfile", 1, 0 }, { 0, 0, 0 },
+	        {"data", 1, 0},
+	        {"out", 1, 0},
+	        {"keyfile", 1, 0},
+	        {0, 0, 0},
 	};
 	struct vault_wrap w[STORE_KEYRING_MAX];
 	struct backup_entry ent[3];
-	struct backup_progress prog = { cli_progress, (void *)(uintptr_t)"backup" };
+	struct backup_progress prog = {cli_progress, (void *)(uintptr_t) "backup"};
 	char snap[PATH_MAX], tmpdir[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
 	struct store *s = NULL;
 	struct vault *v = NULL;
@@ -79,7 +82,7 @@ int cli_backup(int argc, char **argv)
 	    cli_path(cert, sizeof cert, dir, "tls/cert.pem") != ERR_OK ||
 	    cli_path(key, sizeof key, dir, "tls/key.pem") != ERR_OK ||
 	    snprintf(snap, sizeof snap, "%s/snapshot-%ld.db", tmpdir, (long)getpid()) >=
-		    (int)sizeof snap) {
+	            (int)sizeof snap) {
 		cli_fail("backup", "--data path is too long");
 		goto out;
 	}
@@ -89,9 +92,12 @@ int cli_backup(int argc, char **argv)
 	if (e == ERR_OK) {
 		/* Record the backup in the trail before the snapshot, so the
 		 * backup itself shows it was taken. */
-		struct audit_entry a = { .event = AUDIT_BACKUP, .actor = "system",
-					 .outcome = ERR_OK, .request_id = "",
-					 .detail = "", .at = domain_now() };
+		struct audit_entry a = {.event = AUDIT_BACKUP,
+		                        .actor = "system",
+		                        .outcome = ERR_OK,
+		                        .request_id = "",
+		                        .detail = "",
+		                        .at = domain_now()};
 		e = store_begin(s);
 		if (e == ERR_OK)
 			e = audit_emit(s, v, &a);
@@ -106,9 +112,9 @@ int cli_backup(int argc, char **argv)
 		cli_fail("backup", "cannot take a snapshot of the database (%s)", err_name(e));
 		goto out;
 	}
-	ent[0] = (struct backup_entry){ STORE_DB_NAME, snap };
-	ent[1] = (struct backup_entry){ "tls/cert.pem", cert };
-	ent[2] = (struct backup_entry){ "tls/key.pem", key };
+	ent[0] = (struct backup_entry){STORE_DB_NAME, snap};
+	ent[1] = (struct backup_entry){"tls/cert.pem", cert};
+	ent[2] = (struct backup_entry){"tls/key.pem", key};
 	e = backup_write(v, w, n, ent, 3, out, &prog);
 	unlink(snap);
 	if (e != ERR_OK) {
@@ -125,7 +131,7 @@ out:
 
 /* unlock_backup - read the wraps in a backup and unlock its master key. */
 static enum err unlock_backup(const char *cmd, const char *in, const char *keyfile,
-			      struct vault **v)
+                              struct vault **v)
 {
 	struct vault_wrap w[BACKUP_WRAPS_MAX];
 	struct cli_secret sec;
@@ -147,14 +153,14 @@ static enum err unlock_backup(const char *cmd, const char *in, const char *keyfi
 	cli_secret_free(&sec);
 	if (e != ERR_OK)
 		cli_fail(cmd, "the %s does not unlock this backup",
-			 keyfile ? "key file" : "passphrase");
+		         keyfile ? "key file" : "passphrase");
 	return e;
 }
 
 int cli_backup_verify(int argc, char **argv)
 {
-	struct cli_opt o[] = { { "in", 1, 0 }, { "keyfile", 1, 0 }, { 0, 0, 0 } };
-	struct backup_progress prog = { cli_progress, (void *)(uintptr_t)"verify" };
+	struct cli_opt o[] = {{"in", 1, 0}, {"keyfile", 1, 0}, {0, 0, 0}};
+	struct backup_progress prog = {cli_progress, (void *)(uintptr_t) "verify"};
 	struct vault *v = NULL;
 	const char *in;
 	enum err e;
@@ -179,9 +185,12 @@ int cli_backup_verify(int argc, char **argv)
 /* record_restore - note the restore in the restored practice's own trail. */
 static enum err record_restore(const char *dir, struct vault *v)
 {
-	struct audit_entry a = { .event = AUDIT_RESTORE, .actor = "system",
-				 .outcome = ERR_OK, .request_id = "", .detail = "",
-				 .at = domain_now() };
+	struct audit_entry a = {.event = AUDIT_RESTORE,
+	                        .actor = "system",
+	                        .outcome = ERR_OK,
+	                        .request_id = "",
+	                        .detail = "",
+	                        .at = domain_now()};
 	char path[PATH_MAX];
 	struct store *s = NULL;
 	enum err e;
@@ -207,9 +216,12 @@ static enum err record_restore(const char *dir, struct vault *v)
 int cli_restore(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-		{ "in", 1, 0 }, { "data", 1, 0 }, { "keyfile", 1, 0 }, { 0, 0, 0 },
+	        {"in", 1, 0},
+	        {"data", 1, 0},
+	        {"keyfile", 1, 0},
+	        {0, 0, 0},
 	};
-	struct backup_progress prog = { cli_progress, (void *)(uintptr_t)"restore" };
+	struct backup_progress prog = {cli_progress, (void *)(uintptr_t) "restore"};
 	struct vault *v = NULL;
 	const char *in, *dir;
 	enum err e;

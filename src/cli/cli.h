@@ -22,9 +22,9 @@
 
 /* One parsed option: --name value, or --flag. */
 struct cli_opt {
-	const char *name;   /* without the dashes */
-	int takes_value;    /* non-zero: expects a value */
-	const char *value;  /* OUT: the value ("" for a present flag), or NULL */
+	const char *name;  /* without the dashes */
+	int takes_value;   /* non-zero: expects a value */
+	const char *value; /* OUT: the value ("" for a present flag), or NULL */
 };
 
 /* cli_parse - fill opts from argv (after the subcommand words). Unknown
@@ -41,31 +41,29 @@ const char *cli_get(const struct cli_opt *opts, const char *name);
 
 /* cli_fail - print "confidant CMD: MESSAGE" to stderr; returns 1 (the exit
  * status). */
-int cli_fail(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Secrets that unlock a practice. */
 struct cli_secret {
-	enum vault_wrap_kind kind;  /* VAULT_WRAP_PASSPHRASE or VAULT_WRAP_KEYFILE */
-	char *pass;                 /* passphrase in locked memory, or NULL */
-	size_t pass_len;            /* bytes in pass */
-	unsigned char *key;         /* key-file key in locked memory, or NULL */
+	enum vault_wrap_kind kind; /* VAULT_WRAP_PASSPHRASE or VAULT_WRAP_KEYFILE */
+	char *pass;                /* passphrase in locked memory, or NULL */
+	size_t pass_len;           /* bytes in pass */
+	unsigned char *key;        /* key-file key in locked memory, or NULL */
 };
 
 /* cli_secret_get - the key file if keyfile is set, else CONFIDANT_PASSPHRASE,
  * else a prompt on the terminal (twice if confirm). Prints its own error. */
-enum err cli_secret_get(const char *cmd, const char *keyfile, int confirm,
-			struct cli_secret *out);
+enum err cli_secret_get(const char *cmd, const char *keyfile, int confirm, struct cli_secret *out);
 void cli_secret_free(struct cli_secret *s);
 
 /* cli_unlock - try the secret against a set of keyring entries. */
-enum err cli_unlock_wraps(const struct cli_secret *sec, const struct vault_wrap *w,
-			  size_t n, struct vault **out);
+enum err cli_unlock_wraps(const struct cli_secret *sec, const struct vault_wrap *w, size_t n,
+                          struct vault **out);
 
 /* cli_practice_open - open DIR's database and unlock it with the secret the
  * options give (--keyfile, env, prompt). Prints its own errors. */
-enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile,
-			   struct store **s, struct vault **v);
+enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile, struct store **s,
+                           struct vault **v);
 
 /* cli_path - dir + "/" + name into out (PATH_MAX); ERR_TOOBIG if too long. */
 enum err cli_path(char *out, size_t size, const char *dir, const char *name);

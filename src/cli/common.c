@@ -41,8 +41,8 @@ enum err cli_parse(int argc, char **argv, struct cli_opt *opts)
 			if (strlen(o->name) == n && memcmp(o->name, a, n) == 0)
 				break;
 		if (o->name == NULL) {
-			fprintf(stderr, "confidant: unknown option '--%.*s' (see --help)\n",
-				(int)n, a);
+			fprintf(stderr, "confidant: unknown option '--%.*s' (see --help)\n", (int)n,
+			        a);
 			return ERR_INVAL;
 		}
 		if (!o->takes_value) {
@@ -131,7 +131,7 @@ static enum err read_tty(const char *prompt, char **out, size_t *len)
 	tcgetattr(fd, &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	tcsetattr(fd, TCSAFLUSH, &quiet);
+	tcsetattr(fd, TCSANOW, &quiet);
 	while ((c = fgetc(tty)) != EOF && c != '\n') {
 		if (n == CLI_PASS_MAX) {
 			e = ERR_TOOBIG;
@@ -140,7 +140,7 @@ static enum err read_tty(const char *prompt, char **out, size_t *len)
 		p[n++] = (char)c;
 	}
 	p[n] = '\0';
-	tcsetattr(fd, TCSAFLUSH, &old);
+	tcsetattr(fd, TCSANOW, &old);
 	fputc('\n', tty);
 	fclose(tty);
 	if (e != ERR_OK) {
@@ -161,8 +161,7 @@ void cli_secret_free(struct cli_secret *s)
 	memset(s, 0, sizeof *s);
 }
 
-enum err cli_secret_get(const char *cmd, const char *keyfile, int confirm,
-			struct cli_secret *out)
+enum err cli_secret_get(const char *cmd, const char *keyfile, int confirm, struct cli_secret *out)
 {
 	const char *env = getenv("CONFIDANT_PASSPHRASE");
 	struct cli_secret s;
@@ -178,12 +177,15 @@ enum err cli_secret_get(const char *cmd, const char *keyfile, int confirm,
 		if (e != ERR_OK) {
 			cli_secret_free(&s);
 			if (e == ERR_DENIED)
-				cli_fail(cmd, "key file %s is readable by others; run: chmod 600 %s",
-					 keyfile, keyfile);
+				cli_fail(cmd,
+				         "key file %s is readable by others; run: chmod 600 %s",
+				         keyfile, keyfile);
 			else if (e == ERR_INVAL)
-				cli_fail(cmd, "%s is not a Confidant key file (64 hex digits)", keyfile);
+				cli_fail(cmd, "%s is not a Confidant key file (64 hex digits)",
+				         keyfile);
 			else
-				cli_fail(cmd, "cannot read key file %s: %s", keyfile, strerror(errno));
+				cli_fail(cmd, "cannot read key file %s: %s", keyfile,
+				         strerror(errno));
 			return e;
 		}
 		*out = s;
@@ -206,7 +208,7 @@ enum err cli_secret_get(const char *cmd, const char *keyfile, int confirm,
 	e = read_tty("Practice passphrase: ", &s.pass, &s.pass_len);
 	if (e == ERR_NOTFOUND) {
 		cli_fail(cmd, "no passphrase: set CONFIDANT_PASSPHRASE, run in a terminal, "
-			      "or give --keyfile FILE");
+		              "or give --keyfile FILE");
 		return ERR_AUTH;
 	}
 	if (e != ERR_OK) {
@@ -218,8 +220,7 @@ enum err cli_secret_get(const char *cmd, const char *keyfile, int confirm,
 		size_t alen = 0;
 
 		e = read_tty("Repeat passphrase: ", &again, &alen);
-		if (e != ERR_OK || alen != s.pass_len ||
-		    !vault_memeq(again, s.pass, alen)) {
+		if (e != ERR_OK || alen != s.pass_len || !vault_memeq(again, s.pass, alen)) {
 			if (again)
 				vault_secret_free(again);
 			cli_secret_free(&s);
@@ -232,8 +233,8 @@ enum err cli_secret_get(const char *cmd, const char *keyfile, int confirm,
 	return ERR_OK;
 }
 
-enum err cli_unlock_wraps(const struct cli_secret *sec, const struct vault_wrap *w,
-			  size_t n, struct vault **out)
+enum err cli_unlock_wraps(const struct cli_secret *sec, const struct vault_wrap *w, size_t n,
+                          struct vault **out)
 {
 	uint32_t newest = 0;
 	size_t i;
@@ -256,8 +257,8 @@ enum err cli_unlock_wraps(const struct cli_secret *sec, const struct vault_wrap 
 	return ERR_CRYPTO;
 }
 
-enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile,
-			   struct store **s, struct vault **v)
+enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile, struct store **s,
+                           struct vault **v)
 {
 	char path[PATH_MAX];
 	struct vault_wrap w[STORE_KEYRING_MAX];
@@ -276,13 +277,15 @@ enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile
 	}
 	e = store_open(path, STORE_MIGRATE, s);
 	if (e == ERR_NOTFOUND) {
-		cli_fail(cmd, "no practice in %s; create one with: confidant init --data %s",
-			 dir, dir);
+		cli_fail(cmd, "no practice in %s; create one with: confidant init --data %s", dir,
+		         dir);
 		return e;
 	}
 	if (e == ERR_CONFLICT) {
-		cli_fail(cmd, "the practice in %s was written by a newer Confidant; "
-			      "upgrade this one", dir);
+		cli_fail(cmd,
+		         "the practice in %s was written by a newer Confidant; "
+		         "upgrade this one",
+		         dir);
 		return e;
 	}
 	if (e != ERR_OK) {
@@ -302,8 +305,10 @@ enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile
 	if (e == ERR_OK) {
 		e = store_vault_load_root(*s, *v);
 		if (e != ERR_OK) {
-			cli_fail(cmd, "the keyring in %s has no root key for this master key "
-				      "(damaged database?)", dir);
+			cli_fail(cmd,
+			         "the keyring in %s has no root key for this master key "
+			         "(damaged database?)",
+			         dir);
 			vault_free(*v);
 			*v = NULL;
 			goto fail;
@@ -311,11 +316,13 @@ enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile
 	}
 	if (e != ERR_OK) {
 		if (keyfile)
-			cli_fail(cmd, "the key file %s does not unlock the practice in %s",
-				 keyfile, dir);
+			cli_fail(cmd, "the key file %s does not unlock the practice in %s", keyfile,
+			         dir);
 		else
-			cli_fail(cmd, "the passphrase does not unlock the practice in %s; "
-				      "check CONFIDANT_PASSPHRASE or use --keyfile", dir);
+			cli_fail(cmd,
+			         "the passphrase does not unlock the practice in %s; "
+			         "check CONFIDANT_PASSPHRASE or use --keyfile",
+			         dir);
 		goto fail;
 	}
 	return ERR_OK;
@@ -337,7 +344,7 @@ void cli_progress(void *arg, uint64_t done, uint64_t total)
 		return;
 	last = pct;
 	fprintf(stderr, "\r%s %3d%% (%llu of %llu MB)", (const char *)arg, pct,
-		(unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
+	        (unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
 	if (done >= total) {
 		fputc('\n', stderr);
 		last = -1;
@@ -345,8 +352,7 @@ void cli_progress(void *arg, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;

@@ -18,65 +18,66 @@
 #include "domain/domain.h"
 
 static const char usage[] =
-	"usage: confidant demo --data DIR [options]\n"
-	"\n"
-	"Add synthetic clinicians, clients, appointments and notes to the\n"
-	"practice in DIR. All names and notes are invented.\n"
-	"\n"
-	"options:\n"
-	"  --data DIR           the practice's data directory (required)\n"
-	"  --keyfile FILE       unlock with this key file\n"
-	"  --size SIZE          small (3 clinicians, 40 clients; the default),\n"
-	"                       medium (10, 1,000, 50,000 appointments), or large\n"
-	"                       (50, 20,000, 1,000,000 appointments, 500,000 notes)\n"
-	"  --clinicians N  --clients N  --appointments N  --notes N\n"
-	"                       override one figure of the size\n"
-	"  --seed N             random seed (default 1)\n";
+        "usage: confidant demo --data DIR [options]\n"
+        "\n"
+        "Add synthetic clinicians, clients, appointments and notes to the\n"
+        "practice in DIR. All names and notes are invented.\n"
+        "\n"
+        "options:\n"
+        "  --data DIR           the practice's data directory (required)\n"
+        "  --keyfile FILE       unlock with this key file\n"
+        "  --size SIZE          small (3 clinicians, 40 clients; the default),\n"
+        "                       medium (10, 1,000, 50,000 appointments), or large\n"
+        "                       (50, 20,000, 1,000,000 appointments, 500,000 notes)\n"
+        "  --clinicians N  --clients N  --appointments N  --notes N\n"
+        "                       override one figure of the size\n"
+        "  --seed N             random seed (default 1)\n";
 
 static const char *const given[] = {
-	"Amara", "Ben", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hiro",
-	"Isla", "Jonas", "Keira", "Luis", "Maya", "Niamh", "Omar", "Priya",
-	"Quinn", "Rosa", "Samir", "Tess", "Uma", "Victor", "Wen", "Ximena",
-	"Yusuf", "Zoe", "Aiden", "Beatriz", "Caleb", "Daria", "Emeka", "Freya",
-	"Gabriel", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Mateo", "Nora",
-	"Oskar", "Paloma", "Rafael", "Sofia", "Tomas", "Valentina", "Will", "Yara",
+        "Amara",   "Ben",    "Chloe",  "Dmitri",  "Elena", "Farid",     "Grace", "Hiro",
+        "Isla",    "Jonas",  "Keira",  "Luis",    "Maya",  "Niamh",     "Omar",  "Priya",
+        "Quinn",   "Rosa",   "Samir",  "Tess",    "Uma",   "Victor",    "Wen",   "Ximena",
+        "Yusuf",   "Zoe",    "Aiden",  "Beatriz", "Caleb", "Daria",     "Emeka", "Freya",
+        "Gabriel", "Hana",   "Ivan",   "Jade",    "Kofi",  "Lena",      "Mateo", "Nora",
+        "Oskar",   "Paloma", "Rafael", "Sofia",   "Tomas", "Valentina", "Will",  "Yara",
 };
 static const char *const family[] = {
-	"Abbott", "Bergstrom", "Castillo", "Dubois", "Eriksen", "Fitzgerald",
-	"Garcia", "Haddad", "Ivanova", "Johansson", "Kowalski", "Lindqvist",
-	"Mbeki", "Nakamura", "O'Connell", "Petrov", "Quintero", "Rasmussen",
-	"Schmidt", "Tanaka", "Underwood", "Varga", "Whitfield", "Xu", "Yilmaz",
-	"Zielinski", "Achebe", "Brennan", "Chowdhury", "Delacroix", "Esposito",
-	"Fernandes", "Gallagher", "Horvath", "Iqbal", "Jensen", "Kim", "Lopez",
-	"Moreau", "Novak", "Okafor", "Park", "Reyes", "Santos", "Thompson",
+        "Abbott",    "Bergstrom", "Castillo",  "Dubois",    "Eriksen",   "Fitzgerald", "Garcia",
+        "Haddad",    "Ivanova",   "Johansson", "Kowalski",  "Lindqvist", "Mbeki",      "Nakamura",
+        "O'Connell", "Petrov",    "Quintero",  "Rasmussen", "Schmidt",   "Tanaka",     "Underwood",
+        "Varga",     "Whitfield", "Xu",        "Yilmaz",    "Zielinski", "Achebe",     "Brennan",
+        "Chowdhury", "Delacroix", "Esposito",  "Fernandes", "Gallagher", "Horvath",    "Iqbal",
+        "Jensen",    "Kim",       "Lopez",     "Moreau",    "Novak",     "Okafor",     "Park",
+        "Reyes",     "Santos",    "Thompson",
 };
-static const char *const pronouns[] = { "she/her", "he/him", "they/them", NULL };
+static const char *const pronouns[] = {"she/her", "he/him", "they/them", NULL};
 static const char *const streets[] = {
-	"Maple Avenue", "Harbour Road", "Elm Street", "Station Lane", "Mill Close",
-	"Church Street", "Willow Way", "Park Terrace", "Queen's Road", "Orchard Row",
+        "Maple Avenue",  "Harbour Road", "Elm Street",   "Station Lane", "Mill Close",
+        "Church Street", "Willow Way",   "Park Terrace", "Queen's Road", "Orchard Row",
 };
 static const char *const themes[] = {
-	"work stress and sleep", "grief after a parent's death", "panic attacks on transit",
-	"low mood through the winter", "conflict with a partner", "social anxiety at university",
-	"returning to work after leave", "intrusive memories of an accident",
-	"drinking more than intended", "perfectionism and burnout",
+        "work stress and sleep",         "grief after a parent's death",
+        "panic attacks on transit",      "low mood through the winter",
+        "conflict with a partner",       "social anxiety at university",
+        "returning to work after leave", "intrusive memories of an accident",
+        "drinking more than intended",   "perfectionism and burnout",
 };
 static const char *const interventions[] = {
-	"cognitive restructuring of catastrophic predictions",
-	"behavioural activation planning for the week",
-	"paced breathing and grounding practice",
-	"values clarification exercise",
-	"graded exposure hierarchy, steps 2-3",
-	"sleep hygiene review and stimulus control",
-	"motivational interviewing around change goals",
-	"problem-solving for a current stressor",
+        "cognitive restructuring of catastrophic predictions",
+        "behavioural activation planning for the week",
+        "paced breathing and grounding practice",
+        "values clarification exercise",
+        "graded exposure hierarchy, steps 2-3",
+        "sleep hygiene review and stimulus control",
+        "motivational interviewing around change goals",
+        "problem-solving for a current stressor",
 };
 static const char *const responses[] = {
-	"engaged well and completed the homework",
-	"tearful at times but able to reflect",
-	"reported small improvements since last session",
-	"found the exercise difficult and wants to try again",
-	"described a setback mid-week and how it was handled",
+        "engaged well and completed the homework",
+        "tearful at times but able to reflect",
+        "reported small improvements since last session",
+        "found the exercise difficult and wants to try again",
+        "described a setback mid-week and how it was handled",
 };
 
 /* xorshift64* - reproducible synthetic data; not for anything secret. */
@@ -91,10 +92,10 @@ static uint64_t rnd(void)
 #define PICK(a) ((a)[rnd() % (sizeof(a) / sizeof((a)[0]))])
 
 struct demo_size {
-	long clinicians;    /* staff with the clinician role */
-	long clients;       /* client records */
-	long appointments;  /* appointments across all clients */
-	long notes;         /* progress notes (on past appointments) */
+	long clinicians;   /* staff with the clinician role */
+	long clients;      /* client records */
+	long appointments; /* appointments across all clients */
+	long notes;        /* progress notes (on past appointments) */
 };
 
 static int parse_count(const char *s, long *out)
@@ -126,20 +127,19 @@ static enum err make_note(struct buf *b, const char *theme)
 {
 	buf_reset(b);
 	return buf_printf(b,
-		"S: Client reports ongoing %s; rates mood %d/10 this week and sleep %s.\n"
-		"O: Appeared %s, speech normal in rate and volume, affect %s. "
-		"No evidence of psychosis.\n"
-		"A: Working on %s. Client %s. Risk: denies suicidal ideation, "
-		"intent or plan; protective factors reviewed.\n"
-		"P: Continue weekly sessions; homework: %s. Review PHQ-9 next time.",
-		theme, (int)(rnd() % 6) + 3, (rnd() & 1) ? "improving" : "still broken",
-		(rnd() & 1) ? "well groomed and alert" : "tired but engaged",
-		(rnd() & 1) ? "congruent" : "restricted", PICK(interventions),
-		PICK(responses), PICK(interventions));
+	                  "S: Client reports ongoing %s; rates mood %d/10 this week and sleep %s.\n"
+	                  "O: Appeared %s, speech normal in rate and volume, affect %s. "
+	                  "No evidence of psychosis.\n"
+	                  "A: Working on %s. Client %s. Risk: denies suicidal ideation, "
+	                  "intent or plan; protective factors reviewed.\n"
+	                  "P: Continue weekly sessions; homework: %s. Review PHQ-9 next time.",
+	                  theme, (int)(rnd() % 6) + 3, (rnd() & 1) ? "improving" : "still broken",
+	                  (rnd() & 1) ? "well groomed and alert" : "tired but engaged",
+	                  (rnd() & 1) ? "congruent" : "restricted", PICK(interventions),
+	                  PICK(responses), PICK(interventions));
 }
 
-static enum err generate(struct store *s, const struct vault *v,
-			 const struct demo_size *z)
+static enum err generate(struct store *s, const struct vault *v, const struct demo_size *z)
 {
 	int64_t *clinician_ids = NULL, now = domain_now();
 	int64_t first_client = 0;
@@ -162,10 +162,10 @@ static enum err generate(struct store *s, const struct vault *v,
 		memset(&u, 0, sizeof u);
 		snprintf(name, sizeof name, "%s %s", g, f);
 		snprintf(email, sizeof email, "clinician%ld.%llx@demo.invalid", i + 1,
-			 (unsigned long long)(rnd() & 0xffff));
+		         (unsigned long long)(rnd() & 0xffff));
 		u.email = email;
 		u.display_name = name;
-		u.role = (char *)(uintptr_t)"clinician";
+		u.role = (char *)(uintptr_t) "clinician";
 		e = store_user_create(s, &u, NULL, 1, now);
 		clinician_ids[i] = u.id;
 	}
@@ -181,9 +181,9 @@ static enum err generate(struct store *s, const struct vault *v,
 		strftime(dob, sizeof dob, "%Y-%m-%d", &tm);
 		snprintf(legal, sizeof legal, "%s %s %s", PICK(given), PICK(given), PICK(family));
 		snprintf(phone, sizeof phone, "+1 555 01%02d %04d", (int)(rnd() % 100),
-			 (int)(rnd() % 10000));
+		         (int)(rnd() % 10000));
 		snprintf(addr, sizeof addr, "%d %s\nSpringfield", (int)(rnd() % 400) + 1,
-			 PICK(streets));
+		         PICK(streets));
 		snprintf(email, sizeof email, "client%ld@demo.invalid", i + 1);
 		c.status = (rnd() % 10) == 0 ? CLIENT_DISCHARGED : CLIENT_ACTIVE;
 		c.legal_name = legal;
@@ -199,10 +199,10 @@ static enum err generate(struct store *s, const struct vault *v,
 		if (e == ERR_OK)
 			e = batch(s, i + 1, 2000);
 		if (i % 500 == 0)
-			cli_progress((void *)(uintptr_t)"clients     ", (uint64_t)i << 20,
-				     (uint64_t)z->clients << 20);
+			cli_progress((void *)(uintptr_t) "clients     ", (uint64_t)i << 20,
+			             (uint64_t)z->clients << 20);
 	}
-	cli_progress((void *)(uintptr_t)"clients     ", 1, 1);
+	cli_progress((void *)(uintptr_t) "clients     ", 1, 1);
 	per_client = z->clients ? z->appointments / z->clients : 0;
 	for (i = 0; i < z->clients && e == ERR_OK; i++) {
 		long k, clin = z->clinicians ? i % z->clinicians : 0;
@@ -216,27 +216,31 @@ static enum err generate(struct store *s, const struct vault *v,
 			int64_t at = start + 604800 * k;
 			int past = at < now;
 
-			e = store_appointment_insert(s, clinician_ids[clin], first_client + i,
-						     at, at + 3000, past ? 4 : 0);
+			e = store_appointment_insert(s, clinician_ids[clin], first_client + i, at,
+			                             at + 3000, past ? 4 : 0);
 			if (e == ERR_OK && past && notes_done < z->notes) {
 				e = make_note(&note, theme);
 				if (e == ERR_OK)
 					e = store_note_insert(s, v, first_client + i,
-							      clinician_ids[clin], note.data, at + 3000);
+					                      clinician_ids[clin], note.data,
+					                      at + 3000);
 				notes_done++;
 			}
 		}
 		if (e == ERR_OK)
 			e = batch(s, i + 1, 200);
 		if (i % 100 == 0)
-			cli_progress((void *)(uintptr_t)"appointments", (uint64_t)i << 20,
-				     (uint64_t)z->clients << 20);
+			cli_progress((void *)(uintptr_t) "appointments", (uint64_t)i << 20,
+			             (uint64_t)z->clients << 20);
 	}
-	cli_progress((void *)(uintptr_t)"appointments", 1, 1);
+	cli_progress((void *)(uintptr_t) "appointments", 1, 1);
 	if (e == ERR_OK) {
-		struct audit_entry a = { .event = AUDIT_DEMO, .actor = "system",
-					 .outcome = ERR_OK, .request_id = "",
-					 .detail = "", .at = now };
+		struct audit_entry a = {.event = AUDIT_DEMO,
+		                        .actor = "system",
+		                        .outcome = ERR_OK,
+		                        .request_id = "",
+		                        .detail = "",
+		                        .at = now};
 		snprintf(name, sizeof name, "clients=%ld notes=%ld", z->clients, notes_done);
 		a.detail = name;
 		e = audit_emit(s, v, &a);
@@ -257,11 +261,11 @@ out:
 int cli_demo(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-		{ "data", 1, 0 }, { "keyfile", 1, 0 }, { "size", 1, 0 },
-		{ "clinicians", 1, 0 }, { "clients", 1, 0 }, { "appointments", 1, 0 },
-		{ "notes", 1, 0 }, { "seed", 1, 0 }, { 0, 0, 0 },
+	        {"data", 1, 0},       {"keyfile", 1, 0}, {"size", 1, 0},
+	        {"clinicians", 1, 0}, {"clients", 1, 0}, {"appointments", 1, 0},
+	        {"notes", 1, 0},      {"seed", 1, 0},    {0, 0, 0},
 	};
-	struct demo_size z = { 3, 40, 40 * 24, 40 * 12 };
+	struct demo_size z = {3, 40, 40 * 24, 40 * 12};
 	const char *size;
 	struct store *s = NULL;
 	struct vault *v = NULL;
@@ -276,17 +280,16 @@ int cli_demo(int argc, char **argv)
 	if (size == NULL || strcmp(size, "small") == 0) {
 		/* defaults above */
 	} else if (strcmp(size, "medium") == 0) {
-		z = (struct demo_size){ 10, 1000, 50000, 25000 };
+		z = (struct demo_size){10, 1000, 50000, 25000};
 	} else if (strcmp(size, "large") == 0) {
-		z = (struct demo_size){ 50, 20000, 1000000, 500000 };
+		z = (struct demo_size){50, 20000, 1000000, 500000};
 	} else {
 		return cli_fail("demo", "--size must be small, medium or large");
 	}
 	if (!parse_count(cli_get(o, "clinicians"), &z.clinicians) ||
 	    !parse_count(cli_get(o, "clients"), &z.clients) ||
 	    !parse_count(cli_get(o, "appointments"), &z.appointments) ||
-	    !parse_count(cli_get(o, "notes"), &z.notes) ||
-	    !parse_count(cli_get(o, "seed"), &seed))
+	    !parse_count(cli_get(o, "notes"), &z.notes) || !parse_count(cli_get(o, "seed"), &seed))
 		return cli_fail("demo", "counts must be whole numbers up to 100,000,000");
 	if (z.clinicians == 0 && z.clients > 0)
 		return cli_fail("demo", "clients need at least one clinician");
@@ -297,6 +300,7 @@ int cli_demo(int argc, char **argv)
 	store_close(s);
 	vault_free(v);
 	if (e != ERR_OK)
-		return cli_fail("demo", "generation stopped (%s); batches already committed remain", err_name(e));
+		return cli_fail("demo", "generation stopped (%s); batches already committed remain",
+		                err_name(e));
 	return 0;
 }

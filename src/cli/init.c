@@ -22,26 +22,26 @@
 #include "http/http.h"
 
 static const char usage[] =
-	"usage: confidant init --data DIR [options]\n"
-	"\n"
-	"Create a new practice in DIR (which must not exist or be empty): the\n"
-	"encrypted database, the master key, a TLS certificate and the first\n"
-	"owner account, whose one-time password is printed once.\n"
-	"\n"
-	"The master key is protected by a passphrase (CONFIDANT_PASSPHRASE, or\n"
-	"asked on the terminal twice) and/or a key file (--keyfile; created,\n"
-	"mode 0600, if it does not exist). Keep both safe: without one of them\n"
-	"the practice's data cannot be read by anyone.\n"
-	"\n"
-	"options:\n"
-	"  --data DIR            the practice's data directory (required)\n"
-	"  --keyfile FILE        also wrap the master key under this key file\n"
-	"  --no-passphrase       with --keyfile: do not use a passphrase at all\n"
-	"  --cert FILE --key FILE  use this TLS certificate and key (PEM) instead\n"
-	"                        of a self-signed one for localhost\n"
-	"  --owner-email EMAIL   sign-in name of the owner (default owner@localhost)\n"
-	"  --owner-name NAME     display name of the owner (default Practice owner)\n"
-	"  --practice-name NAME  the practice's name (default My practice)\n";
+        "usage: confidant init --data DIR [options]\n"
+        "\n"
+        "Create a new practice in DIR (which must not exist or be empty): the\n"
+        "encrypted database, the master key, a TLS certificate and the first\n"
+        "owner account, whose one-time password is printed once.\n"
+        "\n"
+        "The master key is protected by a passphrase (CONFIDANT_PASSPHRASE, or\n"
+        "asked on the terminal twice) and/or a key file (--keyfile; created,\n"
+        "mode 0600, if it does not exist). Keep both safe: without one of them\n"
+        "the practice's data cannot be read by anyone.\n"
+        "\n"
+        "options:\n"
+        "  --data DIR            the practice's data directory (required)\n"
+        "  --keyfile FILE        also wrap the master key under this key file\n"
+        "  --no-passphrase       with --keyfile: do not use a passphrase at all\n"
+        "  --cert FILE --key FILE  use this TLS certificate and key (PEM) instead\n"
+        "                        of a self-signed one for localhost\n"
+        "  --owner-email EMAIL   sign-in name of the owner (default owner@localhost)\n"
+        "  --owner-name NAME     display name of the owner (default Practice owner)\n"
+        "  --practice-name NAME  the practice's name (default My practice)\n";
 
 static enum err copy_file(const char *from, const char *to)
 {
@@ -88,9 +88,8 @@ static int dir_is_empty_or_missing(const char *dir)
 }
 
 /* build - create the practice in tmp. Prints the owner's password. */
-static enum err build(const char *tmp, const struct cli_opt *o,
-		      const struct cli_secret *pass, const struct cli_secret *kf,
-		      char otp[AUTH_OTP_LEN + 1])
+static enum err build(const char *tmp, const struct cli_opt *o, const struct cli_secret *pass,
+                      const struct cli_secret *kf, char otp[AUTH_OTP_LEN + 1])
 {
 	char path[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
 	char hash[AUTH_HASH_MAX];
@@ -103,9 +102,8 @@ static enum err build(const char *tmp, const struct cli_opt *o,
 	const char *name;
 	enum err e;
 
-	if (cli_path(path, sizeof path, tmp, "tls") != ERR_OK ||
-	    mkdir(path, 0700) != 0 || cli_path(path, sizeof path, tmp, "tmp") != ERR_OK ||
-	    mkdir(path, 0700) != 0)
+	if (cli_path(path, sizeof path, tmp, "tls") != ERR_OK || mkdir(path, 0700) != 0 ||
+	    cli_path(path, sizeof path, tmp, "tmp") != ERR_OK || mkdir(path, 0700) != 0)
 		return ERR_IO;
 	if (cli_path(cert, sizeof cert, tmp, "tls/cert.pem") != ERR_OK ||
 	    cli_path(key, sizeof key, tmp, "tls/key.pem") != ERR_OK)
@@ -159,10 +157,10 @@ static enum err build(const char *tmp, const struct cli_opt *o,
 		e = store_meta_set(s, "practice_name", name ? name : "My practice");
 	memset(&u, 0, sizeof u);
 	u.email = (char *)(uintptr_t)(cli_get(o, "owner-email") ? cli_get(o, "owner-email")
-							      : "owner@localhost");
+	                                                        : "owner@localhost");
 	u.display_name = (char *)(uintptr_t)(cli_get(o, "owner-name") ? cli_get(o, "owner-name")
-								     : "Practice owner");
-	u.role = (char *)(uintptr_t)"owner";
+	                                                              : "Practice owner");
+	u.role = (char *)(uintptr_t) "owner";
 	auth_otp_new(otp);
 	if (e == ERR_OK)
 		e = auth_password_hash(otp, strlen(otp), hash);
@@ -194,9 +192,9 @@ out:
 int cli_init(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-		{ "data", 1, 0 }, { "keyfile", 1, 0 }, { "no-passphrase", 0, 0 },
-		{ "cert", 1, 0 }, { "key", 1, 0 }, { "owner-email", 1, 0 },
-		{ "owner-name", 1, 0 }, { "practice-name", 1, 0 }, { 0, 0, 0 },
+	        {"data", 1, 0},       {"keyfile", 1, 0},       {"no-passphrase", 0, 0},
+	        {"cert", 1, 0},       {"key", 1, 0},           {"owner-email", 1, 0},
+	        {"owner-name", 1, 0}, {"practice-name", 1, 0}, {0, 0, 0},
 	};
 	struct cli_secret pass, kf;
 	char tmp[PATH_MAX], otp[AUTH_OTP_LEN + 1];
@@ -218,8 +216,10 @@ int cli_init(int argc, char **argv)
 	if (cli_get(o, "no-passphrase") && keyfile == NULL)
 		return cli_fail("init", "--no-passphrase needs --keyfile");
 	if (!dir_is_empty_or_missing(dir))
-		return cli_fail("init", "%s already holds a practice or other files; "
-					"choose a new directory", dir);
+		return cli_fail("init",
+		                "%s already holds a practice or other files; "
+		                "choose a new directory",
+		                dir);
 	umask(077);
 	if (keyfile != NULL) {
 		unsigned char key[VAULT_KEYBYTES];
@@ -244,7 +244,7 @@ int cli_init(int argc, char **argv)
 				goto out;
 			if (pass.pass_len < CLI_PASS_MIN) {
 				cli_fail("init", "the passphrase must be at least %d characters",
-					 CLI_PASS_MIN);
+				         CLI_PASS_MIN);
 				goto out;
 			}
 		}
@@ -264,11 +264,11 @@ int cli_init(int argc, char **argv)
 		goto out;
 	}
 	printf("Created the practice in %s\n", dir);
-	printf("Owner account: %s\n", cli_get(o, "owner-email") ? cli_get(o, "owner-email")
-							       : "owner@localhost");
+	printf("Owner account: %s\n",
+	       cli_get(o, "owner-email") ? cli_get(o, "owner-email") : "owner@localhost");
 	printf("One-time password (shown once; change it at first sign-in): %s\n", otp);
-	printf("Start it with: confidant serve --data %s%s%s\n", dir,
-	       keyfile ? " --keyfile " : "", keyfile ? keyfile : "");
+	printf("Start it with: confidant serve --data %s%s%s\n", dir, keyfile ? " --keyfile " : "",
+	       keyfile ? keyfile : "");
 	rc = 0;
 out:
 	mem_wipe(otp, sizeof otp);

@@ -17,39 +17,41 @@
 #include "domain/domain.h"
 
 static const char rotate_usage[] =
-	"usage: confidant keys rotate --data DIR [--keyfile FILE] [--new-keyfile FILE]\n"
-	"\n"
-	"Replace the practice's master key. Client data keys are re-wrapped, not\n"
-	"re-encrypted, in one transaction; a running server keeps serving.\n"
-	"The new key is wrapped under the passphrase (CONFIDANT_PASSPHRASE or\n"
-	"asked) if the practice has one, and under --new-keyfile (or the same\n"
-	"--keyfile) if given. Afterwards run `confidant keys retire`.\n";
+        "usage: confidant keys rotate --data DIR [--keyfile FILE] [--new-keyfile FILE]\n"
+        "\n"
+        "Replace the practice's master key. Client data keys are re-wrapped, not\n"
+        "re-encrypted, in one transaction; a running server keeps serving.\n"
+        "The new key is wrapped under the passphrase (CONFIDANT_PASSPHRASE or\n"
+        "asked) if the practice has one, and under --new-keyfile (or the same\n"
+        "--keyfile) if given. Afterwards run `confidant keys retire`.\n";
 
 static const char retire_usage[] =
-	"usage: confidant keys retire --data DIR [--keyfile FILE]\n"
-	"\n"
-	"Delete the wraps of older master keys and the links that let running\n"
-	"servers follow a rotation. Run it after every server has served a\n"
-	"request since `keys rotate` (or was restarted).\n";
+        "usage: confidant keys retire --data DIR [--keyfile FILE]\n"
+        "\n"
+        "Delete the wraps of older master keys and the links that let running\n"
+        "servers follow a rotation. Run it after every server has served a\n"
+        "request since `keys rotate` (or was restarted).\n";
 
 static const char verify_usage[] =
-	"usage: confidant audit verify --data DIR [--keyfile FILE]\n"
-	"\n"
-	"Check every event of the audit trail against its keyed hash chain.\n"
-	"Prints the number of events; exits 1 at the first altered, removed or\n"
-	"inserted event.\n";
+        "usage: confidant audit verify --data DIR [--keyfile FILE]\n"
+        "\n"
+        "Check every event of the audit trail against its keyed hash chain.\n"
+        "Prints the number of events; exits 1 at the first altered, removed or\n"
+        "inserted event.\n";
 
-static enum err emit_system(struct store *s, const struct vault *v,
-			    enum audit_event ev, const char *detail)
+static enum err emit_system(struct store *s, const struct vault *v, enum audit_event ev,
+                            const char *detail)
 {
-	struct audit_entry a = { .event = ev, .actor = "system", .outcome = ERR_OK,
-				 .request_id = "", .detail = detail,
-				 .at = domain_now() };
+	struct audit_entry a = {.event = ev,
+	                        .actor = "system",
+	                        .outcome = ERR_OK,
+	                        .request_id = "",
+	                        .detail = detail,
+	                        .at = domain_now()};
 	return audit_emit(s, v, &a);
 }
 
-static int has_kind(const struct vault_wrap *w, size_t n, uint32_t ver,
-		    enum vault_wrap_kind kind)
+static int has_kind(const struct vault_wrap *w, size_t n, uint32_t ver, enum vault_wrap_kind kind)
 {
 	size_t i;
 
@@ -62,7 +64,10 @@ static int has_kind(const struct vault_wrap *w, size_t n, uint32_t ver,
 int cli_keys_rotate(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-		{ "data", 1, 0 }, { "keyfile", 1, 0 }, { "new-keyfile", 1, 0 }, { 0, 0, 0 },
+	        {"data", 1, 0},
+	        {"keyfile", 1, 0},
+	        {"new-keyfile", 1, 0},
+	        {0, 0, 0},
 	};
 	struct vault_wrap w[STORE_KEYRING_MAX], nw[2];
 	struct cli_secret pass, kf;
@@ -80,8 +85,8 @@ int cli_keys_rotate(int argc, char **argv)
 	rc = cli_start(argc, argv, o, rotate_usage);
 	if (rc >= 0)
 		return rc;
-	if (cli_practice_open("keys rotate", cli_get(o, "data"), cli_get(o, "keyfile"),
-			      &s, &v) != ERR_OK)
+	if (cli_practice_open("keys rotate", cli_get(o, "data"), cli_get(o, "keyfile"), &s, &v) !=
+	    ERR_OK)
 		return 1;
 	e = store_keyring_load(s, w, STORE_KEYRING_MAX, &n);
 	if (e != ERR_OK)
@@ -94,7 +99,8 @@ int cli_keys_rotate(int argc, char **argv)
 			struct vault *check = NULL;
 
 			if (cli_unlock_wraps(&pass, w, n, &check) != ERR_OK) {
-				cli_fail("keys rotate", "the passphrase does not unlock the practice");
+				cli_fail("keys rotate",
+				         "the passphrase does not unlock the practice");
 				goto out;
 			}
 			vault_free(check);
@@ -118,7 +124,7 @@ int cli_keys_rotate(int argc, char **argv)
 		e = store_keys_rotate(s, v, next, nw, nn, &count);
 	if (e == ERR_OK) {
 		snprintf(detail, sizeof detail, "master_version=%u rewrapped=%llu",
-			 vault_version(next), (unsigned long long)count);
+		         vault_version(next), (unsigned long long)count);
 		if (store_begin(s) == ERR_OK) {
 			if (emit_system(s, next, AUDIT_KEYS_ROTATE, detail) != ERR_OK ||
 			    store_commit(s) != ERR_OK)
@@ -145,7 +151,7 @@ out:
 
 int cli_keys_retire(int argc, char **argv)
 {
-	struct cli_opt o[] = { { "data", 1, 0 }, { "keyfile", 1, 0 }, { 0, 0, 0 } };
+	struct cli_opt o[] = {{"data", 1, 0}, {"keyfile", 1, 0}, {0, 0, 0}};
 	struct store *s = NULL;
 	struct vault *v = NULL;
 	enum err e;
@@ -154,8 +160,8 @@ int cli_keys_retire(int argc, char **argv)
 	rc = cli_start(argc, argv, o, retire_usage);
 	if (rc >= 0)
 		return rc;
-	if (cli_practice_open("keys retire", cli_get(o, "data"), cli_get(o, "keyfile"),
-			      &s, &v) != ERR_OK)
+	if (cli_practice_open("keys retire", cli_get(o, "data"), cli_get(o, "keyfile"), &s, &v) !=
+	    ERR_OK)
 		return 1;
 	e = store_begin(s);
 	if (e == ERR_OK)
@@ -174,7 +180,7 @@ int cli_keys_retire(int argc, char **argv)
 
 int cli_audit_verify(int argc, char **argv)
 {
-	struct cli_opt o[] = { { "data", 1, 0 }, { "keyfile", 1, 0 }, { 0, 0, 0 } };
+	struct cli_opt o[] = {{"data", 1, 0}, {"keyfile", 1, 0}, {0, 0, 0}};
 	struct store *s = NULL;
 	struct vault *v = NULL;
 	uint64_t count = 0;
@@ -185,15 +191,15 @@ int cli_audit_verify(int argc, char **argv)
 	rc = cli_start(argc, argv, o, verify_usage);
 	if (rc >= 0)
 		return rc;
-	if (cli_practice_open("audit verify", cli_get(o, "data"), cli_get(o, "keyfile"),
-			      &s, &v) != ERR_OK)
+	if (cli_practice_open("audit verify", cli_get(o, "data"), cli_get(o, "keyfile"), &s, &v) !=
+	    ERR_OK)
 		return 1;
 	e = audit_verify(s, v, &count, &bad);
 	vault_free(v);
 	store_close(s);
 	if (e == ERR_CRYPTO)
 		return cli_fail("audit verify", "the audit trail was altered at event %lld",
-				(long long)bad);
+		                (long long)bad);
 	if (e != ERR_OK)
 		return cli_fail("audit verify", "cannot read the audit trail (%s)", err_name(e));
 	printf("audit trail intact: %llu events\n", (unsigned long long)count);

@@ -11,38 +11,38 @@
 #include "vault/vault.h"
 
 static const char usage[] =
-	"usage: confidant COMMAND [options]   (confidant COMMAND --help for more)\n"
-	"\n"
-	"Confidant: private practice software for therapists.\n"
-	"\n"
-	"commands:\n"
-	"  init            create a practice in a new data directory\n"
-	"  serve           serve a practice over HTTPS\n"
-	"  backup          write an encrypted, compressed backup of a practice\n"
-	"  backup verify   check that a backup file is whole and unaltered\n"
-	"  restore         restore a backup into a new data directory\n"
-	"  demo            add synthetic clinicians, clients, appointments, notes\n"
-	"  keys rotate     replace the master key without downtime\n"
-	"  keys retire     drop older master keys after a rotation\n"
-	"  audit verify    check the audit trail's hash chain\n"
-	"  version         print the version\n";
+        "usage: confidant COMMAND [options]   (confidant COMMAND --help for more)\n"
+        "\n"
+        "Confidant: private practice software for therapists.\n"
+        "\n"
+        "commands:\n"
+        "  init            create a practice in a new data directory\n"
+        "  serve           serve a practice over HTTPS\n"
+        "  backup          write an encrypted, compressed backup of a practice\n"
+        "  backup verify   check that a backup file is whole and unaltered\n"
+        "  restore         restore a backup into a new data directory\n"
+        "  demo            add synthetic clinicians, clients, appointments, notes\n"
+        "  keys rotate     replace the master key without downtime\n"
+        "  keys retire     drop older master keys after a rotation\n"
+        "  audit verify    check the audit trail's hash chain\n"
+        "  version         print the version\n";
 
 struct command {
-	const char *w1;                   /* first word */
-	const char *w2;                   /* second word, or NULL */
+	const char *w1;                    /* first word */
+	const char *w2;                    /* second word, or NULL */
 	int (*run)(int argc, char **argv); /* runs with the remaining arguments */
 };
 
 static const struct command commands[] = {
-	{ "init", NULL, cli_init },
-	{ "serve", NULL, cli_serve },
-	{ "backup", "verify", cli_backup_verify },
-	{ "backup", NULL, cli_backup },
-	{ "restore", NULL, cli_restore },
-	{ "demo", NULL, cli_demo },
-	{ "keys", "rotate", cli_keys_rotate },
-	{ "keys", "retire", cli_keys_retire },
-	{ "audit", "verify", cli_audit_verify },
+        {"init", NULL, cli_init},
+        {"serve", NULL, cli_serve},
+        {"backup", "verify", cli_backup_verify},
+        {"backup", NULL, cli_backup},
+        {"restore", NULL, cli_restore},
+        {"demo", NULL, cli_demo},
+        {"keys", "rotate", cli_keys_rotate},
+        {"keys", "retire", cli_keys_retire},
+        {"audit", "verify", cli_audit_verify},
 };
 
 int main(int argc, char **argv)

@@ -22,21 +22,21 @@
 #endif
 
 static const char usage[] =
-	"usage: confidant serve --data DIR [options]\n"
-	"\n"
-	"Serve the practice in DIR over HTTPS until interrupted (Ctrl-C or\n"
-	"SIGTERM). The master key is unlocked with --keyfile, or the passphrase\n"
-	"in CONFIDANT_PASSPHRASE, or one typed at the terminal.\n"
-	"\n"
-	"options:\n"
-	"  --data DIR          the practice's data directory (required)\n"
-	"  --listen ADDR:PORT  where to listen (default 127.0.0.1:8443; port 0\n"
-	"                      picks a free one; [::1]:8443 for IPv6)\n"
-	"  --keyfile FILE      unlock with this key file\n"
-	"  --threads N         worker threads (default: number of CPUs)\n"
-	"  --web DIR           the browser app's files (default " CONFIDANT_WEB_DIR ")\n"
-	"  --insecure-dev      serve the development-only client API without\n"
-	"                      sign-in; refused unless listening on loopback\n";
+        "usage: confidant serve --data DIR [options]\n"
+        "\n"
+        "Serve the practice in DIR over HTTPS until interrupted (Ctrl-C or\n"
+        "SIGTERM). The master key is unlocked with --keyfile, or the passphrase\n"
+        "in CONFIDANT_PASSPHRASE, or one typed at the terminal.\n"
+        "\n"
+        "options:\n"
+        "  --data DIR          the practice's data directory (required)\n"
+        "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8443; port 0\n"
+        "                      picks a free one; [::1]:8443 for IPv6)\n"
+        "  --keyfile FILE      unlock with this key file\n"
+        "  --threads N         worker threads (default: number of CPUs)\n"
+        "  --web DIR           the browser app's files (default " CONFIDANT_WEB_DIR ")\n"
+        "  --insecure-dev      serve the development-only client API without\n"
+        "                      sign-in; refused unless listening on loopback\n";
 
 /* parse_listen - "ADDR:PORT" or "[V6]:PORT" into addr (static) and port. */
 static enum err parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
@@ -89,9 +89,8 @@ static int is_loopback(const char *addr)
 int cli_serve(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-		{ "data", 1, 0 }, { "listen", 1, 0 }, { "keyfile", 1, 0 },
-		{ "threads", 1, 0 }, { "web", 1, 0 }, { "insecure-dev", 0, 0 },
-		{ 0, 0, 0 },
+	        {"data", 1, 0}, {"listen", 1, 0},       {"keyfile", 1, 0}, {"threads", 1, 0},
+	        {"web", 1, 0},  {"insecure-dev", 0, 0}, {0, 0, 0},
 	};
 	char addr[64], db[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
 	struct store *s = NULL;
@@ -116,10 +115,10 @@ int cli_serve(int argc, char **argv)
 	listen = cli_get(o, "listen") ? cli_get(o, "listen") : "127.0.0.1:8443";
 	if (parse_listen(listen, addr, sizeof addr, &port) != ERR_OK)
 		return cli_fail("serve", "--listen must be ADDR:PORT with an IP address, "
-					 "e.g. 127.0.0.1:8443 or [::1]:8443");
+		                         "e.g. 127.0.0.1:8443 or [::1]:8443");
 	if (cli_get(o, "insecure-dev") && !is_loopback(addr))
 		return cli_fail("serve", "--insecure-dev serves records without sign-in: "
-					 "it is refused unless --listen is a loopback address");
+		                         "it is refused unless --listen is a loopback address");
 	if (cli_get(o, "threads")) {
 		char *end;
 		unsigned long t = strtoul(cli_get(o, "threads"), &end, 10);
@@ -172,8 +171,10 @@ int cli_serve(int argc, char **argv)
 	e = http_server_start(&cfg, &srv);
 	if (e != ERR_OK) {
 		if (e == ERR_IO)
-			cli_fail("serve", "cannot listen on %s or read the TLS files in %s/tls "
-					  "(port in use? permissions?)", listen, dir);
+			cli_fail("serve",
+			         "cannot listen on %s or read the TLS files in %s/tls "
+			         "(port in use? permissions?)",
+			         listen, dir);
 		else
 			cli_fail("serve", "cannot start the server (%s)", err_name(e));
 		goto out;

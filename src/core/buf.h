@@ -16,11 +16,11 @@
 #include "core/err.h"
 
 struct buf {
-	char *data;   /* content, NUL-terminated; NULL until the first append */
-	size_t len;   /* bytes of content, excluding the terminator */
-	size_t cap;   /* bytes allocated at data */
-	size_t max;   /* the most content this buffer may ever hold */
-	int wipe;     /* non-zero: zero memory before freeing or moving it */
+	char *data; /* content, NUL-terminated; NULL until the first append */
+	size_t len; /* bytes of content, excluding the terminator */
+	size_t cap; /* bytes allocated at data */
+	size_t max; /* the most content this buffer may ever hold */
+	int wipe;   /* non-zero: zero memory before freeing or moving it */
 };
 
 /* buf_init - an empty buffer that will hold at most max bytes. If wipe is
@@ -41,10 +41,9 @@ enum err buf_append(struct buf *b, const void *p, size_t n);
 enum err buf_puts(struct buf *b, const char *s);
 
 /* buf_printf - add formatted text. Unchanged on error. */
-enum err buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+enum err buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 enum err buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+        __attribute__((format(printf, 2, 0)));
 
 /* buf_steal - hand the content to the caller (free with free(), or wipe and
  * free if the buffer was a wiping one); the buffer becomes empty. Returns an

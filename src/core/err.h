@@ -9,21 +9,21 @@
 #define CONFIDANT_CORE_ERR_H
 
 enum err {
-	ERR_OK = 0,      /* success */
-	ERR_NOMEM,       /* an allocation failed */
-	ERR_INVAL,       /* the input is malformed or breaks a rule */
-	ERR_TOOBIG,      /* the input is larger than its declared maximum */
-	ERR_NOTFOUND,    /* the thing asked for does not exist (or is not visible) */
-	ERR_CONFLICT,    /* the change clashes with the current state */
-	ERR_DENIED,      /* the actor may not do this */
-	ERR_CONSENT,     /* the client has not consented to this purpose */
-	ERR_AUTH,        /* the actor is not authenticated */
-	ERR_CRYPTO,      /* a key is wrong or a ciphertext failed to verify */
-	ERR_DB,          /* the database failed */
-	ERR_IO,          /* a file or socket operation failed */
-	ERR_BUSY,        /* a resource is busy; retrying later may work */
-	ERR_INTERNAL,    /* a broken invariant inside Confidant */
-	ERR__COUNT       /* number of error kinds; not an error */
+	ERR_OK = 0,   /* success */
+	ERR_NOMEM,    /* an allocation failed */
+	ERR_INVAL,    /* the input is malformed or breaks a rule */
+	ERR_TOOBIG,   /* the input is larger than its declared maximum */
+	ERR_NOTFOUND, /* the thing asked for does not exist (or is not visible) */
+	ERR_CONFLICT, /* the change clashes with the current state */
+	ERR_DENIED,   /* the actor may not do this */
+	ERR_CONSENT,  /* the client has not consented to this purpose */
+	ERR_AUTH,     /* the actor is not authenticated */
+	ERR_CRYPTO,   /* a key is wrong or a ciphertext failed to verify */
+	ERR_DB,       /* the database failed */
+	ERR_IO,       /* a file or socket operation failed */
+	ERR_BUSY,     /* a resource is busy; retrying later may work */
+	ERR_INTERNAL, /* a broken invariant inside Confidant */
+	ERR__COUNT    /* number of error kinds; not an error */
 };
 
 /* err_name - the stable, lower-case code of e ("not_found"); never NULL. */

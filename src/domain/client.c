@@ -12,18 +12,16 @@
 
 /* Per-field messages for invalid input; static, PHI-free. */
 static const char *const too_long[] = {
-	"legal_name is too long", "preferred_name is too long",
-	"pronouns is too long", "date_of_birth must be YYYY-MM-DD",
-	"email is too long", "phone is too long", "address is too long",
+        "legal_name is too long", "preferred_name is too long",
+        "pronouns is too long",   "date_of_birth must be YYYY-MM-DD",
+        "email is too long",      "phone is too long",
+        "address is too long",
 };
 static const char *const bad_chars[] = {
-	"legal_name contains control characters",
-	"preferred_name contains control characters",
-	"pronouns contains control characters",
-	"date_of_birth must be YYYY-MM-DD",
-	"email contains control characters",
-	"phone contains control characters",
-	"address contains control characters",
+        "legal_name contains control characters", "preferred_name contains control characters",
+        "pronouns contains control characters",   "date_of_birth must be YYYY-MM-DD",
+        "email contains control characters",      "phone contains control characters",
+        "address contains control characters",
 };
 
 static int has_controls(const char *s, int allow_newline)
@@ -47,7 +45,7 @@ static int leap(int y)
 /* valid_date - YYYY-MM-DD, a real calendar date between 1900 and 2200. */
 static int valid_date(const char *s)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y, m, d, i;
 
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
@@ -102,41 +100,48 @@ enum err domain_client_validate(struct domain_ctx *ctx, const struct client *c)
 }
 
 /* emit - the audit event of a successful operation, in its transaction. */
-static enum err emit(struct domain_ctx *ctx, enum audit_event ev,
-		     int64_t client_id, const char *detail)
+static enum err emit(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                     const char *detail)
 {
 	struct audit_entry a = {
-		.event = ev, .actor = ctx->actor, .client_id = client_id,
-		.outcome = ERR_OK, .request_id = ctx->request_id,
-		.detail = detail, .at = ctx->now,
+	        .event = ev,
+	        .actor = ctx->actor,
+	        .client_id = client_id,
+	        .outcome = ERR_OK,
+	        .request_id = ctx->request_id,
+	        .detail = detail,
+	        .at = ctx->now,
 	};
 
 	return audit_emit(ctx->store, ctx->vault, &a);
 }
 
-void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev,
-			  int64_t client_id, enum err why)
+void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                          enum err why)
 {
 	struct audit_entry a = {
-		.event = ev, .actor = ctx->actor, .client_id = client_id,
-		.outcome = why, .request_id = ctx->request_id,
-		.detail = "", .at = ctx->now,
+	        .event = ev,
+	        .actor = ctx->actor,
+	        .client_id = client_id,
+	        .outcome = why,
+	        .request_id = ctx->request_id,
+	        .detail = "",
+	        .at = ctx->now,
 	};
 
 	store_rollback(ctx->store);
 	if (store_begin(ctx->store) != ERR_OK)
 		return;
-	if (audit_emit(ctx->store, ctx->vault, &a) != ERR_OK ||
-	    store_commit(ctx->store) != ERR_OK)
+	if (audit_emit(ctx->store, ctx->vault, &a) != ERR_OK || store_commit(ctx->store) != ERR_OK)
 		store_rollback(ctx->store);
 }
 
 /* write_client - validate c, then run op and its audit event in one
  * transaction. */
 static enum err write_client(struct domain_ctx *ctx, struct client *c,
-			     enum err (*op)(struct store *, const struct vault *,
-					    struct client *, int64_t),
-			     enum audit_event ev)
+                             enum err (*op)(struct store *, const struct vault *, struct client *,
+                                            int64_t),
+                             enum audit_event ev)
 {
 	enum err e;
 
@@ -161,8 +166,7 @@ enum err domain_client_create(struct domain_ctx *ctx, struct client *c)
 	return write_client(ctx, c, store_client_create, AUDIT_CLIENT_CREATE);
 }
 
-enum err domain_client_get(struct domain_ctx *ctx, const char *public_id,
-			   struct client *out)
+enum err domain_client_get(struct domain_ctx *ctx, const char *public_id, struct client *out)
 {
 	struct client c;
 	enum err e;
@@ -195,8 +199,8 @@ enum err domain_client_update(struct domain_ctx *ctx, struct client *c)
 }
 
 /* finish_many - audit a multi-client read with its count and commit. */
-static enum err finish_many(struct domain_ctx *ctx, enum audit_event ev,
-			    enum err e, struct client *out, size_t n)
+static enum err finish_many(struct domain_ctx *ctx, enum audit_event ev, enum err e,
+                            struct client *out, size_t n)
 {
 	char detail[32];
 	size_t i;
@@ -215,8 +219,8 @@ static enum err finish_many(struct domain_ctx *ctx, enum audit_event ev,
 	return e;
 }
 
-enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
-			    struct client *out, size_t *n)
+enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit, struct client *out,
+                            size_t *n)
 {
 	size_t k = 0;
 	enum err e;
@@ -231,8 +235,8 @@ enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
 	return e;
 }
 
-enum err domain_client_search(struct domain_ctx *ctx, const char *query,
-			      size_t limit, struct client *out, size_t *n)
+enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t limit,
+                              struct client *out, size_t *n)
 {
 	size_t k = 0;
 	enum err e;

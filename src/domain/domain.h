@@ -41,8 +41,7 @@ enum err domain_client_validate(struct domain_ctx *ctx, const struct client *c);
 enum err domain_client_create(struct domain_ctx *ctx, struct client *c);
 
 /* domain_client_get - read one client; audited as client.read. */
-enum err domain_client_get(struct domain_ctx *ctx, const char *public_id,
-			   struct client *out);
+enum err domain_client_get(struct domain_ctx *ctx, const char *public_id, struct client *out);
 
 /* domain_client_update - replace fields of the client c->public_id whose
  * version must still be c->version; audited as client.update. */
@@ -50,17 +49,17 @@ enum err domain_client_update(struct domain_ctx *ctx, struct client *c);
 
 /* domain_client_list - a page of clients after cursor `after` (0 = start);
  * audited as client.list with the count. */
-enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
-			    struct client *out, size_t *n);
+enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit, struct client *out,
+                            size_t *n);
 
 /* domain_client_search - clients matching query (name words or a date);
  * audited as client.search with the count (never the query). */
-enum err domain_client_search(struct domain_ctx *ctx, const char *query,
-			      size_t limit, struct client *out, size_t *n);
+enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t limit,
+                              struct client *out, size_t *n);
 
 /* domain_audit_refusal - record a refused or failed operation in its own
  * transaction (the operation's own was rolled back). */
-void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev,
-			  int64_t client_id, enum err why);
+void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                          enum err why);
 
 #endif

@@ -19,11 +19,11 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define HTTP_PARAMS_MAX 4          /* path captures per route */
+#define HTTP_PARAMS_MAX 4           /* path captures per route */
 #define HTTP_HEADER_MAX (16 * 1024) /* all request headers together */
 #define HTTP_BODY_MAX_DEFAULT (64 * 1024)
 #define HTTP_RESPONSE_MAX (64u * 1024 * 1024)
-#define HTTP_REQUEST_ID_LEN 16     /* hex digits */
+#define HTTP_REQUEST_ID_LEN 16 /* hex digits */
 
 enum http_method {
 	HTTP_GET = 1,
@@ -36,15 +36,15 @@ enum http_method {
 /* One request, as a handler sees it. Everything is borrowed from the server
  * and valid only during the handler call. */
 struct http_request {
-	enum http_method method;          /* the request method */
-	const char *path;                 /* URL path, percent-decoded, no query */
-	const char *param[HTTP_PARAMS_MAX]; /* captures of {name} segments, in order */
-	unsigned nparam;                  /* number of captures */
-	const char *body;                 /* request body, NUL-terminated; "" if none */
-	size_t body_len;                  /* body length in bytes */
+	enum http_method method;                  /* the request method */
+	const char *path;                         /* URL path, percent-decoded, no query */
+	const char *param[HTTP_PARAMS_MAX];       /* captures of {name} segments, in order */
+	unsigned nparam;                          /* number of captures */
+	const char *body;                         /* request body, NUL-terminated; "" if none */
+	size_t body_len;                          /* body length in bytes */
 	char request_id[HTTP_REQUEST_ID_LEN + 1]; /* random id echoed in errors and logs */
-	const char *remote_addr;          /* peer address as text */
-	void *conn;                       /* the server's connection (for lookups) */
+	const char *remote_addr;                  /* peer address as text */
+	void *conn;                               /* the server's connection (for lookups) */
 };
 
 /* http_request_header - a request header's value, or NULL. */
@@ -56,20 +56,20 @@ const char *http_request_query(const struct http_request *rq, const char *name);
 
 /* What a handler fills in. body starts empty with max HTTP_RESPONSE_MAX. */
 struct http_response {
-	unsigned status;           /* HTTP status; default 200 */
-	struct buf body;           /* response body */
-	const char *content_type;  /* default "application/json" */
-	const char *message;       /* on error: a short, PHI-free, static text for
-				      people (e.g. "date_of_birth must be
-				      YYYY-MM-DD"); NULL gives a generic text */
-	char location[128];        /* if non-empty, sent as Location */
+	unsigned status;          /* HTTP status; default 200 */
+	struct buf body;          /* response body */
+	const char *content_type; /* default "application/json" */
+	const char *message;      /* on error: a short, PHI-free, static text for
+	                             people (e.g. "date_of_birth must be
+	                             YYYY-MM-DD"); NULL gives a generic text */
+	char location[128];       /* if non-empty, sent as Location */
 };
 
-struct app;   /* the application a handler serves (api/api.h) */
+struct app; /* the application a handler serves (api/api.h) */
 
 /* Route flags. */
-#define ROUTE_PUBLIC 1u  /* no session needed (health, sign-in) */
-#define ROUTE_DEV 2u     /* served only when `serve --insecure-dev` */
+#define ROUTE_PUBLIC 1u /* no session needed (health, sign-in) */
+#define ROUTE_DEV 2u    /* served only when `serve --insecure-dev` */
 
 /* One entry of the routes table (api/routes.c). A route whose roles is 0 and
  * that is not ROUTE_PUBLIC is refused at registration: deny by default. */
@@ -81,21 +81,21 @@ struct route {
 	size_t body_max;         /* largest body accepted; 0 means no body allowed */
 	unsigned flags;          /* ROUTE_* */
 	enum err (*handler)(struct app *app, const struct http_request *rq,
-			    struct http_response *rs); /* parse, call domain, encode */
+	                    struct http_response *rs); /* parse, call domain, encode */
 };
 
 /* Server settings. */
 struct http_config {
-	const char *listen_addr;  /* e.g. "127.0.0.1" or "0.0.0.0" or "::" */
-	uint16_t port;            /* 0 picks a free port (see http_server_port) */
-	const char *cert_path;    /* PEM certificate chain */
-	const char *key_path;     /* PEM private key */
-	const char *web_root;     /* directory of static files, or NULL */
-	unsigned threads;         /* worker threads; 0 = number of CPUs */
-	int dev;                  /* non-zero: ROUTE_DEV routes are served */
+	const char *listen_addr;    /* e.g. "127.0.0.1" or "0.0.0.0" or "::" */
+	uint16_t port;              /* 0 picks a free port (see http_server_port) */
+	const char *cert_path;      /* PEM certificate chain */
+	const char *key_path;       /* PEM private key */
+	const char *web_root;       /* directory of static files, or NULL */
+	unsigned threads;           /* worker threads; 0 = number of CPUs */
+	int dev;                    /* non-zero: ROUTE_DEV routes are served */
 	const struct route *routes; /* the routes table */
-	size_t nroutes;           /* entries in routes */
-	struct app *app;          /* passed to every handler */
+	size_t nroutes;             /* entries in routes */
+	struct app *app;            /* passed to every handler */
 };
 
 struct http_server; /* opaque */
@@ -121,10 +121,9 @@ enum err http_routes_check(const struct route *routes, size_t n);
  * (pointers into scratch, which must hold strlen(path)+1 bytes). Returns
  * NULL if no route has that path (404); sets *method_ok = 0 when the path
  * exists but not for this method (405). */
-const struct route *http_route_match(const struct route *routes, size_t n,
-				     enum http_method method, const char *path,
-				     char *scratch, const char **param,
-				     unsigned *nparam, int *method_ok);
+const struct route *http_route_match(const struct route *routes, size_t n, enum http_method method,
+                                     const char *path, char *scratch, const char **param,
+                                     unsigned *nparam, int *method_ok);
 
 /* tls_selfsigned_create - write a new ECDSA P-256 key and a self-signed
  * certificate for localhost/127.0.0.1/::1, valid 397 days, both 0600. */

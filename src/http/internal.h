@@ -22,12 +22,12 @@
 #include "core/err.h"
 #include "http/http.h"
 
-#define HTTP_PATH_MAX 1024            /* longest URL path accepted (bytes) */
-#define HTTP_CONN_MAX 4096u           /* connections open at once, all peers */
-#define HTTP_CONN_PER_IP_MAX 256u     /* connections open at once, one peer */
-#define HTTP_CONN_TIMEOUT_S 30u       /* idle seconds before a connection closes */
-#define HTTP_THREADS_MAX 256u         /* upper bound on the worker thread pool */
-#define HTTP_PEM_MAX (1024 * 1024)    /* largest certificate or key file read */
+#define HTTP_PATH_MAX 1024         /* longest URL path accepted (bytes) */
+#define HTTP_CONN_MAX 4096u        /* connections open at once, all peers */
+#define HTTP_CONN_PER_IP_MAX 256u  /* connections open at once, one peer */
+#define HTTP_CONN_TIMEOUT_S 30u    /* idle seconds before a connection closes */
+#define HTTP_THREADS_MAX 256u      /* upper bound on the worker thread pool */
+#define HTTP_PEM_MAX (1024 * 1024) /* largest certificate or key file read */
 
 /* Room libmicrohttpd needs per connection besides the request headers: the
  * response header block, the read buffer for body chunks and the pool's own
@@ -40,13 +40,13 @@
 /* GnuTLS priorities: TLS 1.3 and 1.2 only, AEAD ciphers only, ECDHE key
  * exchange only (forward secrecy), no SHA-1 or MD5 signatures, the server's
  * order wins. */
-#define HTTP_TLS_PRIORITIES                                                   \
-	"NONE:+VERS-TLS1.3:+VERS-TLS1.2:"                                     \
-	"+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:+AEAD:"                \
-	"+ECDHE-ECDSA:+ECDHE-RSA:"                                            \
-	"+SIGN-ALL:-SIGN-RSA-MD5:-SIGN-RSA-SHA1:-SIGN-DSA-SHA1:"             \
-	"-SIGN-ECDSA-SHA1:"                                                   \
-	"+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:"                    \
+#define HTTP_TLS_PRIORITIES                                                                        \
+	"NONE:+VERS-TLS1.3:+VERS-TLS1.2:"                                                          \
+	"+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:+AEAD:"                                      \
+	"+ECDHE-ECDSA:+ECDHE-RSA:"                                                                 \
+	"+SIGN-ALL:-SIGN-RSA-MD5:-SIGN-RSA-SHA1:-SIGN-DSA-SHA1:"                                   \
+	"-SIGN-ECDSA-SHA1:"                                                                        \
+	"+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:"                                         \
 	"+CTYPE-X509:+COMP-NULL:%SERVER_PRECEDENCE"
 
 /* ---- router.c ---------------------------------------------------------- */
@@ -84,8 +84,8 @@ enum err http_headers_add(struct MHD_Response *r, const char *request_id);
  * "request_id"} for code into out (NUL-terminated). message NULL gives the
  * generic text for e. Returns the length; never fails (falls back to the
  * generic text and then to a fixed body). */
-size_t http_error_body(char *out, size_t outlen, const char *code, enum err e,
-		       const char *message, const char *request_id);
+size_t http_error_body(char *out, size_t outlen, const char *code, enum err e, const char *message,
+                       const char *request_id);
 
 /* http_error_generic - the generic, PHI-free text for an error. */
 const char *http_error_generic(enum err e);
@@ -96,8 +96,7 @@ const char *http_error_generic(enum err e);
  * root_fd, or NULL with *status set (404 when the file is absent or may not
  * be served, 500 when a response could not be built). No symlink is ever
  * followed; dot files are never served. */
-struct MHD_Response *http_static_open(int root_fd, const char *path,
-				      unsigned *status);
+struct MHD_Response *http_static_open(int root_fd, const char *path, unsigned *status);
 
 /* ---- tls.c ------------------------------------------------------------- */
 
@@ -106,8 +105,8 @@ struct MHD_Response *http_static_open(int root_fd, const char *path,
  * ERR_IO if a file cannot be read, ERR_CRYPTO if GnuTLS refuses them or
  * one is larger than HTTP_PEM_MAX. Buffers are initialised by the caller;
  * on error their content is undefined but owned by the caller. */
-enum err http_tls_load(const char *cert_path, const char *key_path,
-		       struct buf *cert, struct buf *key);
+enum err http_tls_load(const char *cert_path, const char *key_path, struct buf *cert,
+                       struct buf *key);
 
 /* http_tls_priorities_check - ERR_CRYPTO if this GnuTLS refuses
  * HTTP_TLS_PRIORITIES. */

@@ -18,50 +18,39 @@
 
 /* The headers every response carries, in the order they are sent. */
 static const char *const security_headers[][2] = {
-	{ "Strict-Transport-Security", "max-age=63072000; includeSubDomains" },
-	{ "Content-Security-Policy",
-	  "default-src 'self'; base-uri 'none'; form-action 'self'; "
-	  "frame-ancestors 'none'; object-src 'none'" },
-	{ "X-Content-Type-Options", "nosniff" },
-	{ "Referrer-Policy", "no-referrer" },
-	{ "X-Frame-Options", "DENY" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
-	{ "Cross-Origin-Resource-Policy", "same-origin" },
-	{ "Permissions-Policy",
-	  "camera=(self), microphone=(self), geolocation=(), interest-cohort=()" },
+        {"Strict-Transport-Security", "max-age=63072000; includeSubDomains"},
+        {"Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'self'; "
+                                    "frame-ancestors 'none'; object-src 'none'"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+        {"X-Frame-Options", "DENY"},
+        {"Cross-Origin-Opener-Policy", "same-origin"},
+        {"Cross-Origin-Resource-Policy", "same-origin"},
+        {"Permissions-Policy",
+         "camera=(self), microphone=(self), geolocation=(), interest-cohort=()"},
 };
 
 /* The body sent when even the error body cannot be built. */
-static const char fallback_body[] =
-	"{\"error\":\"internal\",\"message\":\"Internal error.\"}";
+static const char fallback_body[] = "{\"error\":\"internal\",\"message\":\"Internal error.\"}";
 
 unsigned http_status_of(enum err e)
 {
 	switch (e) {
-	case ERR_OK:
-		return 200;
-	case ERR_INVAL:
-		return 400;
-	case ERR_TOOBIG:
-		return 413;
-	case ERR_NOTFOUND:
-		return 404;
-	case ERR_CONFLICT:
-		return 409;
+	case ERR_OK: return 200;
+	case ERR_INVAL: return 400;
+	case ERR_TOOBIG: return 413;
+	case ERR_NOTFOUND: return 404;
+	case ERR_CONFLICT: return 409;
 	case ERR_DENIED:
-	case ERR_CONSENT:
-		return 403;
-	case ERR_AUTH:
-		return 401;
+	case ERR_CONSENT: return 403;
+	case ERR_AUTH: return 401;
 	case ERR_BUSY:
-	case ERR_NOMEM:
-		return 503;
+	case ERR_NOMEM: return 503;
 	case ERR_CRYPTO:
 	case ERR_DB:
 	case ERR_IO:
 	case ERR_INTERNAL:
-	case ERR__COUNT:
-		break;
+	case ERR__COUNT: break;
 	}
 	return 500;
 }
@@ -69,30 +58,21 @@ unsigned http_status_of(enum err e)
 const char *http_error_generic(enum err e)
 {
 	switch (e) {
-	case ERR_INVAL:
-		return "The request is not valid.";
-	case ERR_TOOBIG:
-		return "The request is too large.";
-	case ERR_NOTFOUND:
-		return "Not found.";
-	case ERR_CONFLICT:
-		return "The change conflicts with the current state.";
-	case ERR_DENIED:
-		return "You are not allowed to do this.";
-	case ERR_CONSENT:
-		return "The client has not consented to this.";
-	case ERR_AUTH:
-		return "Please sign in.";
+	case ERR_INVAL: return "The request is not valid.";
+	case ERR_TOOBIG: return "The request is too large.";
+	case ERR_NOTFOUND: return "Not found.";
+	case ERR_CONFLICT: return "The change conflicts with the current state.";
+	case ERR_DENIED: return "You are not allowed to do this.";
+	case ERR_CONSENT: return "The client has not consented to this.";
+	case ERR_AUTH: return "Please sign in.";
 	case ERR_BUSY:
-	case ERR_NOMEM:
-		return "The server is busy; please try again.";
+	case ERR_NOMEM: return "The server is busy; please try again.";
 	case ERR_OK:
 	case ERR_CRYPTO:
 	case ERR_DB:
 	case ERR_IO:
 	case ERR_INTERNAL:
-	case ERR__COUNT:
-		break;
+	case ERR__COUNT: break;
 	}
 	return "Internal error.";
 }
@@ -102,26 +82,25 @@ enum err http_headers_add(struct MHD_Response *r, const char *request_id)
 	size_t i;
 
 	for (i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++) {
-		if (MHD_add_response_header(r, security_headers[i][0],
-					    security_headers[i][1]) != MHD_YES)
+		if (MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]) !=
+		    MHD_YES)
 			return ERR_NOMEM;
 	}
-	if (request_id != NULL &&
-	    MHD_add_response_header(r, "X-Request-Id", request_id) != MHD_YES)
+	if (request_id != NULL && MHD_add_response_header(r, "X-Request-Id", request_id) != MHD_YES)
 		return ERR_NOMEM;
 	return ERR_OK;
 }
 
 /* dump - the compact JSON of the three fields into out; 0 if it does not
  * fit or jansson refuses a value (invalid UTF-8). */
-static size_t dump(char *out, size_t outlen, const char *code,
-		   const char *message, const char *request_id)
+static size_t dump(char *out, size_t outlen, const char *code, const char *message,
+                   const char *request_id)
 {
 	json_t *obj;
 	size_t n;
 
-	obj = json_pack("{s:s, s:s, s:s}", "error", code, "message", message,
-			"request_id", request_id);
+	obj = json_pack("{s:s, s:s, s:s}", "error", code, "message", message, "request_id",
+	                request_id);
 	if (obj == NULL)
 		return 0;
 	n = json_dumpb(obj, out, outlen, JSON_COMPACT);
@@ -132,8 +111,8 @@ static size_t dump(char *out, size_t outlen, const char *code,
 	return n;
 }
 
-size_t http_error_body(char *out, size_t outlen, const char *code, enum err e,
-		       const char *message, const char *request_id)
+size_t http_error_body(char *out, size_t outlen, const char *code, enum err e, const char *message,
+                       const char *request_id)
 {
 	size_t n = 0;
 

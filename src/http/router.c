@@ -73,24 +73,19 @@ enum http_method http_method_parse(const char *method)
 const char *http_method_name(enum http_method m)
 {
 	switch (m) {
-	case HTTP_GET:
-		return "GET";
-	case HTTP_POST:
-		return "POST";
-	case HTTP_PUT:
-		return "PUT";
-	case HTTP_PATCH:
-		return "PATCH";
-	case HTTP_DELETE:
-		return "DELETE";
+	case HTTP_GET: return "GET";
+	case HTTP_POST: return "POST";
+	case HTTP_PUT: return "PUT";
+	case HTTP_PATCH: return "PATCH";
+	case HTTP_DELETE: return "DELETE";
 	}
 	return "other";
 }
 
 void http_allow_format(unsigned mask, char *out, size_t outlen)
 {
-	static const enum http_method order[] = { HTTP_GET, HTTP_POST, HTTP_PUT,
-						  HTTP_PATCH, HTTP_DELETE };
+	static const enum http_method order[] = {HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_PATCH,
+	                                         HTTP_DELETE};
 	size_t used = 0;
 	size_t i;
 
@@ -118,8 +113,8 @@ void http_allow_format(unsigned mask, char *out, size_t outlen)
 
 static int method_single(enum http_method m)
 {
-	return m == HTTP_GET || m == HTTP_POST || m == HTTP_PUT ||
-	       m == HTTP_PATCH || m == HTTP_DELETE;
+	return m == HTTP_GET || m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH ||
+	       m == HTTP_DELETE;
 }
 
 /* ---- segments ---------------------------------------------------------- */
@@ -155,8 +150,8 @@ static int capture_name_ok(const char *s, const struct seg *g)
 	for (i = g->off + 1; i < g->off + g->len - 1; i++) {
 		char c = s[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_'))
 			return 0;
 	}
 	return 1;
@@ -173,9 +168,8 @@ static int literal_ok(const char *s, const struct seg *g)
 	for (i = g->off; i < g->off + g->len; i++) {
 		char c = s[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		      c == '.' || c == '~'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.' || c == '~'))
 			return 0;
 	}
 	return 1;
@@ -229,8 +223,7 @@ static int same_shape(const char *a, const char *b)
 		cb = seg_is_capture(b, &gb);
 		if (ca != cb)
 			return 0;
-		if (!ca && (ga.len != gb.len ||
-			    memcmp(a + ga.off, b + gb.off, ga.len) != 0))
+		if (!ca && (ga.len != gb.len || memcmp(a + ga.off, b + gb.off, ga.len) != 0))
 			return 0;
 	}
 }
@@ -255,8 +248,7 @@ enum err http_routes_check(const struct route *routes, size_t n)
 		if (!pattern_ok(r->path))
 			return ERR_INVAL;
 		for (j = 0; j < i; j++) {
-			if (routes[j].method == r->method &&
-			    same_shape(routes[j].path, r->path))
+			if (routes[j].method == r->method && same_shape(routes[j].path, r->path))
 				return ERR_INVAL;
 		}
 	}
@@ -267,8 +259,7 @@ enum err http_routes_check(const struct route *routes, size_t n)
 
 /* match - non-zero if path has the shape of pattern; the captures' places
  * in path are written to cap and their number to *ncap. */
-static int match(const char *pattern, const char *path, struct seg *cap,
-		 unsigned *ncap)
+static int match(const char *pattern, const char *path, struct seg *cap, unsigned *ncap)
 {
 	size_t pp = 0, ps = 0;
 	unsigned nc = 0;
@@ -287,7 +278,7 @@ static int match(const char *pattern, const char *path, struct seg *cap,
 				return 0;
 			cap[nc++] = gs;
 		} else if (gp.len != gs.len ||
-			   memcmp(pattern + gp.off, path + gs.off, gp.len) != 0) {
+		           memcmp(pattern + gp.off, path + gs.off, gp.len) != 0) {
 			return 0;
 		}
 	}
@@ -313,10 +304,9 @@ unsigned http_route_allowed(const struct route *routes, size_t n, const char *pa
 	return mask;
 }
 
-const struct route *http_route_match(const struct route *routes, size_t n,
-				     enum http_method method, const char *path,
-				     char *scratch, const char **param,
-				     unsigned *nparam, int *method_ok)
+const struct route *http_route_match(const struct route *routes, size_t n, enum http_method method,
+                                     const char *path, char *scratch, const char **param,
+                                     unsigned *nparam, int *method_ok)
 {
 	struct seg cap[HTTP_PARAMS_MAX], best_cap[HTTP_PARAMS_MAX];
 	const struct route *best = NULL;

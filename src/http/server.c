@@ -43,7 +43,7 @@
 struct http_server {
 	struct MHD_Daemon *daemon; /* the running libmicrohttpd daemon */
 	struct route *routes;      /* the routes served (ROUTE_DEV ones dropped
-				      unless dev); owned copy of the entries */
+	                              unless dev); owned copy of the entries */
 	size_t nroutes;            /* entries in routes */
 	struct app *app;           /* passed to every handler */
 	int web_fd;                /* web root directory, or -1 */
@@ -51,26 +51,26 @@ struct http_server {
 
 /* One request from its headers to its completion. */
 struct rq {
-	struct http_server *srv;     /* the server it arrived at */
-	const struct route *route;   /* matched route, or NULL */
-	struct http_request req;     /* what the handler sees */
-	struct http_response rs;     /* what the handler fills in */
-	struct buf body;             /* request body (wiping) */
-	struct timespec t0;          /* monotonic arrival time */
-	enum http_method method;     /* parsed method; 0 if not routed */
-	enum err err;                /* handler error, ERR_OK if none */
-	unsigned reject;             /* status decided before dispatch, 0 if none */
-	const char *reject_code;     /* its "error" code for API paths */
-	unsigned allow;              /* methods for a 405's Allow header */
-	unsigned status;             /* status queued; 0 if none was */
-	size_t drained;              /* bytes of a refused body thrown away */
-	int is_api;                  /* path is /api or under /api/ */
-	int is_static;               /* GET/HEAD outside /api/: a web file */
-	int has_body;                /* headers announce a body */
-	int head;                    /* method is HEAD: a web file without body */
-	char scratch[HTTP_PATH_MAX + 1];   /* path copy cut into captures */
-	char addr[INET6_ADDRSTRLEN];       /* peer address text */
-	char errbody[ERRBODY_MAX];         /* JSON error body, when sent */
+	struct http_server *srv;         /* the server it arrived at */
+	const struct route *route;       /* matched route, or NULL */
+	struct http_request req;         /* what the handler sees */
+	struct http_response rs;         /* what the handler fills in */
+	struct buf body;                 /* request body (wiping) */
+	struct timespec t0;              /* monotonic arrival time */
+	enum http_method method;         /* parsed method; 0 if not routed */
+	enum err err;                    /* handler error, ERR_OK if none */
+	unsigned reject;                 /* status decided before dispatch, 0 if none */
+	const char *reject_code;         /* its "error" code for API paths */
+	unsigned allow;                  /* methods for a 405's Allow header */
+	unsigned status;                 /* status queued; 0 if none was */
+	size_t drained;                  /* bytes of a refused body thrown away */
+	int is_api;                      /* path is /api or under /api/ */
+	int is_static;                   /* GET/HEAD outside /api/: a web file */
+	int has_body;                    /* headers announce a body */
+	int head;                        /* method is HEAD: a web file without body */
+	char scratch[HTTP_PATH_MAX + 1]; /* path copy cut into captures */
+	char addr[INET6_ADDRSTRLEN];     /* peer address text */
+	char errbody[ERRBODY_MAX];       /* JSON error body, when sent */
 };
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -134,8 +134,7 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 /* mhd_log - libmicrohttpd's own messages, one log line each, control bytes
  * replaced; a message with a '/' in it (it may quote a URL) is logged as
  * its bare format text. */
-__attribute__((format(printf, 2, 0)))
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[256];
 	size_t i;
@@ -216,30 +215,21 @@ static void reject(struct rq *q, unsigned status, const char *code)
 static const char *text_of(unsigned status)
 {
 	switch (status) {
-	case 400:
-		return "Bad request\n";
-	case 404:
-		return "Not found\n";
-	case 405:
-		return "Method not allowed\n";
-	case 413:
-		return "Request too large\n";
-	case 415:
-		return "Unsupported media type\n";
-	case 431:
-		return "Request headers too large\n";
-	case 503:
-		return "Busy, please try again\n";
-	default:
-		return "Internal error\n";
+	case 400: return "Bad request\n";
+	case 404: return "Not found\n";
+	case 405: return "Method not allowed\n";
+	case 413: return "Request too large\n";
+	case 415: return "Unsupported media type\n";
+	case 431: return "Request headers too large\n";
+	case 503: return "Busy, please try again\n";
+	default: return "Internal error\n";
 	}
 }
 
 /* error_response - a refusal: JSON for API paths, plain text otherwise.
  * The JSON body lives in q, which outlives the response. */
-static struct MHD_Response *error_response(struct rq *q, unsigned status,
-					   const char *code, enum err e,
-					   const char *message)
+static struct MHD_Response *error_response(struct rq *q, unsigned status, const char *code,
+                                           enum err e, const char *message)
 {
 	struct MHD_Response *r;
 	const char *body, *type;
@@ -247,7 +237,7 @@ static struct MHD_Response *error_response(struct rq *q, unsigned status,
 
 	if (q->is_api) {
 		len = http_error_body(q->errbody, sizeof q->errbody, code, e, message,
-				      q->req.request_id);
+		                      q->req.request_id);
 		body = q->errbody;
 		type = JSON_TYPE;
 	} else {
@@ -255,8 +245,7 @@ static struct MHD_Response *error_response(struct rq *q, unsigned status,
 		len = strlen(body);
 		type = TEXT_TYPE;
 	}
-	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
-					    MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return NULL;
 	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type) != MHD_YES ||
@@ -273,9 +262,11 @@ static struct MHD_Response *reject_response(struct rq *q)
 	static const struct {
 		unsigned status; /* HTTP status */
 		enum err e;      /* error whose generic text is sent */
-	} map[] = { { 400, ERR_INVAL }, { 404, ERR_NOTFOUND },
-		    { 413, ERR_TOOBIG }, { 431, ERR_TOOBIG },
-		    { 503, ERR_BUSY } };
+	} map[] = {{400, ERR_INVAL},
+	           {404, ERR_NOTFOUND},
+	           {413, ERR_TOOBIG},
+	           {431, ERR_TOOBIG},
+	           {503, ERR_BUSY}};
 	struct MHD_Response *r;
 	const char *message = NULL;
 	enum err e = ERR_INVAL;
@@ -327,16 +318,15 @@ static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
 	if (e != ERR_OK)
 		goto fail;
 
-	r = MHD_create_response_from_buffer(rs->body.len,
-					    rs->body.data != NULL ? rs->body.data : "",
-					    MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(
+	        rs->body.len, rs->body.data != NULL ? rs->body.data : "", MHD_RESPMEM_PERSISTENT);
 	if (r == NULL) {
 		e = ERR_NOMEM;
 		goto fail;
 	}
 	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-				    rs->content_type != NULL ? rs->content_type
-							     : JSON_TYPE) != MHD_YES ||
+	                            rs->content_type != NULL ? rs->content_type : JSON_TYPE) !=
+	            MHD_YES ||
 	    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES ||
 	    (rs->location[0] != '\0' &&
 	     MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location) != MHD_YES)) {
@@ -352,8 +342,7 @@ fail:
 	q->err = e;
 	buf_cleanup(&rs->body);
 	*status = http_status_of(e);
-	return error_response(q, *status, err_name(e), e,
-			      e == ERR_INTERNAL ? NULL : rs->message);
+	return error_response(q, *status, err_name(e), e, e == ERR_INTERNAL ? NULL : rs->message);
 }
 
 /* answer - build and queue the response for q. */
@@ -399,17 +388,16 @@ static void peer_address(struct MHD_Connection *conn, char *out, size_t outlen)
 		return;
 	sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-			  out, (socklen_t)outlen);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          (socklen_t)outlen);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  out, (socklen_t)outlen);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          out, (socklen_t)outlen);
 }
 
 /* add_len - a header iterator summing "key: value\r\n" sizes. */
-static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind,
-			       const char *key, const char *value)
+static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
 {
 	size_t *sum = cls;
 
@@ -420,8 +408,8 @@ static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind,
 
 /* header_bytes - roughly the size of the request line and headers as they
  * arrived; the query arguments count too. */
-static size_t header_bytes(struct MHD_Connection *conn, const char *method,
-			   const char *url, const char *version)
+static size_t header_bytes(struct MHD_Connection *conn, const char *method, const char *url,
+                           const char *version)
 {
 	size_t sum = 0;
 
@@ -435,8 +423,8 @@ static size_t header_bytes(struct MHD_Connection *conn, const char *method,
 
 /* headers_check - everything decided from the request line and headers
  * alone; sets q->reject when the request is refused. */
-static void headers_check(struct rq *q, struct MHD_Connection *conn,
-			  const char *method, const char *url, const char *version)
+static void headers_check(struct rq *q, struct MHD_Connection *conn, const char *method,
+                          const char *url, const char *version)
 {
 	struct http_server *srv = q->srv;
 	const char *cl, *te;
@@ -445,10 +433,8 @@ static void headers_check(struct rq *q, struct MHD_Connection *conn,
 	int method_ok = 1;
 
 	q->is_api = url != NULL && url[0] == '/' && http_path_is_api(url);
-	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-					 MHD_HTTP_HEADER_CONTENT_LENGTH);
-	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-					 MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	/* both framings at once is how requests are smuggled past proxies */
 	if ((cl != NULL && !content_length(cl, &declared)) || (cl != NULL && te != NULL)) {
 		q->has_body = 1;
@@ -469,9 +455,8 @@ static void headers_check(struct rq *q, struct MHD_Connection *conn,
 	}
 	q->req.path = url;
 	if (q->is_api) {
-		q->route = http_route_match(srv->routes, srv->nroutes, q->method, url,
-					    q->scratch, q->req.param, &q->req.nparam,
-					    &method_ok);
+		q->route = http_route_match(srv->routes, srv->nroutes, q->method, url, q->scratch,
+		                            q->req.param, &q->req.nparam, &method_ok);
 		if (q->route == NULL && method_ok) {
 			reject(q, 404, "not_found");
 			return;
@@ -496,15 +481,14 @@ static void headers_check(struct rq *q, struct MHD_Connection *conn,
 	if (q->is_api && q->has_body &&
 	    (q->method == HTTP_POST || q->method == HTTP_PUT || q->method == HTTP_PATCH) &&
 	    !is_json_type(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						      MHD_HTTP_HEADER_CONTENT_TYPE))) {
+	                                              MHD_HTTP_HEADER_CONTENT_TYPE))) {
 		reject(q, 415, "unsupported_media_type");
 		return;
 	}
 	buf_init(&q->body, body_max, 1);
 }
 
-static struct rq *rq_new(struct http_server *srv, struct MHD_Connection *conn,
-			 const char *method)
+static struct rq *rq_new(struct http_server *srv, struct MHD_Connection *conn, const char *method)
 {
 	struct rq *q;
 
@@ -531,10 +515,9 @@ static struct rq *rq_new(struct http_server *srv, struct MHD_Connection *conn,
 	return q;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-				  const char *url, const char *method,
-				  const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
 	struct http_server *srv = cls;
 	struct rq *q = *con_cls;
@@ -574,7 +557,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct rq *q = *con_cls;
 	const char *route;
@@ -589,12 +572,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		route = "static";
 	else
 		route = "unmatched";
-	log_info("http request id=%s method=%s route=%s status=%u us=%lld%s%s%s",
-		 q->req.request_id, q->head ? "HEAD" : http_method_name(q->method),
-		 route, q->status, elapsed_us(&q->t0),
-		 q->err != ERR_OK ? " error=" : "",
-		 q->err != ERR_OK ? err_name(q->err) : "",
-		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " end=closed");
+	log_info("http request id=%s method=%s route=%s status=%u us=%lld%s%s%s", q->req.request_id,
+	         q->head ? "HEAD" : http_method_name(q->method), route, q->status,
+	         elapsed_us(&q->t0), q->err != ERR_OK ? " error=" : "",
+	         q->err != ERR_OK ? err_name(q->err) : "",
+	         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " end=closed");
 	buf_cleanup(&q->body);
 	buf_cleanup(&q->rs.body);
 	mem_wipe(q->errbody, sizeof q->errbody);
@@ -616,8 +598,7 @@ static unsigned thread_count(unsigned asked)
 }
 
 /* bind_address - the socket address for addr:port; *v6 set for IPv6. */
-static enum err bind_address(const char *addr, uint16_t port,
-			     struct sockaddr_storage *ss, int *v6)
+static enum err bind_address(const char *addr, uint16_t port, struct sockaddr_storage *ss, int *v6)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
@@ -645,8 +626,7 @@ static enum err routes_copy(struct http_server *srv, const struct http_config *c
 {
 	size_t i;
 
-	srv->routes = mem_calloc_array(cfg->nroutes > 0 ? cfg->nroutes : 1,
-				       sizeof *srv->routes);
+	srv->routes = mem_calloc_array(cfg->nroutes > 0 ? cfg->nroutes : 1, sizeof *srv->routes);
 	if (srv->routes == NULL)
 		return ERR_NOMEM;
 	srv->nroutes = 0;
@@ -718,30 +698,23 @@ enum err http_server_start(const struct http_config *cfg, struct http_server **o
 	if (cfg->dev)
 		flags |= MHD_USE_ERROR_LOG;
 	srv->daemon = MHD_start_daemon(
-		flags, cfg->port, NULL, NULL, on_request, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_HTTPS_MEM_CERT, (const char *)cert.data,
-		MHD_OPTION_HTTPS_MEM_KEY, (const char *)key.data,
-		MHD_OPTION_HTTPS_PRIORITIES, HTTP_TLS_PRIORITIES,
-		MHD_OPTION_THREAD_POOL_SIZE, thread_count(cfg->threads),
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(HTTP_HEADER_MAX + HTTP_CONN_MEMORY_SLACK),
-		MHD_OPTION_CONNECTION_TIMEOUT, HTTP_CONN_TIMEOUT_S,
-		MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_MAX,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONN_PER_IP_MAX,
-		MHD_OPTION_STRICT_FOR_CLIENT, 1,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_END);
+	        flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+	        NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_HTTPS_MEM_CERT,
+	        (const char *)cert.data, MHD_OPTION_HTTPS_MEM_KEY, (const char *)key.data,
+	        MHD_OPTION_HTTPS_PRIORITIES, HTTP_TLS_PRIORITIES, MHD_OPTION_THREAD_POOL_SIZE,
+	        thread_count(cfg->threads), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	        (size_t)(HTTP_HEADER_MAX + HTTP_CONN_MEMORY_SLACK), MHD_OPTION_CONNECTION_TIMEOUT,
+	        HTTP_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_MAX,
+	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONN_PER_IP_MAX,
+	        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		rc = ERR_IO;
 		log_error("http start failed: cannot listen port=%u", (unsigned)cfg->port);
 		goto out;
 	}
-	log_info("http listening port=%u threads=%u routes=%zu",
-		 (unsigned)http_server_port(srv), thread_count(cfg->threads),
-		 srv->nroutes);
+	log_info("http listening port=%u threads=%u routes=%zu", (unsigned)http_server_port(srv),
+	         thread_count(cfg->threads), srv->nroutes);
 	*out = srv;
 	srv = NULL;
 	rc = ERR_OK;

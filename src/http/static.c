@@ -29,16 +29,16 @@ struct mime {
 };
 
 static const struct mime mimes[] = {
-	{ "html", "text/html; charset=utf-8" },
-	{ "js", "text/javascript; charset=utf-8" },
-	{ "mjs", "text/javascript; charset=utf-8" },
-	{ "css", "text/css; charset=utf-8" },
-	{ "svg", "image/svg+xml" },
-	{ "png", "image/png" },
-	{ "ico", "image/x-icon" },
-	{ "json", "application/json; charset=utf-8" },
-	{ "woff2", "font/woff2" },
-	{ "txt", "text/plain; charset=utf-8" },
+        {"html", "text/html; charset=utf-8"},
+        {"js", "text/javascript; charset=utf-8"},
+        {"mjs", "text/javascript; charset=utf-8"},
+        {"css", "text/css; charset=utf-8"},
+        {"svg", "image/svg+xml"},
+        {"png", "image/png"},
+        {"ico", "image/x-icon"},
+        {"json", "application/json; charset=utf-8"},
+        {"woff2", "font/woff2"},
+        {"txt", "text/plain; charset=utf-8"},
 };
 
 static const char *mime_of(const char *name)
@@ -93,8 +93,7 @@ static int open_beneath(int root_fd, char *rel)
 	return fd;
 }
 
-struct MHD_Response *http_static_open(int root_fd, const char *path,
-				      unsigned *status)
+struct MHD_Response *http_static_open(int root_fd, const char *path, unsigned *status)
 {
 	char rel[HTTP_PATH_MAX + sizeof INDEX_FILE + 1];
 	struct MHD_Response *r = NULL;

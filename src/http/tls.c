@@ -28,7 +28,7 @@
 
 #include "core/mem.h"
 
-#define SELFSIGNED_DAYS 397 /* browsers refuse longer lifetimes */
+#define SELFSIGNED_DAYS 397       /* browsers refuse longer lifetimes */
 #define SELFSIGNED_BACKDATE_S 300 /* tolerate a client clock a little behind */
 #define SERIAL_BYTES 16
 
@@ -64,8 +64,8 @@ static enum err read_file(const char *path, struct buf *b)
 	return rc;
 }
 
-enum err http_tls_load(const char *cert_path, const char *key_path,
-		       struct buf *cert, struct buf *key)
+enum err http_tls_load(const char *cert_path, const char *key_path, struct buf *cert,
+                       struct buf *key)
 {
 	gnutls_certificate_credentials_t cred = NULL;
 	gnutls_datum_t dc, dk;
@@ -80,8 +80,7 @@ enum err http_tls_load(const char *cert_path, const char *key_path,
 		rc = ERR_CRYPTO; /* no certificate or key we accept is this big */
 	if (rc != ERR_OK)
 		goto out;
-	if (cert->len == 0 || key->len == 0 || cert->len > UINT32_MAX ||
-	    key->len > UINT32_MAX) {
+	if (cert->len == 0 || key->len == 0 || cert->len > UINT32_MAX || key->len > UINT32_MAX) {
 		rc = ERR_CRYPTO;
 		goto out;
 	}
@@ -95,8 +94,7 @@ enum err http_tls_load(const char *cert_path, const char *key_path,
 	dk.data = (unsigned char *)key->data;
 	dk.size = (unsigned)key->len;
 	/* also checks that the key belongs to the certificate */
-	if (gnutls_certificate_set_x509_key_mem2(cred, &dc, &dk, GNUTLS_X509_FMT_PEM,
-						 NULL, 0) < 0)
+	if (gnutls_certificate_set_x509_key_mem2(cred, &dc, &dk, GNUTLS_X509_FMT_PEM, NULL, 0) < 0)
 		goto out;
 	rc = ERR_OK;
 out:
@@ -163,24 +161,23 @@ static int build_cert(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key)
 		return -1;
 	serial[0] &= 0x7f; /* a positive INTEGER */
 	serial[0] |= 0x01; /* ... of full length */
-	if (inet_pton(AF_INET, "127.0.0.1", ip4) != 1 ||
-	    inet_pton(AF_INET6, "::1", ip6) != 1)
+	if (inet_pton(AF_INET, "127.0.0.1", ip4) != 1 || inet_pton(AF_INET6, "::1", ip6) != 1)
 		return -1;
 
 	if (gnutls_x509_crt_set_version(crt, 3) < 0 ||
 	    gnutls_x509_crt_set_serial(crt, serial, sizeof serial) < 0 ||
-	    gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn,
-					  sizeof cn - 1) < 0 ||
+	    gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, sizeof cn - 1) <
+	            0 ||
 	    gnutls_x509_crt_set_activation_time(crt, now - SELFSIGNED_BACKDATE_S) < 0 ||
-	    gnutls_x509_crt_set_expiration_time(
-		    crt, now + (time_t)SELFSIGNED_DAYS * 24 * 60 * 60) < 0 ||
+	    gnutls_x509_crt_set_expiration_time(crt, now + (time_t)SELFSIGNED_DAYS * 24 * 60 * 60) <
+	            0 ||
 	    gnutls_x509_crt_set_key(crt, key) < 0 ||
-	    gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, cn,
-						 sizeof cn - 1, GNUTLS_FSAN_APPEND) < 0 ||
-	    gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip4,
-						 sizeof ip4, GNUTLS_FSAN_APPEND) < 0 ||
-	    gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip6,
-						 sizeof ip6, GNUTLS_FSAN_APPEND) < 0 ||
+	    gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, cn, sizeof cn - 1,
+	                                         GNUTLS_FSAN_APPEND) < 0 ||
+	    gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip4, sizeof ip4,
+	                                         GNUTLS_FSAN_APPEND) < 0 ||
+	    gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip6, sizeof ip6,
+	                                         GNUTLS_FSAN_APPEND) < 0 ||
 	    gnutls_x509_crt_set_basic_constraints(crt, 0, -1) < 0 ||
 	    gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE) < 0 ||
 	    gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0) < 0)
@@ -197,8 +194,8 @@ enum err tls_selfsigned_create(const char *cert_path, const char *key_path)
 {
 	gnutls_x509_privkey_t key = NULL;
 	gnutls_x509_crt_t crt = NULL;
-	gnutls_datum_t kpem = { NULL, 0 };
-	gnutls_datum_t cpem = { NULL, 0 };
+	gnutls_datum_t kpem = {NULL, 0};
+	gnutls_datum_t cpem = {NULL, 0};
 	int key_written = 0;
 	enum err rc = ERR_CRYPTO;
 
@@ -213,13 +210,13 @@ enum err tls_selfsigned_create(const char *cert_path, const char *key_path)
 		goto out;
 	}
 	if (gnutls_x509_privkey_generate2(key, GNUTLS_PK_ECDSA,
-					  GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1),
-					  0, NULL, 0) < 0)
+	                                  GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0, NULL,
+	                                  0) < 0)
 		goto out;
 	if (build_cert(crt, key) != 0)
 		goto out;
-	if (gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL,
-					      GNUTLS_PKCS_PLAIN, &kpem) < 0)
+	if (gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN,
+	                                      &kpem) < 0)
 		goto out;
 	if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &cpem) < 0)
 		goto out;

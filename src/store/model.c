@@ -11,13 +11,13 @@
 #include "core/mem.h"
 
 const struct client_field client_fields[] = {
-	{ "legal_name", offsetof(struct client, legal_name), CLIENT_NAME_MAX },
-	{ "preferred_name", offsetof(struct client, preferred_name), CLIENT_NAME_MAX },
-	{ "pronouns", offsetof(struct client, pronouns), 50 },
-	{ "date_of_birth", offsetof(struct client, date_of_birth), 10 },
-	{ "email", offsetof(struct client, email), 254 },
-	{ "phone", offsetof(struct client, phone), 40 },
-	{ "address", offsetof(struct client, address), CLIENT_TEXT_MAX },
+        {"legal_name", offsetof(struct client, legal_name), CLIENT_NAME_MAX},
+        {"preferred_name", offsetof(struct client, preferred_name), CLIENT_NAME_MAX},
+        {"pronouns", offsetof(struct client, pronouns), 50},
+        {"date_of_birth", offsetof(struct client, date_of_birth), 10},
+        {"email", offsetof(struct client, email), 254},
+        {"phone", offsetof(struct client, phone), 40},
+        {"address", offsetof(struct client, address), CLIENT_TEXT_MAX},
 };
 const unsigned client_field_count = sizeof client_fields / sizeof client_fields[0];
 

@@ -24,19 +24,19 @@ enum client_status {
 /* A client record. Every text field is PHI and is sealed at rest. NULL means
  * "not recorded". */
 struct client {
-	int64_t id;            /* internal row id; never shown to users */
-	char public_id[33];    /* opaque id used in the API (32 hex digits) */
+	int64_t id;                /* internal row id; never shown to users */
+	char public_id[33];        /* opaque id used in the API (32 hex digits) */
 	enum client_status status; /* where the client is in care */
-	char *legal_name;      /* full legal name */
-	char *preferred_name;  /* name to use when addressing the client */
-	char *pronouns;        /* e.g. "she/her" */
-	char *date_of_birth;   /* YYYY-MM-DD */
-	char *email;           /* contact email */
-	char *phone;           /* contact phone */
-	char *address;         /* postal address, free text */
-	int64_t created_at;    /* unix seconds */
-	int64_t updated_at;    /* unix seconds */
-	int64_t version;       /* increases by one on each update (optimistic locking) */
+	char *legal_name;          /* full legal name */
+	char *preferred_name;      /* name to use when addressing the client */
+	char *pronouns;            /* e.g. "she/her" */
+	char *date_of_birth;       /* YYYY-MM-DD */
+	char *email;               /* contact email */
+	char *phone;               /* contact phone */
+	char *address;             /* postal address, free text */
+	int64_t created_at;        /* unix seconds */
+	int64_t updated_at;        /* unix seconds */
+	int64_t version;           /* increases by one on each update (optimistic locking) */
 };
 
 /* client_cleanup - wipe and free the text fields; the struct is zeroed. */
@@ -49,9 +49,9 @@ int client_status_parse(const char *s, enum client_status *out);
 
 /* Field table: lets store and api walk the sealed text fields in one loop. */
 struct client_field {
-	const char *name;     /* column and JSON name */
-	size_t offset;        /* offsetof(struct client, field) */
-	size_t max;           /* maximum length in bytes */
+	const char *name; /* column and JSON name */
+	size_t offset;    /* offsetof(struct client, field) */
+	size_t max;       /* maximum length in bytes */
 };
 extern const struct client_field client_fields[];
 extern const unsigned client_field_count;

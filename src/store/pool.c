@@ -9,12 +9,12 @@
 #include "store/store.h"
 
 struct store_pool {
-	pthread_mutex_t lock;  /* guards free_list and nfree */
-	pthread_cond_t ready;  /* signalled when a connection is given back */
-	struct store **all;    /* every connection, for freeing */
+	pthread_mutex_t lock;     /* guards free_list and nfree */
+	pthread_cond_t ready;     /* signalled when a connection is given back */
+	struct store **all;       /* every connection, for freeing */
 	struct store **free_list; /* connections not in use */
-	unsigned n;            /* connections in all */
-	unsigned nfree;        /* entries in free_list */
+	unsigned n;               /* connections in all */
+	unsigned nfree;           /* entries in free_list */
 };
 
 enum err store_pool_new(const char *path, unsigned n, struct store_pool **out)

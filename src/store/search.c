@@ -26,8 +26,7 @@ void search_tokens_cleanup(struct search_tokens *t)
 	t->n = 0;
 }
 
-static enum err add(struct search_tokens *t, const char *tag, const char *w,
-		    size_t n)
+static enum err add(struct search_tokens *t, const char *tag, const char *w, size_t n)
 {
 	size_t i;
 	char *p;
@@ -53,8 +52,8 @@ static enum err add(struct search_tokens *t, const char *tag, const char *w,
 
 static int is_sep(unsigned char c)
 {
-	return c <= ' ' || c == ',' || c == '.' || c == '-' || c == '\'' ||
-	       c == '"' || c == '(' || c == ')' || c == '/' || c == ';';
+	return c <= ' ' || c == ',' || c == '.' || c == '-' || c == '\'' || c == '"' || c == '(' ||
+	       c == ')' || c == '/' || c == ';';
 }
 
 static int is_cont(unsigned char c)
@@ -79,8 +78,7 @@ static size_t next_word(const char **s, char *w)
 		p++;
 	}
 	/* Never end inside a UTF-8 sequence. */
-	while (n > 0 && (is_cont((unsigned char)w[n - 1]) ||
-			 (unsigned char)w[n - 1] >= 0xC0)) {
+	while (n > 0 && (is_cont((unsigned char)w[n - 1]) || (unsigned char)w[n - 1] >= 0xC0)) {
 		size_t k = n;
 
 		while (k > 0 && is_cont((unsigned char)w[k - 1]))
@@ -149,7 +147,7 @@ static int is_date(const char *s, size_t n)
 }
 
 enum err search_tokens_index(struct search_tokens *t, const char *legal_name,
-			     const char *preferred_name, const char *dob)
+                             const char *preferred_name, const char *dob)
 {
 	enum err e = index_name(t, legal_name);
 
@@ -160,8 +158,7 @@ enum err search_tokens_index(struct search_tokens *t, const char *legal_name,
 	return e;
 }
 
-enum err search_tokens_query(struct search_tokens *t, const char *query,
-			     size_t max)
+enum err search_tokens_query(struct search_tokens *t, const char *query, size_t max)
 {
 	char chunk[WORD_MAX * 4 + 1];
 	size_t n, words = 0;

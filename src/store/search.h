@@ -15,7 +15,7 @@
 
 #include "core/err.h"
 
-#define SEARCH_PREFIX_MAX 16 /* longest indexed prefix, in bytes */
+#define SEARCH_PREFIX_MAX 16  /* longest indexed prefix, in bytes */
 #define SEARCH_TOKENS_MAX 512 /* most tokens one client produces */
 
 struct search_tokens {
@@ -28,11 +28,10 @@ void search_tokens_cleanup(struct search_tokens *t);
 
 /* search_tokens_index - the tokens of a client (any argument may be NULL). */
 enum err search_tokens_index(struct search_tokens *t, const char *legal_name,
-			     const char *preferred_name, const char *dob);
+                             const char *preferred_name, const char *dob);
 
 /* search_tokens_query - the tokens of a query; ERR_INVAL if it has more
  * than max words. Words shorter than 2 bytes are ignored. */
-enum err search_tokens_query(struct search_tokens *t, const char *query,
-			     size_t max);
+enum err search_tokens_query(struct search_tokens *t, const char *query, size_t max);
 
 #endif

@@ -29,22 +29,45 @@
 
 /* Every statement, by name. Order matches the enum. */
 enum stmt_id {
-	Q_BEGIN, Q_BEGIN_IMMEDIATE, Q_COMMIT, Q_ROLLBACK,
-	Q_META_GET, Q_META_SET,
-	Q_KEYRING_ADD, Q_KEYRING_LOAD, Q_KEYRING_DELETE_BEFORE,
-	Q_USER_CREATE, Q_USER_COUNT,
-	Q_CLIENT_INSERT, Q_CLIENT_SEAL, Q_CLIENT_GET, Q_CLIENT_UPDATE,
-	Q_CLIENT_LIST, Q_CLIENT_COUNT, Q_CLIENT_GET_ID,
-	Q_CKEY_INSERT, Q_CKEY_GET, Q_CKEY_ALL, Q_CKEY_UPDATE,
-	Q_SEARCH_INSERT, Q_SEARCH_DELETE, Q_SEARCH_FIND, Q_SEARCH_HAS,
-	Q_AUDIT_TAIL, Q_AUDIT_INSERT, Q_AUDIT_ALL,
-	Q_APPT_INSERT, Q_NOTE_INSERT, Q_NOTE_SEAL,
+	Q_BEGIN,
+	Q_BEGIN_IMMEDIATE,
+	Q_COMMIT,
+	Q_ROLLBACK,
+	Q_META_GET,
+	Q_META_SET,
+	Q_KEYRING_ADD,
+	Q_KEYRING_LOAD,
+	Q_KEYRING_DELETE_BEFORE,
+	Q_USER_CREATE,
+	Q_USER_COUNT,
+	Q_CLIENT_INSERT,
+	Q_CLIENT_SEAL,
+	Q_CLIENT_GET,
+	Q_CLIENT_UPDATE,
+	Q_CLIENT_LIST,
+	Q_CLIENT_COUNT,
+	Q_CLIENT_GET_ID,
+	Q_CKEY_INSERT,
+	Q_CKEY_GET,
+	Q_CKEY_ALL,
+	Q_CKEY_UPDATE,
+	Q_SEARCH_INSERT,
+	Q_SEARCH_DELETE,
+	Q_SEARCH_FIND,
+	Q_SEARCH_HAS,
+	Q_AUDIT_TAIL,
+	Q_AUDIT_INSERT,
+	Q_AUDIT_ALL,
+	Q_APPT_INSERT,
+	Q_NOTE_INSERT,
+	Q_NOTE_SEAL,
 	Q__COUNT
 };
 
-#define CLIENT_COLS "c.id, c.public_id, c.status, c.key_version, " \
-	"c.legal_name_sealed, c.preferred_name_sealed, c.pronouns_sealed, " \
-	"c.date_of_birth_sealed, c.email_sealed, c.phone_sealed, " \
+#define CLIENT_COLS                                                                                \
+	"c.id, c.public_id, c.status, c.key_version, "                                             \
+	"c.legal_name_sealed, c.preferred_name_sealed, c.pronouns_sealed, "                        \
+	"c.date_of_birth_sealed, c.email_sealed, c.phone_sealed, "                                 \
 	"c.address_sealed, c.created_at, c.updated_at, c.version"
 /* Index of the first sealed column in CLIENT_COLS; the sealed columns
  * follow client_fields[] order. */
@@ -52,72 +75,72 @@ enum stmt_id {
 #define CLIENT_COL_CREATED 11
 
 static const char *const sql[Q__COUNT] = {
-	[Q_BEGIN] = "BEGIN",
-	[Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
-	[Q_COMMIT] = "COMMIT",
-	[Q_ROLLBACK] = "ROLLBACK",
-	[Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
-	[Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
-		"ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	[Q_KEYRING_ADD] = "INSERT INTO keyring(kind, master_version, opslimit, "
-		"memlimit, salt, blob, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-		"unixepoch())",
-	[Q_KEYRING_LOAD] = "SELECT kind, master_version, opslimit, memlimit, salt, "
-		"blob FROM keyring ORDER BY master_version DESC, id",
-	[Q_KEYRING_DELETE_BEFORE] = "DELETE FROM keyring WHERE master_version < ?1 "
-		"OR (kind = 3 AND master_version <= ?1)",
-	[Q_USER_CREATE] = "INSERT INTO users(public_id, email, display_name, role, "
-		"pass_hash, must_change_password, created_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[Q_USER_COUNT] = "SELECT count(*) FROM users",
-	[Q_CLIENT_INSERT] = "INSERT INTO clients(public_id, status, key_version, "
-		"created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-	[Q_CLIENT_SEAL] = "UPDATE clients SET legal_name_sealed = ?2, "
-		"preferred_name_sealed = ?3, pronouns_sealed = ?4, "
-		"date_of_birth_sealed = ?5, email_sealed = ?6, phone_sealed = ?7, "
-		"address_sealed = ?8 WHERE id = ?1",
-	[Q_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.public_id = ?1",
-	[Q_CLIENT_UPDATE] = "UPDATE clients SET status = ?2, updated_at = ?3, "
-		"version = version + 1 WHERE id = ?1 AND version = ?4",
-	[Q_CLIENT_LIST] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.id > ?1 "
-		"ORDER BY c.id LIMIT ?2",
-	[Q_CLIENT_COUNT] = "SELECT count(*) FROM clients",
-	[Q_CLIENT_GET_ID] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.id = ?1",
-	[Q_CKEY_INSERT] = "INSERT INTO client_keys(client_id, key_version, "
-		"master_version, wrapped) VALUES (?1, ?2, ?3, ?4)",
-	[Q_CKEY_GET] = "SELECT master_version, wrapped FROM client_keys "
-		"WHERE client_id = ?1 AND key_version = ?2",
-	[Q_CKEY_ALL] = "SELECT client_id, key_version, master_version, wrapped "
-		"FROM client_keys WHERE master_version = ?1 ORDER BY client_id LIMIT 1000",
-	[Q_CKEY_UPDATE] = "UPDATE client_keys SET master_version = ?3, wrapped = ?4 "
-		"WHERE client_id = ?1 AND key_version = ?2",
-	[Q_SEARCH_INSERT] = "INSERT OR IGNORE INTO client_search(token, client_id) "
-		"VALUES (?1, ?2)",
-	[Q_SEARCH_DELETE] = "DELETE FROM client_search WHERE client_id = ?1",
-	[Q_SEARCH_FIND] = "SELECT client_id FROM client_search WHERE token = ?1 "
-		"ORDER BY client_id LIMIT 5000",
-	[Q_SEARCH_HAS] = "SELECT 1 FROM client_search WHERE token = ?1 AND client_id = ?2",
-	[Q_AUDIT_TAIL] = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-	[Q_AUDIT_INSERT] = "INSERT INTO audit_events(seq, at, actor, event, client_id, "
-		"outcome, request_id, detail, prev_hash, hash) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[Q_AUDIT_ALL] = "SELECT seq, at, actor, event, client_id, outcome, request_id, "
-		"detail, prev_hash, hash FROM audit_events ORDER BY seq",
-	[Q_APPT_INSERT] = "INSERT INTO appointments(clinician_id, client_id, starts_at, "
-		"ends_at, status) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[Q_NOTE_INSERT] = "INSERT INTO notes(client_id, author_id, key_version, "
-		"body_sealed, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[Q_NOTE_SEAL] = "UPDATE notes SET body_sealed = ?2 WHERE id = ?1",
+        [Q_BEGIN] = "BEGIN",
+        [Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+        [Q_COMMIT] = "COMMIT",
+        [Q_ROLLBACK] = "ROLLBACK",
+        [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+        [Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [Q_KEYRING_ADD] = "INSERT INTO keyring(kind, master_version, opslimit, "
+                          "memlimit, salt, blob, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                          "unixepoch())",
+        [Q_KEYRING_LOAD] = "SELECT kind, master_version, opslimit, memlimit, salt, "
+                           "blob FROM keyring ORDER BY master_version DESC, id",
+        [Q_KEYRING_DELETE_BEFORE] = "DELETE FROM keyring WHERE master_version < ?1 "
+                                    "OR (kind = 3 AND master_version <= ?1)",
+        [Q_USER_CREATE] = "INSERT INTO users(public_id, email, display_name, role, "
+                          "pass_hash, must_change_password, created_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        [Q_USER_COUNT] = "SELECT count(*) FROM users",
+        [Q_CLIENT_INSERT] = "INSERT INTO clients(public_id, status, key_version, "
+                            "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        [Q_CLIENT_SEAL] = "UPDATE clients SET legal_name_sealed = ?2, "
+                          "preferred_name_sealed = ?3, pronouns_sealed = ?4, "
+                          "date_of_birth_sealed = ?5, email_sealed = ?6, phone_sealed = ?7, "
+                          "address_sealed = ?8 WHERE id = ?1",
+        [Q_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.public_id = ?1",
+        [Q_CLIENT_UPDATE] = "UPDATE clients SET status = ?2, updated_at = ?3, "
+                            "version = version + 1 WHERE id = ?1 AND version = ?4",
+        [Q_CLIENT_LIST] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.id > ?1 "
+                          "ORDER BY c.id LIMIT ?2",
+        [Q_CLIENT_COUNT] = "SELECT count(*) FROM clients",
+        [Q_CLIENT_GET_ID] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.id = ?1",
+        [Q_CKEY_INSERT] = "INSERT INTO client_keys(client_id, key_version, "
+                          "master_version, wrapped) VALUES (?1, ?2, ?3, ?4)",
+        [Q_CKEY_GET] = "SELECT master_version, wrapped FROM client_keys "
+                       "WHERE client_id = ?1 AND key_version = ?2",
+        [Q_CKEY_ALL] = "SELECT client_id, key_version, master_version, wrapped "
+                       "FROM client_keys WHERE master_version = ?1 ORDER BY client_id LIMIT 1000",
+        [Q_CKEY_UPDATE] = "UPDATE client_keys SET master_version = ?3, wrapped = ?4 "
+                          "WHERE client_id = ?1 AND key_version = ?2",
+        [Q_SEARCH_INSERT] = "INSERT OR IGNORE INTO client_search(token, client_id) "
+                            "VALUES (?1, ?2)",
+        [Q_SEARCH_DELETE] = "DELETE FROM client_search WHERE client_id = ?1",
+        [Q_SEARCH_FIND] = "SELECT client_id FROM client_search WHERE token = ?1 "
+                          "ORDER BY client_id LIMIT 5000",
+        [Q_SEARCH_HAS] = "SELECT 1 FROM client_search WHERE token = ?1 AND client_id = ?2",
+        [Q_AUDIT_TAIL] = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+        [Q_AUDIT_INSERT] = "INSERT INTO audit_events(seq, at, actor, event, client_id, "
+                           "outcome, request_id, detail, prev_hash, hash) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        [Q_AUDIT_ALL] = "SELECT seq, at, actor, event, client_id, outcome, request_id, "
+                        "detail, prev_hash, hash FROM audit_events ORDER BY seq",
+        [Q_APPT_INSERT] = "INSERT INTO appointments(clinician_id, client_id, starts_at, "
+                          "ends_at, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+        [Q_NOTE_INSERT] = "INSERT INTO notes(client_id, author_id, key_version, "
+                          "body_sealed, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        [Q_NOTE_SEAL] = "UPDATE notes SET body_sealed = ?2 WHERE id = ?1",
 };
 
 struct store {
-	sqlite3 *db;                  /* the connection */
-	sqlite3_stmt *st[Q__COUNT];   /* prepared statements, by enum stmt_id */
-	struct vault_key *key;        /* scratch data key, locked memory */
-	struct vault_key *subkey;     /* scratch subkey (search), locked memory */
+	sqlite3 *db;                   /* the connection */
+	sqlite3_stmt *st[Q__COUNT];    /* prepared statements, by enum stmt_id */
+	struct vault_key *key;         /* scratch data key, locked memory */
+	struct vault_key *subkey;      /* scratch subkey (search), locked memory */
 	const struct vault *key_vault; /* vault that unwrapped key (cache check) */
-	uint32_t key_master;          /* its master version then (cache check) */
-	int schema;                   /* highest migration applied */
+	uint32_t key_master;           /* its master version then (cache check) */
+	int schema;                    /* highest migration applied */
 };
 
 /* ---- helpers ------------------------------------------------------- */
@@ -271,8 +294,7 @@ enum err store_open(const char *path, unsigned flags, struct store **out)
 		e = ERR_NOMEM;
 		goto out;
 	}
-	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
-					  : SQLITE_OPEN_READWRITE;
+	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		e = ERR_DB;
@@ -286,7 +308,7 @@ enum err store_open(const char *path, unsigned flags, struct store **out)
 			goto out;
 	}
 	e = pragma(s->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
-			  "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF");
+	                  "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF");
 	if (e != ERR_OK)
 		goto out;
 	if (flags & STORE_MIGRATE) {
@@ -301,8 +323,8 @@ enum err store_open(const char *path, unsigned flags, struct store **out)
 		}
 	}
 	for (i = 0; i < Q__COUNT; i++) {
-		rc = sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-					&s->st[i], NULL);
+		rc = sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+		                        NULL);
 		if (rc != SQLITE_OK) {
 			log_error("store prepare failed stmt=%u", i);
 			e = ERR_DB;
@@ -402,8 +424,7 @@ enum err store_keyring_add(struct store *s, const struct vault_wrap *w)
 	return step_done(s, st);
 }
 
-enum err store_keyring_load(struct store *s, struct vault_wrap *out, size_t max,
-			    size_t *n)
+enum err store_keyring_load(struct store *s, struct vault_wrap *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = get(s, Q_KEYRING_LOAD);
 	size_t k = 0;
@@ -463,15 +484,15 @@ enum err store_vault_load_root(struct store *s, struct vault *v)
 /* ---- client data keys ----------------------------------------------- */
 
 /* client_key_load - unwrap the data key of (client, version) into s->key. */
-static enum err client_key_load(struct store *s, const struct vault *v,
-				int64_t client_id, uint32_t key_version)
+static enum err client_key_load(struct store *s, const struct vault *v, int64_t client_id,
+                                uint32_t key_version)
 {
 	sqlite3_stmt *st = get(s, Q_CKEY_GET);
 	enum err e;
 	int rc;
 
-	if (s->key->owner == client_id && s->key->version == key_version &&
-	    client_id != 0 && s->key_vault == v && s->key_master == vault_version(v))
+	if (s->key->owner == client_id && s->key->version == key_version && client_id != 0 &&
+	    s->key_vault == v && s->key_master == vault_version(v))
 		return ERR_OK;
 	s->key->owner = 0;
 	sqlite3_bind_int64(st, 1, client_id);
@@ -489,9 +510,8 @@ static enum err client_key_load(struct store *s, const struct vault *v,
 		sqlite3_reset(st);
 		return ERR_CRYPTO;
 	}
-	e = vault_datakey_unwrap(v, client_id, key_version,
-				 (uint32_t)sqlite3_column_int64(st, 0),
-				 sqlite3_column_blob(st, 1), s->key);
+	e = vault_datakey_unwrap(v, client_id, key_version, (uint32_t)sqlite3_column_int64(st, 0),
+	                         sqlite3_column_blob(st, 1), s->key);
 	sqlite3_reset(st);
 	if (e == ERR_OK) {
 		s->key_vault = v;
@@ -500,9 +520,8 @@ static enum err client_key_load(struct store *s, const struct vault *v,
 	return e;
 }
 
-enum err store_keys_rotate(struct store *s, const struct vault *old,
-			   const struct vault *next, const struct vault_wrap *wraps,
-			   size_t nwraps, uint64_t *count)
+enum err store_keys_rotate(struct store *s, const struct vault *old, const struct vault *next,
+                           const struct vault_wrap *wraps, size_t nwraps, uint64_t *count)
 {
 	unsigned char wrapped[VAULT_WRAPPEDBYTES];
 	struct vault_wrap link;
@@ -546,8 +565,7 @@ enum err store_keys_rotate(struct store *s, const struct vault *old,
 		for (i = 0; i < k; i++) {
 			sqlite3_stmt *up;
 
-			e = vault_datakey_rewrap(old, next, ids[i], vers[i], blobs[i],
-						 wrapped);
+			e = vault_datakey_rewrap(old, next, ids[i], vers[i], blobs[i], wrapped);
 			if (e != ERR_OK)
 				goto out;
 			up = get(s, Q_CKEY_UPDATE);
@@ -602,8 +620,8 @@ void user_cleanup(struct user *u)
 	memset(u, 0, sizeof *u);
 }
 
-enum err store_user_create(struct store *s, struct user *u, const char *pass_hash,
-			   int must_change, int64_t now)
+enum err store_user_create(struct store *s, struct user *u, const char *pass_hash, int must_change,
+                           int64_t now)
 {
 	sqlite3_stmt *st = get(s, Q_USER_CREATE);
 	char pid[33];
@@ -655,11 +673,10 @@ enum err store_client_count(struct store *s, int64_t *out)
 /* seal_bind - seal text (may be NULL) for (table, column, row) under s->key
  * and bind it to parameter idx. *blob receives the allocation to free after
  * the step. */
-static enum err seal_bind(struct store *s, sqlite3_stmt *st, int idx,
-			  const char *table, const char *column, int64_t row,
-			  const char *text, unsigned char **blob)
+static enum err seal_bind(struct store *s, sqlite3_stmt *st, int idx, const char *table,
+                          const char *column, int64_t row, const char *text, unsigned char **blob)
 {
-	struct vault_ad ad = { table, column, row, s->key->version };
+	struct vault_ad ad = {table, column, row, s->key->version};
 	size_t n, len;
 	enum err e;
 
@@ -683,11 +700,10 @@ static enum err seal_bind(struct store *s, sqlite3_stmt *st, int idx,
 
 /* open_column - open a sealed column into a new NUL-terminated string (or
  * NULL for SQL NULL). */
-static enum err open_column(struct store *s, sqlite3_stmt *st, int col,
-			    const char *table, const char *column, int64_t row,
-			    char **out)
+static enum err open_column(struct store *s, sqlite3_stmt *st, int col, const char *table,
+                            const char *column, int64_t row, char **out)
 {
-	struct vault_ad ad = { table, column, row, s->key->version };
+	struct vault_ad ad = {table, column, row, s->key->version};
 	const unsigned char *ct;
 	size_t ct_len, n;
 	char *p;
@@ -719,8 +735,7 @@ static enum err open_column(struct store *s, sqlite3_stmt *st, int col,
 /* ---- clients ------------------------------------------------------------ */
 
 /* index_client - rebuild the client's blind-index rows. */
-static enum err index_client(struct store *s, const struct vault *v,
-			     const struct client *c)
+static enum err index_client(struct store *s, const struct vault *v, const struct client *c)
 {
 	struct search_tokens t;
 	sqlite3_stmt *st;
@@ -737,8 +752,7 @@ static enum err index_client(struct store *s, const struct vault *v,
 	if (e != ERR_OK)
 		return e;
 	search_tokens_init(&t);
-	e = search_tokens_index(&t, c->legal_name, c->preferred_name,
-				c->date_of_birth);
+	e = search_tokens_index(&t, c->legal_name, c->preferred_name, c->date_of_birth);
 	for (i = 0; e == ERR_OK && i < t.n; i++) {
 		vault_blind_index(h, s->subkey, t.tok[i], strlen(t.tok[i]));
 		st = get(s, Q_SEARCH_INSERT);
@@ -754,16 +768,15 @@ static enum err index_client(struct store *s, const struct vault *v,
 static enum err write_sealed(struct store *s, const struct client *c)
 {
 	sqlite3_stmt *st = get(s, Q_CLIENT_SEAL);
-	unsigned char *blobs[16] = { 0 };
+	unsigned char *blobs[16] = {0};
 	unsigned i;
 	enum err e = ERR_OK;
 
 	sqlite3_bind_int64(st, 1, c->id);
 	for (i = 0; i < client_field_count && e == ERR_OK; i++) {
-		char *const *p = client_field_ptr((struct client *)(uintptr_t)c,
-						  &client_fields[i]);
-		e = seal_bind(s, st, (int)i + 2, "clients", client_fields[i].name,
-			      c->id, *p, &blobs[i]);
+		char *const *p = client_field_ptr((struct client *)(uintptr_t)c, &client_fields[i]);
+		e = seal_bind(s, st, (int)i + 2, "clients", client_fields[i].name, c->id, *p,
+		              &blobs[i]);
 	}
 	if (e == ERR_OK)
 		e = step_done(s, st);
@@ -775,8 +788,7 @@ static enum err write_sealed(struct store *s, const struct client *c)
 	return e;
 }
 
-enum err store_client_create(struct store *s, const struct vault *v,
-			     struct client *c, int64_t now)
+enum err store_client_create(struct store *s, const struct vault *v, struct client *c, int64_t now)
 {
 	unsigned char wrapped[VAULT_WRAPPEDBYTES];
 	sqlite3_stmt *st;
@@ -824,8 +836,8 @@ out:
 }
 
 /* read_client - fill out from the current row of st. */
-static enum err read_client(struct store *s, const struct vault *v,
-			    sqlite3_stmt *st, struct client *out)
+static enum err read_client(struct store *s, const struct vault *v, sqlite3_stmt *st,
+                            struct client *out)
 {
 	struct client c;
 	const unsigned char *pid;
@@ -844,8 +856,8 @@ static enum err read_client(struct store *s, const struct vault *v,
 		return e;
 	for (i = 0; i < client_field_count; i++) {
 		e = open_column(s, st, CLIENT_COL_SEALED0 + (int)i, "clients",
-				client_fields[i].name, c.id,
-				client_field_ptr(&c, &client_fields[i]));
+		                client_fields[i].name, c.id,
+		                client_field_ptr(&c, &client_fields[i]));
 		if (e != ERR_OK) {
 			client_cleanup(&c);
 			return e;
@@ -859,8 +871,8 @@ static enum err read_client(struct store *s, const struct vault *v,
 }
 
 /* one_client - run a statement expected to return at most one client. */
-static enum err one_client(struct store *s, const struct vault *v,
-			   sqlite3_stmt *st, struct client *out)
+static enum err one_client(struct store *s, const struct vault *v, sqlite3_stmt *st,
+                           struct client *out)
 {
 	int rc = sqlite3_step(st);
 	enum err e;
@@ -875,8 +887,8 @@ static enum err one_client(struct store *s, const struct vault *v,
 	return e;
 }
 
-enum err store_client_get(struct store *s, const struct vault *v,
-			  const char *public_id, struct client *out)
+enum err store_client_get(struct store *s, const struct vault *v, const char *public_id,
+                          struct client *out)
 {
 	sqlite3_stmt *st = get(s, Q_CLIENT_GET);
 
@@ -884,8 +896,7 @@ enum err store_client_get(struct store *s, const struct vault *v,
 	return one_client(s, v, st, out);
 }
 
-enum err store_client_update(struct store *s, const struct vault *v,
-			     struct client *c, int64_t now)
+enum err store_client_update(struct store *s, const struct vault *v, struct client *c, int64_t now)
 {
 	struct client cur;
 	sqlite3_stmt *st;
@@ -918,8 +929,8 @@ enum err store_client_update(struct store *s, const struct vault *v,
 }
 
 /* collect - read up to limit clients from a prepared query. */
-static enum err collect(struct store *s, const struct vault *v, sqlite3_stmt *st,
-			size_t limit, struct client *out, size_t *n)
+static enum err collect(struct store *s, const struct vault *v, sqlite3_stmt *st, size_t limit,
+                        struct client *out, size_t *n)
 {
 	size_t k = 0, i;
 	int rc;
@@ -943,8 +954,8 @@ static enum err collect(struct store *s, const struct vault *v, sqlite3_stmt *st
 	return ERR_OK;
 }
 
-enum err store_client_list(struct store *s, const struct vault *v, int64_t after,
-			   size_t limit, struct client *out, size_t *n)
+enum err store_client_list(struct store *s, const struct vault *v, int64_t after, size_t limit,
+                           struct client *out, size_t *n)
 {
 	sqlite3_stmt *st = get(s, Q_CLIENT_LIST);
 
@@ -956,8 +967,7 @@ enum err store_client_list(struct store *s, const struct vault *v, int64_t after
 }
 
 /* has_token - does client id carry blind-index token h? */
-static enum err has_token(struct store *s, const unsigned char *h, int64_t id,
-			  int *yes)
+static enum err has_token(struct store *s, const unsigned char *h, int64_t id, int *yes)
 {
 	sqlite3_stmt *st = get(s, Q_SEARCH_HAS);
 	int rc;
@@ -972,9 +982,8 @@ static enum err has_token(struct store *s, const unsigned char *h, int64_t id,
 	return ERR_OK;
 }
 
-enum err store_client_search(struct store *s, const struct vault *v,
-			     const char *query, size_t limit,
-			     struct client *out, size_t *n)
+enum err store_client_search(struct store *s, const struct vault *v, const char *query,
+                             size_t limit, struct client *out, size_t *n)
 {
 	struct search_tokens q;
 	unsigned char h[STORE_SEARCH_TOKENS_MAX][VAULT_INDEXBYTES];
@@ -1101,9 +1110,8 @@ static const char *col_text(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
-enum err store_audit_each(struct store *s,
-			  enum err (*fn)(void *arg, const struct audit_row *r),
-			  void *arg)
+enum err store_audit_each(struct store *s, enum err (*fn)(void *arg, const struct audit_row *r),
+                          void *arg)
 {
 	sqlite3_stmt *st = get(s, Q_AUDIT_ALL);
 	struct audit_row r;
@@ -1173,9 +1181,8 @@ out:
 
 /* ---- demo data ------------------------------------------------------------ */
 
-enum err store_appointment_insert(struct store *s, int64_t clinician_id,
-				  int64_t client_id, int64_t starts_at,
-				  int64_t ends_at, int status)
+enum err store_appointment_insert(struct store *s, int64_t clinician_id, int64_t client_id,
+                                  int64_t starts_at, int64_t ends_at, int status)
 {
 	sqlite3_stmt *st = get(s, Q_APPT_INSERT);
 
@@ -1187,9 +1194,8 @@ enum err store_appointment_insert(struct store *s, int64_t clinician_id,
 	return step_done(s, st);
 }
 
-enum err store_note_insert(struct store *s, const struct vault *v,
-			   int64_t client_id, int64_t author_id,
-			   const char *body, int64_t now)
+enum err store_note_insert(struct store *s, const struct vault *v, int64_t client_id,
+                           int64_t author_id, const char *body, int64_t now)
 {
 	sqlite3_stmt *st;
 	unsigned char *blob = NULL;

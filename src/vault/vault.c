@@ -65,15 +65,15 @@ static const char KDF_CONTEXT[crypto_kdf_CONTEXTBYTES + 1] = "cfdntsub";
 /* Our public sizes are libsodium's; a libsodium that disagreed would
  * silently corrupt every sealed value, so refuse to build instead. */
 _Static_assert(VAULT_KEYBYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES &&
-		       VAULT_NONCEBYTES == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES &&
-		       VAULT_TAGBYTES == crypto_aead_xchacha20poly1305_ietf_ABYTES &&
-		       VAULT_KEYBYTES == crypto_kdf_KEYBYTES &&
-		       VAULT_SALTBYTES == crypto_pwhash_SALTBYTES &&
-		       VAULT_STREAM_HEADERBYTES ==
-			       crypto_secretstream_xchacha20poly1305_HEADERBYTES &&
-		       VAULT_STREAM_ABYTES == crypto_secretstream_xchacha20poly1305_ABYTES &&
-		       VAULT_KEYBYTES == crypto_secretstream_xchacha20poly1305_KEYBYTES,
-	       "vault.h sizes must match libsodium");
+                       VAULT_NONCEBYTES == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES &&
+                       VAULT_TAGBYTES == crypto_aead_xchacha20poly1305_ietf_ABYTES &&
+                       VAULT_KEYBYTES == crypto_kdf_KEYBYTES &&
+                       VAULT_SALTBYTES == crypto_pwhash_SALTBYTES &&
+                       VAULT_STREAM_HEADERBYTES ==
+                               crypto_secretstream_xchacha20poly1305_HEADERBYTES &&
+                       VAULT_STREAM_ABYTES == crypto_secretstream_xchacha20poly1305_ABYTES &&
+                       VAULT_KEYBYTES == crypto_secretstream_xchacha20poly1305_KEYBYTES,
+               "vault.h sizes must match libsodium");
 
 struct vault {
 	unsigned char key[VAULT_KEYBYTES];  /* the master key */
@@ -84,7 +84,7 @@ struct vault {
 
 struct vault_stream {
 	crypto_secretstream_xchacha20poly1305_state st; /* libsodium state (holds a key) */
-	int pushing;  /* non-zero for an encrypting stream */
+	int pushing;                                    /* non-zero for an encrypting stream */
 	int finished; /* non-zero after the final message or a failure */
 };
 
@@ -171,8 +171,7 @@ static void ad_field(struct ad *a, const struct vault_ad *f)
 	ad_u32(a, f->key_version);
 }
 
-static void ad_datakey(struct ad *a, int64_t owner, uint32_t version,
-		       uint32_t master_version)
+static void ad_datakey(struct ad *a, int64_t owner, uint32_t version, uint32_t master_version)
 {
 	ad_start(a, DOMAIN_DATAKEY);
 	ad_u64(a, (uint64_t)owner);
@@ -182,8 +181,7 @@ static void ad_datakey(struct ad *a, int64_t owner, uint32_t version,
 
 /* ad_master - what a master-key wrap is bound to. wrapper_version is the
  * version of the key that wraps a successor (unused for other kinds). */
-static void ad_master(struct ad *a, const struct vault_wrap *w,
-		      uint32_t wrapper_version)
+static void ad_master(struct ad *a, const struct vault_wrap *w, uint32_t wrapper_version)
 {
 	ad_start(a, DOMAIN_MASTER);
 	ad_u8(a, (unsigned)w->kind);
@@ -200,29 +198,27 @@ static void ad_master(struct ad *a, const struct vault_wrap *w,
 /* ---- the sealed format ------------------------------------------------- */
 
 /* seal_raw - out (n + VAULT_SEAL_OVERHEAD bytes) = format, nonce, AEAD. */
-static void seal_raw(unsigned char *out, const void *pt, size_t n,
-		     const struct ad *a, const unsigned char key[VAULT_KEYBYTES])
+static void seal_raw(unsigned char *out, const void *pt, size_t n, const struct ad *a,
+                     const unsigned char key[VAULT_KEYBYTES])
 {
 	unsigned char *nonce = out + 1;
 
 	out[0] = SEAL_FORMAT;
 	randombytes_buf(nonce, VAULT_NONCEBYTES);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(out + 1 + VAULT_NONCEBYTES, NULL,
-						   pt, n, a->b, a->n, NULL, nonce,
-						   key);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + 1 + VAULT_NONCEBYTES, NULL, pt, n, a->b,
+	                                           a->n, NULL, nonce, key);
 }
 
 /* open_raw - out (ct_len - VAULT_SEAL_OVERHEAD bytes) from a sealed value;
  * the caller has checked ct_len >= VAULT_SEAL_OVERHEAD. */
-static enum err open_raw(unsigned char *out, const unsigned char *ct,
-			 size_t ct_len, const struct ad *a,
-			 const unsigned char key[VAULT_KEYBYTES])
+static enum err open_raw(unsigned char *out, const unsigned char *ct, size_t ct_len,
+                         const struct ad *a, const unsigned char key[VAULT_KEYBYTES])
 {
 	if (ct[0] != SEAL_FORMAT)
 		return ERR_CRYPTO;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		    out, NULL, NULL, ct + 1 + VAULT_NONCEBYTES,
-		    ct_len - 1 - VAULT_NONCEBYTES, a->b, a->n, ct + 1, key) != 0)
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, ct + 1 + VAULT_NONCEBYTES,
+	                                               ct_len - 1 - VAULT_NONCEBYTES, a->b, a->n,
+	                                               ct + 1, key) != 0)
 		return ERR_CRYPTO;
 	return ERR_OK;
 }
@@ -238,7 +234,7 @@ static int ready(void)
 
 enum err vault_lib_init(void)
 {
-	struct rlimit none = { 0, 0 };
+	struct rlimit none = {0, 0};
 
 	if (!ready())
 		return ERR_CRYPTO;
@@ -371,18 +367,16 @@ void vault_key_free(struct vault_key *k)
 /* ---- wrapping the master key ------------------------------------------- */
 
 /* keyfile_kek - the key-encryption key for a key file's 32 bytes. */
-static void keyfile_kek(unsigned char kek[VAULT_KEYBYTES],
-			const unsigned char file[VAULT_KEYBYTES])
+static void keyfile_kek(unsigned char kek[VAULT_KEYBYTES], const unsigned char file[VAULT_KEYBYTES])
 {
 	crypto_generichash(kek, VAULT_KEYBYTES, (const unsigned char *)DOMAIN_KEYFILE,
-			   sizeof DOMAIN_KEYFILE - 1, file, VAULT_KEYBYTES);
+	                   sizeof DOMAIN_KEYFILE - 1, file, VAULT_KEYBYTES);
 }
 
 /* wrap_master - fill w->blob with v's key sealed under kek; the rest of w
  * (kind, version, parameters) must already be set. */
 static enum err wrap_master(const struct vault *v, struct vault_wrap *w,
-			    const unsigned char kek[VAULT_KEYBYTES],
-			    uint32_t wrapper_version)
+                            const unsigned char kek[VAULT_KEYBYTES], uint32_t wrapper_version)
 {
 	struct ad a;
 
@@ -394,9 +388,8 @@ static enum err wrap_master(const struct vault *v, struct vault_wrap *w,
 }
 
 /* unwrap_master - open w->blob under kek into a new vault. */
-static enum err unwrap_master(const struct vault_wrap *w,
-			      const unsigned char kek[VAULT_KEYBYTES],
-			      uint32_t wrapper_version, struct vault **out)
+static enum err unwrap_master(const struct vault_wrap *w, const unsigned char kek[VAULT_KEYBYTES],
+                              uint32_t wrapper_version, struct vault **out)
 {
 	struct vault *v = NULL;
 	struct ad a;
@@ -424,29 +417,27 @@ out:
 }
 
 /* passphrase_kek - Argon2id of the passphrase with w's salt and cost. */
-static enum err passphrase_kek(unsigned char *kek, const struct vault_wrap *w,
-			       const char *pass, size_t pass_len)
+static enum err passphrase_kek(unsigned char *kek, const struct vault_wrap *w, const char *pass,
+                               size_t pass_len)
 {
 	if (pass == NULL && pass_len != 0)
 		return ERR_INVAL;
 	if (pass_len > crypto_pwhash_PASSWD_MAX)
 		return ERR_TOOBIG;
 	/* Out-of-range costs can only come from an altered wrap. */
-	if (w->opslimit < crypto_pwhash_OPSLIMIT_MIN ||
-	    w->opslimit > PWHASH_OPSLIMIT_MAX ||
-	    w->memlimit < crypto_pwhash_MEMLIMIT_MIN ||
-	    w->memlimit > PWHASH_MEMLIMIT_MAX || w->memlimit > SIZE_MAX)
+	if (w->opslimit < crypto_pwhash_OPSLIMIT_MIN || w->opslimit > PWHASH_OPSLIMIT_MAX ||
+	    w->memlimit < crypto_pwhash_MEMLIMIT_MIN || w->memlimit > PWHASH_MEMLIMIT_MAX ||
+	    w->memlimit > SIZE_MAX)
 		return ERR_CRYPTO;
-	if (crypto_pwhash(kek, VAULT_KEYBYTES, pass_len ? pass : "",
-			  (unsigned long long)pass_len, w->salt,
-			  (unsigned long long)w->opslimit, (size_t)w->memlimit,
-			  crypto_pwhash_ALG_ARGON2ID13) != 0)
+	if (crypto_pwhash(kek, VAULT_KEYBYTES, pass_len ? pass : "", (unsigned long long)pass_len,
+	                  w->salt, (unsigned long long)w->opslimit, (size_t)w->memlimit,
+	                  crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return ERR_NOMEM;
 	return ERR_OK;
 }
 
-enum err vault_wrap_passphrase(const struct vault *v, const char *pass,
-			       size_t pass_len, struct vault_wrap *out)
+enum err vault_wrap_passphrase(const struct vault *v, const char *pass, size_t pass_len,
+                               struct vault_wrap *out)
 {
 	unsigned char *kek = sodium_malloc(VAULT_KEYBYTES);
 	struct vault_wrap w;
@@ -475,9 +466,8 @@ out:
 	return rc;
 }
 
-enum err vault_wrap_keyfile(const struct vault *v,
-			    const unsigned char key[VAULT_KEYBYTES],
-			    struct vault_wrap *out)
+enum err vault_wrap_keyfile(const struct vault *v, const unsigned char key[VAULT_KEYBYTES],
+                            struct vault_wrap *out)
 {
 	unsigned char *kek = sodium_malloc(VAULT_KEYBYTES);
 	struct vault_wrap w;
@@ -502,7 +492,7 @@ out:
 }
 
 enum err vault_wrap_successor(const struct vault *v, const struct vault *next,
-			      struct vault_wrap *out)
+                              struct vault_wrap *out)
 {
 	struct vault_wrap w;
 	enum err rc;
@@ -519,8 +509,8 @@ enum err vault_wrap_successor(const struct vault *v, const struct vault *next,
 	return ERR_OK;
 }
 
-enum err vault_unlock(const struct vault_wrap *w, const void *secret,
-		      size_t secret_len, struct vault **out)
+enum err vault_unlock(const struct vault_wrap *w, const void *secret, size_t secret_len,
+                      struct vault **out)
 {
 	unsigned char *kek = NULL;
 	enum err rc;
@@ -590,8 +580,7 @@ enum err vault_keyfile_create(const char *path, unsigned char key[VAULT_KEYBYTES
 		rc = ERR_NOMEM;
 		goto out;
 	}
-	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-		  VAULT_KEYFILE_MODE);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, VAULT_KEYFILE_MODE);
 	if (fd < 0) {
 		rc = errno == EEXIST ? ERR_CONFLICT : ERR_IO;
 		goto out;
@@ -678,8 +667,8 @@ enum err vault_keyfile_read(const char *path, unsigned char key[VAULT_KEYBYTES])
 	for (i = 0; i < 2 * VAULT_KEYBYTES; i++)
 		upper |= buf[i] >= 'A' && buf[i] <= 'F';
 	if (upper ||
-	    sodium_hex2bin(k, VAULT_KEYBYTES, (const char *)buf, 2 * VAULT_KEYBYTES,
-			   NULL, &bin_len, &end) != 0 ||
+	    sodium_hex2bin(k, VAULT_KEYBYTES, (const char *)buf, 2 * VAULT_KEYBYTES, NULL, &bin_len,
+	                   &end) != 0 ||
 	    bin_len != VAULT_KEYBYTES || end != (const char *)buf + 2 * VAULT_KEYBYTES) {
 		rc = ERR_INVAL;
 		goto out;
@@ -698,8 +687,7 @@ out:
 
 /* ---- subkeys and data keys --------------------------------------------- */
 
-enum err vault_subkey(const struct vault *v, enum vault_purpose purpose,
-		      struct vault_key *out)
+enum err vault_subkey(const struct vault *v, enum vault_purpose purpose, struct vault_key *out)
 {
 	const unsigned char *from = v->root;
 
@@ -711,17 +699,16 @@ enum err vault_subkey(const struct vault *v, enum vault_purpose purpose,
 		from = v->key;
 	else if (!v->has_root)
 		return ERR_INVAL;
-	if (crypto_kdf_derive_from_key(out->k, sizeof out->k, (uint64_t)purpose,
-				       KDF_CONTEXT, from) != 0)
+	if (crypto_kdf_derive_from_key(out->k, sizeof out->k, (uint64_t)purpose, KDF_CONTEXT,
+	                               from) != 0)
 		return ERR_INTERNAL;
 	out->version = 0;
 	out->owner = 0;
 	return ERR_OK;
 }
 
-enum err vault_datakey_create(const struct vault *v, int64_t owner,
-			      uint32_t version, struct vault_key *key,
-			      unsigned char wrapped[VAULT_WRAPPEDBYTES])
+enum err vault_datakey_create(const struct vault *v, int64_t owner, uint32_t version,
+                              struct vault_key *key, unsigned char wrapped[VAULT_WRAPPEDBYTES])
 {
 	struct vault_key *k = vault_key_new();
 	unsigned char w[VAULT_WRAPPEDBYTES];
@@ -749,10 +736,10 @@ out:
 	return rc;
 }
 
-enum err vault_datakey_unwrap(const struct vault *v, int64_t owner,
-			      uint32_t version, uint32_t master_version,
-			      const unsigned char wrapped[VAULT_WRAPPEDBYTES],
-			      struct vault_key *key)
+enum err vault_datakey_unwrap(const struct vault *v, int64_t owner, uint32_t version,
+                              uint32_t master_version,
+                              const unsigned char wrapped[VAULT_WRAPPEDBYTES],
+                              struct vault_key *key)
 {
 	struct vault_key *k = NULL;
 	struct ad a;
@@ -784,10 +771,9 @@ out:
 	return rc;
 }
 
-enum err vault_datakey_rewrap(const struct vault *old, const struct vault *next,
-			      int64_t owner, uint32_t version,
-			      const unsigned char in[VAULT_WRAPPEDBYTES],
-			      unsigned char out[VAULT_WRAPPEDBYTES])
+enum err vault_datakey_rewrap(const struct vault *old, const struct vault *next, int64_t owner,
+                              uint32_t version, const unsigned char in[VAULT_WRAPPEDBYTES],
+                              unsigned char out[VAULT_WRAPPEDBYTES])
 {
 	struct vault_key *k = vault_key_new();
 	unsigned char w[VAULT_WRAPPEDBYTES];
@@ -815,9 +801,8 @@ out:
 
 /* ---- fields ------------------------------------------------------------ */
 
-enum err vault_seal(unsigned char *out, size_t out_len, const void *pt,
-		    size_t n, const struct vault_ad *ad,
-		    const struct vault_key *key)
+enum err vault_seal(unsigned char *out, size_t out_len, const void *pt, size_t n,
+                    const struct vault_ad *ad, const struct vault_key *key)
 {
 	struct ad a;
 	size_t need;
@@ -836,9 +821,8 @@ enum err vault_seal(unsigned char *out, size_t out_len, const void *pt,
 	return ERR_OK;
 }
 
-enum err vault_open(unsigned char *out, size_t out_len, const unsigned char *ct,
-		    size_t ct_len, const struct vault_ad *ad,
-		    const struct vault_key *key)
+enum err vault_open(unsigned char *out, size_t out_len, const unsigned char *ct, size_t ct_len,
+                    const struct vault_ad *ad, const struct vault_key *key)
 {
 	struct ad a;
 	enum err rc;
@@ -860,15 +844,14 @@ enum err vault_open(unsigned char *out, size_t out_len, const unsigned char *ct,
 
 /* ---- hashing and helpers ------------------------------------------------ */
 
-void vault_blind_index(unsigned char out[VAULT_INDEXBYTES],
-		       const struct vault_key *key, const char *token, size_t n)
+void vault_blind_index(unsigned char out[VAULT_INDEXBYTES], const struct vault_key *key,
+                       const char *token, size_t n)
 {
-	crypto_generichash(out, VAULT_INDEXBYTES, (const unsigned char *)token, n,
-			   key->k, sizeof key->k);
+	crypto_generichash(out, VAULT_INDEXBYTES, (const unsigned char *)token, n, key->k,
+	                   sizeof key->k);
 }
 
-void vault_mac(unsigned char out[32], const struct vault_key *key,
-	       const void *data, size_t n)
+void vault_mac(unsigned char out[32], const struct vault_key *key, const void *data, size_t n)
 {
 	crypto_generichash(out, 32, data, n, key->k, sizeof key->k);
 }
@@ -900,15 +883,14 @@ static struct vault_stream *stream_alloc(int pushing)
 }
 
 enum err vault_stream_push_new(const struct vault_key *key,
-			       unsigned char header[VAULT_STREAM_HEADERBYTES],
-			       struct vault_stream **out)
+                               unsigned char header[VAULT_STREAM_HEADERBYTES],
+                               struct vault_stream **out)
 {
 	struct vault_stream *s = stream_alloc(1);
 
 	if (s == NULL)
 		return ERR_NOMEM;
-	if (crypto_secretstream_xchacha20poly1305_init_push(&s->st, header,
-							    key->k) != 0) {
+	if (crypto_secretstream_xchacha20poly1305_init_push(&s->st, header, key->k) != 0) {
 		vault_stream_free(s);
 		return ERR_INTERNAL;
 	}
@@ -917,15 +899,14 @@ enum err vault_stream_push_new(const struct vault_key *key,
 }
 
 enum err vault_stream_pull_new(const struct vault_key *key,
-			       const unsigned char header[VAULT_STREAM_HEADERBYTES],
-			       struct vault_stream **out)
+                               const unsigned char header[VAULT_STREAM_HEADERBYTES],
+                               struct vault_stream **out)
 {
 	struct vault_stream *s = stream_alloc(0);
 
 	if (s == NULL)
 		return ERR_NOMEM;
-	if (crypto_secretstream_xchacha20poly1305_init_pull(&s->st, header,
-							    key->k) != 0) {
+	if (crypto_secretstream_xchacha20poly1305_init_pull(&s->st, header, key->k) != 0) {
 		vault_stream_free(s);
 		return ERR_CRYPTO;
 	}
@@ -933,24 +914,22 @@ enum err vault_stream_pull_new(const struct vault_key *key,
 	return ERR_OK;
 }
 
-enum err vault_stream_push(struct vault_stream *s, unsigned char *out,
-			   size_t out_len, const void *m, size_t n,
-			   const void *ad, size_t ad_len, int final)
+enum err vault_stream_push(struct vault_stream *s, unsigned char *out, size_t out_len,
+                           const void *m, size_t n, const void *ad, size_t ad_len, int final)
 {
 	unsigned char tag = final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
-				  : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+	                          : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
 	size_t need;
 
-	if (!s->pushing || s->finished || (m == NULL && n != 0) ||
-	    (ad == NULL && ad_len != 0))
+	if (!s->pushing || s->finished || (m == NULL && n != 0) || (ad == NULL && ad_len != 0))
 		return ERR_INVAL;
 	if (n > crypto_secretstream_xchacha20poly1305_MESSAGEBYTES_MAX ||
 	    !mem_add_ok(n, VAULT_STREAM_ABYTES, &need))
 		return ERR_TOOBIG;
 	if (out_len < need)
 		return ERR_INVAL;
-	if (crypto_secretstream_xchacha20poly1305_push(&s->st, out, NULL, m, n, ad,
-						       ad_len, tag) != 0) {
+	if (crypto_secretstream_xchacha20poly1305_push(&s->st, out, NULL, m, n, ad, ad_len, tag) !=
+	    0) {
 		s->finished = 1;
 		return ERR_INTERNAL;
 	}
@@ -959,9 +938,9 @@ enum err vault_stream_push(struct vault_stream *s, unsigned char *out,
 	return ERR_OK;
 }
 
-enum err vault_stream_pull(struct vault_stream *s, unsigned char *out,
-			   size_t out_len, const unsigned char *c, size_t c_len,
-			   const void *ad, size_t ad_len, int *final)
+enum err vault_stream_pull(struct vault_stream *s, unsigned char *out, size_t out_len,
+                           const unsigned char *c, size_t c_len, const void *ad, size_t ad_len,
+                           int *final)
 {
 	unsigned char tag = 0;
 
@@ -971,8 +950,8 @@ enum err vault_stream_pull(struct vault_stream *s, unsigned char *out,
 		return ERR_CRYPTO;
 	if (out_len < c_len - VAULT_STREAM_ABYTES)
 		return ERR_INVAL;
-	if (crypto_secretstream_xchacha20poly1305_pull(&s->st, out, NULL, &tag, c,
-						       c_len, ad, ad_len) != 0)
+	if (crypto_secretstream_xchacha20poly1305_pull(&s->st, out, NULL, &tag, c, c_len, ad,
+	                                               ad_len) != 0)
 		goto bad;
 	/* We only ever write MESSAGE and FINAL; anything else is forged. */
 	if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {

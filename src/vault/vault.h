@@ -51,12 +51,12 @@ enum vault_wrap_kind {
  * by the store in the keyring table and copied into backup headers; it is
  * safe to store because it is useless without the passphrase or key file. */
 struct vault_wrap {
-	enum vault_wrap_kind kind;     /* how it is wrapped */
-	uint32_t master_version;       /* version of the master key inside */
-	uint64_t opslimit;             /* Argon2id passes (passphrase only) */
-	uint64_t memlimit;             /* Argon2id memory in bytes (passphrase only) */
-	unsigned char salt[VAULT_SALTBYTES];      /* Argon2id salt (passphrase only) */
-	unsigned char blob[VAULT_WRAPPEDBYTES];   /* the sealed master key */
+	enum vault_wrap_kind kind;              /* how it is wrapped */
+	uint32_t master_version;                /* version of the master key inside */
+	uint64_t opslimit;                      /* Argon2id passes (passphrase only) */
+	uint64_t memlimit;                      /* Argon2id memory in bytes (passphrase only) */
+	unsigned char salt[VAULT_SALTBYTES];    /* Argon2id salt (passphrase only) */
+	unsigned char blob[VAULT_WRAPPEDBYTES]; /* the sealed master key */
 };
 
 /* Subkey purposes; each derives an independent key from the master key. */
@@ -101,25 +101,24 @@ uint32_t vault_version(const struct vault *v);
 
 /* vault_wrap_passphrase - wrap v's master key under a passphrase (Argon2id,
  * fresh salt). Slow on purpose (~0.1-0.5 s). */
-enum err vault_wrap_passphrase(const struct vault *v, const char *pass,
-			       size_t pass_len, struct vault_wrap *out);
+enum err vault_wrap_passphrase(const struct vault *v, const char *pass, size_t pass_len,
+                               struct vault_wrap *out);
 
 /* vault_wrap_keyfile - wrap v's master key under a key file's key. */
-enum err vault_wrap_keyfile(const struct vault *v,
-			    const unsigned char key[VAULT_KEYBYTES],
-			    struct vault_wrap *out);
+enum err vault_wrap_keyfile(const struct vault *v, const unsigned char key[VAULT_KEYBYTES],
+                            struct vault_wrap *out);
 
 /* vault_wrap_successor - wrap next's master key under v's (key rotation), so
  * a running server that holds v can adopt next without a passphrase.
  * ERR_INVAL unless next's version is greater than v's. */
 enum err vault_wrap_successor(const struct vault *v, const struct vault *next,
-			      struct vault_wrap *out);
+                              struct vault_wrap *out);
 
 /* vault_unlock - unwrap a passphrase or key-file entry. secret is the
  * passphrase, or the VAULT_KEYBYTES key-file key. ERR_CRYPTO when the secret
  * is wrong (or the entry was altered); ERR_INVAL for a successor entry. */
-enum err vault_unlock(const struct vault_wrap *w, const void *secret,
-		      size_t secret_len, struct vault **out);
+enum err vault_unlock(const struct vault_wrap *w, const void *secret, size_t secret_len,
+                      struct vault **out);
 
 /* vault_adopt - replace v's master key by the successor in w (which must be
  * wrapped under v's current version). ERR_CRYPTO on mismatch, or when w
@@ -162,50 +161,44 @@ void vault_key_free(struct vault_key *k);
 /* vault_subkey - derive the subkey for purpose into out (version 0):
  * VAULT_SUB_BACKUP from the master key, the others from the root key
  * (ERR_INVAL if it is not loaded). */
-enum err vault_subkey(const struct vault *v, enum vault_purpose purpose,
-		      struct vault_key *out);
+enum err vault_subkey(const struct vault *v, enum vault_purpose purpose, struct vault_key *out);
 
 /* vault_datakey_create - a new random data key for owner (a client id) with
  * the given version; fills key and writes its wrapped form to wrapped. */
-enum err vault_datakey_create(const struct vault *v, int64_t owner,
-			      uint32_t version, struct vault_key *key,
-			      unsigned char wrapped[VAULT_WRAPPEDBYTES]);
+enum err vault_datakey_create(const struct vault *v, int64_t owner, uint32_t version,
+                              struct vault_key *key, unsigned char wrapped[VAULT_WRAPPEDBYTES]);
 
 /* vault_datakey_unwrap - recover a data key. The wrap is bound to owner,
  * version and the master version, so a wrapped key moved to another client
  * fails with ERR_CRYPTO. master_version must equal vault_version(v). */
-enum err vault_datakey_unwrap(const struct vault *v, int64_t owner,
-			      uint32_t version, uint32_t master_version,
-			      const unsigned char wrapped[VAULT_WRAPPEDBYTES],
-			      struct vault_key *key);
+enum err vault_datakey_unwrap(const struct vault *v, int64_t owner, uint32_t version,
+                              uint32_t master_version,
+                              const unsigned char wrapped[VAULT_WRAPPEDBYTES],
+                              struct vault_key *key);
 
 /* vault_datakey_rewrap - unwrap under old, wrap under next (rotation). */
-enum err vault_datakey_rewrap(const struct vault *old, const struct vault *next,
-			      int64_t owner, uint32_t version,
-			      const unsigned char in[VAULT_WRAPPEDBYTES],
-			      unsigned char out[VAULT_WRAPPEDBYTES]);
+enum err vault_datakey_rewrap(const struct vault *old, const struct vault *next, int64_t owner,
+                              uint32_t version, const unsigned char in[VAULT_WRAPPEDBYTES],
+                              unsigned char out[VAULT_WRAPPEDBYTES]);
 
 /* vault_seal - encrypt pt (n bytes) into out, which must hold
  * n + VAULT_SEAL_OVERHEAD bytes. */
-enum err vault_seal(unsigned char *out, size_t out_len, const void *pt,
-		    size_t n, const struct vault_ad *ad,
-		    const struct vault_key *key);
+enum err vault_seal(unsigned char *out, size_t out_len, const void *pt, size_t n,
+                    const struct vault_ad *ad, const struct vault_key *key);
 
 /* vault_open - decrypt and verify ct into out (ct_len - VAULT_SEAL_OVERHEAD
  * bytes). ERR_CRYPTO if the value was changed, moved, or sealed under another
  * key; out is then wiped. */
-enum err vault_open(unsigned char *out, size_t out_len, const unsigned char *ct,
-		    size_t ct_len, const struct vault_ad *ad,
-		    const struct vault_key *key);
+enum err vault_open(unsigned char *out, size_t out_len, const unsigned char *ct, size_t ct_len,
+                    const struct vault_ad *ad, const struct vault_key *key);
 
 /* vault_blind_index - keyed BLAKE2b of a normalised search token, so the
  * database can match names without storing them. key is the search subkey. */
-void vault_blind_index(unsigned char out[VAULT_INDEXBYTES],
-		       const struct vault_key *key, const char *token, size_t n);
+void vault_blind_index(unsigned char out[VAULT_INDEXBYTES], const struct vault_key *key,
+                       const char *token, size_t n);
 
 /* vault_mac - keyed BLAKE2b-256 over data (used by the audit chain). */
-void vault_mac(unsigned char out[32], const struct vault_key *key,
-	       const void *data, size_t n);
+void vault_mac(unsigned char out[32], const struct vault_key *key, const void *data, size_t n);
 
 /* vault_random - n random bytes. */
 void vault_random(void *out, size_t n);
@@ -231,22 +224,21 @@ struct vault_stream; /* stream state in locked memory; opaque */
  * backup subkey). header receives the VAULT_STREAM_HEADERBYTES to store
  * before the first message. Free the stream with vault_stream_free. */
 enum err vault_stream_push_new(const struct vault_key *key,
-			       unsigned char header[VAULT_STREAM_HEADERBYTES],
-			       struct vault_stream **out);
+                               unsigned char header[VAULT_STREAM_HEADERBYTES],
+                               struct vault_stream **out);
 
 /* vault_stream_pull_new - start a decrypting stream from a stored header.
  * A wrong key is only detected by the first vault_stream_pull. */
 enum err vault_stream_pull_new(const struct vault_key *key,
-			       const unsigned char header[VAULT_STREAM_HEADERBYTES],
-			       struct vault_stream **out);
+                               const unsigned char header[VAULT_STREAM_HEADERBYTES],
+                               struct vault_stream **out);
 
 /* vault_stream_push - encrypt message m (n bytes, may be 0) with associated
  * data ad (ad_len bytes, may be NULL/0) into out, which must hold
  * n + VAULT_STREAM_ABYTES bytes. final non-zero marks the last message;
  * after it the stream refuses further messages (ERR_INVAL). */
-enum err vault_stream_push(struct vault_stream *s, unsigned char *out,
-			   size_t out_len, const void *m, size_t n,
-			   const void *ad, size_t ad_len, int final);
+enum err vault_stream_push(struct vault_stream *s, unsigned char *out, size_t out_len,
+                           const void *m, size_t n, const void *ad, size_t ad_len, int final);
 
 /* vault_stream_pull - decrypt and verify message c (c_len bytes) with the
  * same associated data it was pushed with, into out, which must hold
@@ -256,9 +248,9 @@ enum err vault_stream_push(struct vault_stream *s, unsigned char *out,
  * dead (every later call fails).
  * WARNING: a reader must also fail when its input ends before a final
  * message, or when anything follows one. */
-enum err vault_stream_pull(struct vault_stream *s, unsigned char *out,
-			   size_t out_len, const unsigned char *c, size_t c_len,
-			   const void *ad, size_t ad_len, int *final);
+enum err vault_stream_pull(struct vault_stream *s, unsigned char *out, size_t out_len,
+                           const unsigned char *c, size_t c_len, const void *ad, size_t ad_len,
+                           int *final);
 
 /* vault_stream_free - wipe and free. NULL is fine. */
 void vault_stream_free(struct vault_stream *s);

@@ -14,19 +14,19 @@
 
 #define BIG_SIZE (5 * 1024 * 1024 + 12345)
 static const char PEM[] = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n"
-			  "-----END PRIVATE KEY-----\n";
+                          "-----END PRIVATE KEY-----\n";
 #define PEM_SIZE (sizeof PEM - 1)
 
 /* Fixture: a master key, a key-file wrap of it, two input files and a
  * backup of them. */
 struct fix {
-	char dir[256];                      /* private scratch directory */
-	char db[300];                       /* input "confidant.db" (big) */
-	char pem[300];                      /* input "tls/key.pem" (small) */
-	char bak[300];                      /* the backup written by setup */
-	struct vault *v;                    /* master key, version 3 */
-	unsigned char kf[VAULT_KEYBYTES];   /* key-file key */
-	struct vault_wrap wrap;             /* v wrapped under kf */
+	char dir[256];                    /* private scratch directory */
+	char db[300];                     /* input "confidant.db" (big) */
+	char pem[300];                    /* input "tls/key.pem" (small) */
+	char bak[300];                    /* the backup written by setup */
+	struct vault *v;                  /* master key, version 3 */
+	unsigned char kf[VAULT_KEYBYTES]; /* key-file key */
+	struct vault_wrap wrap;           /* v wrapped under kf */
 };
 
 /* Progress seen by the callback. */
@@ -154,8 +154,8 @@ static int setup(void **state)
 		return -1;
 	{
 		struct backup_entry e[] = {
-			{ "confidant.db", f->db },
-			{ "tls/key.pem", f->pem },
+		        {"confidant.db", f->db},
+		        {"tls/key.pem", f->pem},
 		};
 
 		if (backup_write(f->v, &f->wrap, 1, e, 2, f->bak, NULL) != ERR_OK)
@@ -178,8 +178,8 @@ static int teardown(void **state)
 static void round_trip(void **state)
 {
 	struct fix *f = *state;
-	struct seen seen = { 0, 0, 0, 0 };
-	struct backup_progress pr = { on_progress, &seen };
+	struct seen seen = {0, 0, 0, 0};
+	struct backup_progress pr = {on_progress, &seen};
 	struct vault_wrap w[4];
 	struct vault *u = NULL;
 	char dest[300], p[400];
@@ -246,7 +246,7 @@ static void empty_backup_and_empty_file(void **state)
 {
 	struct fix *f = *state;
 	char bak[300], dest[300], empty[300], p[400];
-	struct backup_entry e[] = { { "a/empty", empty }, { "b", f->pem } };
+	struct backup_entry e[] = {{"a/empty", empty}, {"b", f->pem}};
 	struct stat st;
 
 	snprintf(bak, sizeof bak, "%s/empty.backup", f->dir);
@@ -296,19 +296,19 @@ static void any_flipped_byte_fails(void **state)
 	 * stream header 24; then chunks. */
 	const size_t prefix = 16 + 4 + 4 + 28 + 110 + 24;
 	const size_t offs[] = {
-		20,               /* header length */
-		24,               /* master version */
-		30,               /* created_at */
-		36,               /* entry count */
-		42,               /* total size */
-		48,               /* wrap count */
-		52,               /* wrap kind */
-		60,               /* wrap opslimit */
-		100,              /* wrap salt */
-		150,              /* wrap blob */
-		prefix - 1,       /* stream header */
-		prefix,           /* first chunk length */
-		prefix + 10,      /* first chunk */
+	        20,          /* header length */
+	        24,          /* master version */
+	        30,          /* created_at */
+	        36,          /* entry count */
+	        42,          /* total size */
+	        48,          /* wrap count */
+	        52,          /* wrap kind */
+	        60,          /* wrap opslimit */
+	        100,         /* wrap salt */
+	        150,         /* wrap blob */
+	        prefix - 1,  /* stream header */
+	        prefix,      /* first chunk length */
+	        prefix + 10, /* first chunk */
 	};
 	size_t n, i;
 	unsigned char *p = read_file(f->bak, &n);
@@ -431,11 +431,11 @@ static void write_refuses(void **state)
 {
 	struct fix *f = *state;
 	char out[300], tmp[320], missing[300];
-	struct backup_entry dup[] = { { "a", f->pem }, { "a", f->db } };
-	struct backup_entry nest[] = { { "tls", f->pem }, { "tls/key.pem", f->db } };
-	struct backup_entry dot[] = { { "../escape", f->pem } };
-	struct backup_entry gone[] = { { "a", f->pem }, { "b", missing } };
-	struct backup_entry dir[] = { { "a", f->dir } };
+	struct backup_entry dup[] = {{"a", f->pem}, {"a", f->db}};
+	struct backup_entry nest[] = {{"tls", f->pem}, {"tls/key.pem", f->db}};
+	struct backup_entry dot[] = {{"../escape", f->pem}};
+	struct backup_entry gone[] = {{"a", f->pem}, {"b", missing}};
+	struct backup_entry dir[] = {{"a", f->dir}};
 
 	snprintf(out, sizeof out, "%s/new.backup", f->dir);
 	snprintf(tmp, sizeof tmp, "%s.tmp", out);
@@ -459,11 +459,11 @@ static void write_refuses(void **state)
 static void names(void **state)
 {
 	static const char *const good[] = {
-		"confidant.db", "tls/key.pem", "a", "a/b/c", ".hidden", "a..b", "x-y_z.1",
+	        "confidant.db", "tls/key.pem", "a", "a/b/c", ".hidden", "a..b", "x-y_z.1",
 	};
 	static const char *const bad[] = {
-		"", "/etc/passwd", "..", "../x", "a/../b", "a/..", ".", "./a", "a/./b",
-		"a//b", "a/", "a b", "a\\b", "caf\xc3\xa9", "a:b", "~", "$x",
+	        "",     "/etc/passwd", "..",  "../x", "a/../b",      "a/..", ".", "./a", "a/./b",
+	        "a//b", "a/",          "a b", "a\\b", "caf\xc3\xa9", "a:b",  "~", "$x",
 	};
 	char longname[BACKUP_NAME_MAX + 2];
 	size_t i;
@@ -521,12 +521,12 @@ static void craft(const char *path, const struct vault *v, const char *name)
 	put_le(ct, zl + VAULT_STREAM_ABYTES, 4);
 	memcpy(pre + pl, ct, 4);
 	assert_int_equal(vault_stream_push(ss, ct + 4, sizeof ct - 4, z, zl, pre, pl + 4, 1),
-			 ERR_OK);
+	                 ERR_OK);
 	fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, pre, pl), (ssize_t)pl);
 	assert_int_equal(write(fd, ct, zl + VAULT_STREAM_ABYTES + 4),
-			 (ssize_t)(zl + VAULT_STREAM_ABYTES + 4));
+	                 (ssize_t)(zl + VAULT_STREAM_ABYTES + 4));
 	close(fd);
 	vault_stream_free(ss);
 	vault_key_free(k);
@@ -536,7 +536,7 @@ static void crafted_names_refused(void **state)
 {
 	struct fix *f = *state;
 	static const char *const evil[] = {
-		"../escaped", "a/../../escaped", "/tmp/escaped", "a//b", "bad name",
+	        "../escaped", "a/../../escaped", "/tmp/escaped", "a//b", "bad name",
 	};
 	char bak[300], dest[300], p[400];
 	size_t i;
@@ -574,20 +574,17 @@ static void crafted_names_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(restore_into_empty_dir, setup, teardown),
-		cmocka_unit_test_setup_teardown(empty_backup_and_empty_file, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(any_flipped_byte_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(truncation_and_extension_fail, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(wrong_key_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(failed_restore_leaves_nothing, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(restore_refuses_non_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(write_refuses, setup, teardown),
-		cmocka_unit_test(names),
-		cmocka_unit_test_setup_teardown(crafted_names_refused, setup, teardown),
+	        cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
+	        cmocka_unit_test_setup_teardown(restore_into_empty_dir, setup, teardown),
+	        cmocka_unit_test_setup_teardown(empty_backup_and_empty_file, setup, teardown),
+	        cmocka_unit_test_setup_teardown(any_flipped_byte_fails, setup, teardown),
+	        cmocka_unit_test_setup_teardown(truncation_and_extension_fail, setup, teardown),
+	        cmocka_unit_test_setup_teardown(wrong_key_fails, setup, teardown),
+	        cmocka_unit_test_setup_teardown(failed_restore_leaves_nothing, setup, teardown),
+	        cmocka_unit_test_setup_teardown(restore_refuses_non_empty, setup, teardown),
+	        cmocka_unit_test_setup_teardown(write_refuses, setup, teardown),
+	        cmocka_unit_test(names),
+	        cmocka_unit_test_setup_teardown(crafted_names_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
 }

@@ -61,10 +61,10 @@ static void steal_empty_gives_string(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(append_within_max),
-		cmocka_unit_test(refuses_past_max_unchanged),
-		cmocka_unit_test(overflow_sizes_refused),
-		cmocka_unit_test(steal_empty_gives_string),
+	        cmocka_unit_test(append_within_max),
+	        cmocka_unit_test(refuses_past_max_unchanged),
+	        cmocka_unit_test(overflow_sizes_refused),
+	        cmocka_unit_test(steal_empty_gives_string),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }

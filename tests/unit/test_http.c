@@ -11,8 +11,7 @@
 
 /* ---- handlers ---------------------------------------------------------- */
 
-static enum err h_ok(struct app *app, const struct http_request *rq,
-		     struct http_response *rs)
+static enum err h_ok(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	(void)app;
 	(void)rq;
@@ -20,24 +19,21 @@ static enum err h_ok(struct app *app, const struct http_request *rq,
 	return ERR_OK;
 }
 
-static enum err h_ping(struct app *app, const struct http_request *rq,
-		       struct http_response *rs)
+static enum err h_ping(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	(void)app;
 	(void)rq;
 	return buf_puts(&rs->body, "{\"pong\":true}");
 }
 
-static enum err h_echo(struct app *app, const struct http_request *rq,
-		       struct http_response *rs)
+static enum err h_echo(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	(void)app;
 	rs->status = 201;
 	return buf_append(&rs->body, rq->body, rq->body_len);
 }
 
-static enum err h_len(struct app *app, const struct http_request *rq,
-		      struct http_response *rs)
+static enum err h_len(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	size_t i;
 
@@ -50,8 +46,7 @@ static enum err h_len(struct app *app, const struct http_request *rq,
 	return buf_printf(&rs->body, "{\"len\":%zu}", rq->body_len);
 }
 
-static enum err h_item(struct app *app, const struct http_request *rq,
-		       struct http_response *rs)
+static enum err h_item(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	(void)app;
 	if (rq->nparam != 1)
@@ -59,8 +54,7 @@ static enum err h_item(struct app *app, const struct http_request *rq,
 	return buf_printf(&rs->body, "{\"id\":\"%s\"}", rq->param[0]);
 }
 
-static enum err h_fail(struct app *app, const struct http_request *rq,
-		       struct http_response *rs)
+static enum err h_fail(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	(void)app;
 	(void)rq;
@@ -70,31 +64,29 @@ static enum err h_fail(struct app *app, const struct http_request *rq,
 	return ERR_CONSENT;
 }
 
-static enum err h_query(struct app *app, const struct http_request *rq,
-			struct http_response *rs)
+static enum err h_query(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	const char *q = http_request_query(rq, "q");
 	const char *h = http_request_header(rq, "X-Test");
 
 	(void)app;
-	return buf_printf(&rs->body, "{\"q\":\"%s\",\"h\":\"%s\"}", q ? q : "-",
-			  h ? h : "-");
+	return buf_printf(&rs->body, "{\"q\":\"%s\",\"h\":\"%s\"}", q ? q : "-", h ? h : "-");
 }
 
 /* ---- router ------------------------------------------------------------ */
 
 static const struct route table[] = {
-	{ HTTP_GET, "/api/v1/clients", 1, 0, 0, 0, h_ok },
-	{ HTTP_POST, "/api/v1/clients", 1, 0, 1024, 0, h_ok },
-	{ HTTP_GET, "/api/v1/clients/{id}", 1, 0, 0, 0, h_ok },
-	{ HTTP_GET, "/api/v1/clients/search", 1, 0, 0, 0, h_ok },
-	{ HTTP_DELETE, "/api/v1/clients/{id}/notes/{note}", 1, 0, 0, 0, h_ok },
-	{ HTTP_GET, "/api/v1/health", 0, 0, 0, ROUTE_PUBLIC, h_ok },
+        {HTTP_GET, "/api/v1/clients", 1, 0, 0, 0, h_ok},
+        {HTTP_POST, "/api/v1/clients", 1, 0, 1024, 0, h_ok},
+        {HTTP_GET, "/api/v1/clients/{id}", 1, 0, 0, 0, h_ok},
+        {HTTP_GET, "/api/v1/clients/search", 1, 0, 0, 0, h_ok},
+        {HTTP_DELETE, "/api/v1/clients/{id}/notes/{note}", 1, 0, 0, 0, h_ok},
+        {HTTP_GET, "/api/v1/health", 0, 0, 0, ROUTE_PUBLIC, h_ok},
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
-static const struct route *m(enum http_method meth, const char *path,
-			     char *scratch, const char **param, unsigned *np, int *ok)
+static const struct route *m(enum http_method meth, const char *path, char *scratch,
+                             const char **param, unsigned *np, int *ok)
 {
 	return http_route_match(table, NTABLE, meth, path, scratch, param, np, ok);
 }
@@ -176,44 +168,44 @@ static void routes_check_refuses(void **state)
 
 	(void)state;
 	/* no roles and not public: deny by default */
-	r[0] = (struct route){ HTTP_GET, "/api/v1/x", 0, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/v1/x", 0, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
 	/* no roles but dev only is still no access rule */
-	r[0] = (struct route){ HTTP_GET, "/api/v1/x", 0, 0, 0, ROUTE_DEV, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/v1/x", 0, 0, 0, ROUTE_DEV, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
 	/* no handler */
-	r[0] = (struct route){ HTTP_GET, "/api/v1/x", 1, 0, 0, 0, NULL };
+	r[0] = (struct route){HTTP_GET, "/api/v1/x", 1, 0, 0, 0, NULL};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
 	/* outside /api/ */
-	r[0] = (struct route){ HTTP_GET, "/v1/x", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/v1/x", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
-	r[0] = (struct route){ HTTP_GET, "/api/", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
 	/* bad patterns */
-	r[0] = (struct route){ HTTP_GET, "/api/v1//x", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/v1//x", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
-	r[0] = (struct route){ HTTP_GET, "/api/v1/../x", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/v1/../x", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
-	r[0] = (struct route){ HTTP_GET, "/api/v1/{}", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/v1/{}", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
-	r[0] = (struct route){ HTTP_GET, "/api/v1/x/", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/v1/x/", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
 	/* two methods in one route */
-	r[0] = (struct route){ HTTP_GET | HTTP_POST, "/api/v1/x", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET | HTTP_POST, "/api/v1/x", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
 	/* too many captures */
-	r[0] = (struct route){ HTTP_GET, "/api/{a}/{b}/{c}/{d}/{e}", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/{a}/{b}/{c}/{d}/{e}", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
-	r[0] = (struct route){ HTTP_GET, "/api/{a}/{b}/{c}/{d}", 1, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/{a}/{b}/{c}/{d}", 1, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_OK);
 	/* duplicates, also when only the capture names differ */
-	r[0] = (struct route){ HTTP_GET, "/api/v1/x/{id}", 1, 0, 0, 0, h_ok };
-	r[1] = (struct route){ HTTP_GET, "/api/v1/x/{id}", 2, 0, 0, 0, h_ok };
+	r[0] = (struct route){HTTP_GET, "/api/v1/x/{id}", 1, 0, 0, 0, h_ok};
+	r[1] = (struct route){HTTP_GET, "/api/v1/x/{id}", 2, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 2), ERR_INVAL);
-	r[1] = (struct route){ HTTP_GET, "/api/v1/x/{other}", 2, 0, 0, 0, h_ok };
+	r[1] = (struct route){HTTP_GET, "/api/v1/x/{other}", 2, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 2), ERR_INVAL);
 	/* same pattern, other method: fine */
-	r[1] = (struct route){ HTTP_PUT, "/api/v1/x/{id}", 2, 0, 0, 0, h_ok };
+	r[1] = (struct route){HTTP_PUT, "/api/v1/x/{id}", 2, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 2), ERR_OK);
 }
 
@@ -241,24 +233,24 @@ static void status_mapping(void **state)
 
 /* Shared by the end-to-end tests: one certificate, one running server. */
 struct e2e {
-	char dir[256];               /* temporary directory */
-	char cert[300];              /* certificate path */
-	char key[300];               /* key path */
-	char web[300];               /* web root */
-	struct http_server *srv;     /* the running server */
-	uint16_t port;               /* its port */
+	char dir[256];           /* temporary directory */
+	char cert[300];          /* certificate path */
+	char key[300];           /* key path */
+	char web[300];           /* web root */
+	struct http_server *srv; /* the running server */
+	uint16_t port;           /* its port */
 };
 
 static struct e2e E;
 
 static const struct route live[] = {
-	{ HTTP_GET, "/api/v1/ping", 0, 0, 0, ROUTE_PUBLIC, h_ping },
-	{ HTTP_POST, "/api/v1/echo", 0, 0, 16, ROUTE_PUBLIC, h_echo },
-	{ HTTP_GET, "/api/v1/items/{id}", 1, 0, 0, 0, h_item },
-	{ HTTP_GET, "/api/v1/fail", 1, 0, 0, 0, h_fail },
-	{ HTTP_GET, "/api/v1/query", 1, 0, 0, 0, h_query },
-	{ HTTP_GET, "/api/v1/dev", 0, 0, 0, ROUTE_PUBLIC | ROUTE_DEV, h_ping },
-	{ HTTP_PUT, "/api/v1/big", 1, 0, 1024 * 1024, 0, h_len },
+        {HTTP_GET, "/api/v1/ping", 0, 0, 0, ROUTE_PUBLIC, h_ping},
+        {HTTP_POST, "/api/v1/echo", 0, 0, 16, ROUTE_PUBLIC, h_echo},
+        {HTTP_GET, "/api/v1/items/{id}", 1, 0, 0, 0, h_item},
+        {HTTP_GET, "/api/v1/fail", 1, 0, 0, 0, h_fail},
+        {HTTP_GET, "/api/v1/query", 1, 0, 0, 0, h_query},
+        {HTTP_GET, "/api/v1/dev", 0, 0, 0, ROUTE_PUBLIC | ROUTE_DEV, h_ping},
+        {HTTP_PUT, "/api/v1/big", 1, 0, 1024 * 1024, 0, h_len},
 };
 
 static void write_file(const char *path, const char *text)
@@ -330,9 +322,9 @@ static int e2e_teardown(void **state)
 
 /* The answer to one curl call: status, raw header block, body. */
 struct reply {
-	unsigned status;    /* HTTP status, 0 if none */
-	char head[8192];    /* response headers as received */
-	char body[8192];    /* response body */
+	unsigned status; /* HTTP status, 0 if none */
+	char head[8192]; /* response headers as received */
+	char body[8192]; /* response body */
 };
 
 /* curl - run curl with args against https://127.0.0.1:PORT<path>; the
@@ -346,9 +338,9 @@ static void curl(struct reply *r, const char *args, const char *path)
 	memset(r, 0, sizeof *r);
 	snprintf(hfile, sizeof hfile, "%s/headers.txt", E.dir);
 	snprintf(cmd, sizeof cmd,
-		 "curl -sk --max-time 20 --path-as-is -D '%s' %s "
-		 "'https://127.0.0.1:%u%s'",
-		 hfile, args, (unsigned)E.port, path);
+	         "curl -sk --max-time 20 --path-as-is -D '%s' %s "
+	         "'https://127.0.0.1:%u%s'",
+	         hfile, args, (unsigned)E.port, path);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	n = fread(r->body, 1, sizeof r->body - 1, p);
@@ -380,19 +372,19 @@ static int has_header(const struct reply *r, const char *name, const char *value
 
 static void assert_security_headers(const struct reply *r)
 {
-	assert_true(has_header(r, "Strict-Transport-Security",
-			       "max-age=63072000; includeSubDomains"));
+	assert_true(
+	        has_header(r, "Strict-Transport-Security", "max-age=63072000; includeSubDomains"));
 	assert_true(has_header(r, "Content-Security-Policy",
-			       "default-src 'self'; base-uri 'none'; form-action 'self'; "
-			       "frame-ancestors 'none'; object-src 'none'"));
+	                       "default-src 'self'; base-uri 'none'; form-action 'self'; "
+	                       "frame-ancestors 'none'; object-src 'none'"));
 	assert_true(has_header(r, "X-Content-Type-Options", "nosniff"));
 	assert_true(has_header(r, "Referrer-Policy", "no-referrer"));
 	assert_true(has_header(r, "X-Frame-Options", "DENY"));
 	assert_true(has_header(r, "Cross-Origin-Opener-Policy", "same-origin"));
 	assert_true(has_header(r, "Cross-Origin-Resource-Policy", "same-origin"));
 	assert_true(has_header(r, "Permissions-Policy",
-			       "camera=(self), microphone=(self), geolocation=(), "
-			       "interest-cohort=()"));
+	                       "camera=(self), microphone=(self), geolocation=(), "
+	                       "interest-cohort=()"));
 	assert_null(strcasestr(r->head, "\nServer:"));
 }
 
@@ -445,10 +437,10 @@ static void e2e_keepalive(void **state)
 
 	(void)state;
 	snprintf(cmd, sizeof cmd,
-		 "curl -sk --max-time 20 -o /dev/null -o /dev/null "
-		 "-w '%%{http_code}:%%{num_connects} ' "
-		 "'https://127.0.0.1:%u/api/v1/ping' 'https://127.0.0.1:%u/api/v1/nope'",
-		 (unsigned)E.port, (unsigned)E.port);
+	         "curl -sk --max-time 20 -o /dev/null -o /dev/null "
+	         "-w '%%{http_code}:%%{num_connects} ' "
+	         "'https://127.0.0.1:%u/api/v1/ping' 'https://127.0.0.1:%u/api/v1/nope'",
+	         (unsigned)E.port, (unsigned)E.port);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	n = fread(out, 1, sizeof out - 1, p);
@@ -463,8 +455,7 @@ static void e2e_body_limits(void **state)
 	char big[200];
 
 	(void)state;
-	curl(&r, "-H 'Content-Type: application/json' --data-binary '{\"a\":1}'",
-	     "/api/v1/echo");
+	curl(&r, "-H 'Content-Type: application/json' --data-binary '{\"a\":1}'", "/api/v1/echo");
 	assert_int_equal(r.status, 201);
 	assert_string_equal(r.body, "{\"a\":1}");
 
@@ -480,14 +471,17 @@ static void e2e_body_limits(void **state)
 
 	/* chunked, no length announced: refused once it grows past */
 	snprintf(big, sizeof big,
-		 "-H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' "
-		 "--data-binary '\"%s\"'", "0123456789012345678901234567890123456789");
+	         "-H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' "
+	         "--data-binary '\"%s\"'",
+	         "0123456789012345678901234567890123456789");
 	curl(&r, big, "/api/v1/echo");
 	assert_api_error(&r, 413, "too_big");
 
 	/* two framings at once */
-	curl(&r, "-H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' "
-		 "-H 'Content-Length: 2' --data-binary '{}'", "/api/v1/echo");
+	curl(&r,
+	     "-H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' "
+	     "-H 'Content-Length: 2' --data-binary '{}'",
+	     "/api/v1/echo");
 	assert_api_error(&r, 400, "invalid");
 
 	/* wrong media type */
@@ -514,15 +508,14 @@ static void e2e_body_limits(void **state)
 			fputc('x', f);
 		fclose(f);
 		snprintf(arg, sizeof arg,
-			 "-X PUT -H 'Content-Type: application/json' --data-binary @'%s'",
-			 path);
+		         "-X PUT -H 'Content-Type: application/json' --data-binary @'%s'", path);
 		curl(&r, arg, "/api/v1/big");
 		assert_int_equal(r.status, 200);
 		assert_string_equal(r.body, "{\"len\":300000}");
 		snprintf(arg, sizeof arg,
-			 "-X PUT -H 'Content-Type: application/json' "
-			 "-H 'Transfer-Encoding: chunked' --data-binary @'%s'",
-			 path);
+		         "-X PUT -H 'Content-Type: application/json' "
+		         "-H 'Transfer-Encoding: chunked' --data-binary @'%s'",
+		         path);
 		curl(&r, arg, "/api/v1/big");
 		assert_int_equal(r.status, 200);
 		assert_string_equal(r.body, "{\"len\":300000}");
@@ -530,8 +523,7 @@ static void e2e_body_limits(void **state)
 	}
 
 	/* a body on a route that takes none */
-	curl(&r, "-X GET -H 'Content-Type: application/json' --data-binary '{}'",
-	     "/api/v1/ping");
+	curl(&r, "-X GET -H 'Content-Type: application/json' --data-binary '{}'", "/api/v1/ping");
 	assert_api_error(&r, 413, "too_big");
 }
 
@@ -547,8 +539,7 @@ static void e2e_routing_errors(void **state)
 	assert_api_error(&r, 405, "method_not_allowed");
 	assert_true(has_header(&r, "Allow", "GET"));
 
-	curl(&r, "-X PUT -H 'Content-Type: application/json' --data-binary '{}'",
-	     "/api/v1/echo");
+	curl(&r, "-X PUT -H 'Content-Type: application/json' --data-binary '{}'", "/api/v1/echo");
 	assert_api_error(&r, 405, "method_not_allowed");
 	assert_true(has_header(&r, "Allow", "POST"));
 
@@ -681,33 +672,33 @@ static void e2e_tls_versions(void **state)
 
 	(void)state;
 	snprintf(cmd, sizeof cmd,
-		 "openssl s_client -connect 127.0.0.1:%u -tls1_1 </dev/null >/dev/null 2>&1",
-		 (unsigned)E.port);
+	         "openssl s_client -connect 127.0.0.1:%u -tls1_1 </dev/null >/dev/null 2>&1",
+	         (unsigned)E.port);
 	assert_int_not_equal(run(cmd), 0);
 	snprintf(cmd, sizeof cmd,
-		 "openssl s_client -connect 127.0.0.1:%u -tls1 </dev/null >/dev/null 2>&1",
-		 (unsigned)E.port);
+	         "openssl s_client -connect 127.0.0.1:%u -tls1 </dev/null >/dev/null 2>&1",
+	         (unsigned)E.port);
 	assert_int_not_equal(run(cmd), 0);
 	snprintf(cmd, sizeof cmd,
-		 "openssl s_client -connect 127.0.0.1:%u -tls1_2 </dev/null >/dev/null 2>&1",
-		 (unsigned)E.port);
+	         "openssl s_client -connect 127.0.0.1:%u -tls1_2 </dev/null >/dev/null 2>&1",
+	         (unsigned)E.port);
 	assert_int_equal(run(cmd), 0);
 	snprintf(cmd, sizeof cmd,
-		 "openssl s_client -connect 127.0.0.1:%u -tls1_3 </dev/null >/dev/null 2>&1",
-		 (unsigned)E.port);
+	         "openssl s_client -connect 127.0.0.1:%u -tls1_3 </dev/null >/dev/null 2>&1",
+	         (unsigned)E.port);
 	assert_int_equal(run(cmd), 0);
 	/* a CBC suite is never agreed */
 	snprintf(cmd, sizeof cmd,
-		 "openssl s_client -connect 127.0.0.1:%u -tls1_2 "
-		 "-cipher ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA "
-		 "</dev/null >/dev/null 2>&1",
-		 (unsigned)E.port);
+	         "openssl s_client -connect 127.0.0.1:%u -tls1_2 "
+	         "-cipher ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA "
+	         "</dev/null >/dev/null 2>&1",
+	         (unsigned)E.port);
 	assert_int_not_equal(run(cmd), 0);
 	/* the certificate names localhost and both loopback addresses */
 	snprintf(cmd, sizeof cmd,
-		 "openssl x509 -in '%s' -noout -text | grep -q "
-		 "'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1'",
-		 E.cert);
+	         "openssl x509 -in '%s' -noout -text | grep -q "
+	         "'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1'",
+	         E.cert);
 	assert_int_equal(run(cmd), 0);
 }
 
@@ -759,9 +750,9 @@ static void dev_routes_only_in_dev(void **state)
 	cfg.nroutes = sizeof live / sizeof live[0];
 	assert_int_equal(http_server_start(&cfg, &srv), ERR_OK);
 	snprintf(cmd, sizeof cmd,
-		 "curl -sk --max-time 10 -o /dev/null -w '%%{http_code}' "
-		 "'https://127.0.0.1:%u/api/v1/dev' | grep -q 200",
-		 (unsigned)http_server_port(srv));
+	         "curl -sk --max-time 10 -o /dev/null -w '%%{http_code}' "
+	         "'https://127.0.0.1:%u/api/v1/dev' | grep -q 200",
+	         (unsigned)http_server_port(srv));
 	assert_int_equal(run(cmd), 0);
 	http_server_stop(srv);
 }
@@ -769,7 +760,7 @@ static void dev_routes_only_in_dev(void **state)
 static void start_refuses_bad_routes(void **state)
 {
 	static const struct route bad[] = {
-		{ HTTP_GET, "/api/v1/open", 0, 0, 0, 0, h_ok },
+	        {HTTP_GET, "/api/v1/open", 0, 0, 0, 0, h_ok},
 	};
 	struct http_config cfg;
 	struct http_server *srv = NULL;
@@ -813,9 +804,9 @@ static void ipv6_loopback(void **state)
 	if (http_server_start(&cfg, &srv) != ERR_OK)
 		skip(); /* no IPv6 in this environment */
 	snprintf(cmd, sizeof cmd,
-		 "curl -sk --max-time 10 -o /dev/null -w '%%{http_code}' "
-		 "'https://[::1]:%u/api/v1/ping' | grep -q 200",
-		 (unsigned)http_server_port(srv));
+	         "curl -sk --max-time 10 -o /dev/null -w '%%{http_code}' "
+	         "'https://[::1]:%u/api/v1/ping' | grep -q 200",
+	         (unsigned)http_server_port(srv));
 	assert_int_equal(run(cmd), 0);
 	http_server_stop(srv);
 }
@@ -823,26 +814,26 @@ static void ipv6_loopback(void **state)
 int main(void)
 {
 	const struct CMUnitTest unit[] = {
-		cmocka_unit_test(router_matches_literals_and_captures),
-		cmocka_unit_test(router_404_versus_405),
-		cmocka_unit_test(routes_check_accepts_table),
-		cmocka_unit_test(routes_check_refuses),
-		cmocka_unit_test(status_mapping),
+	        cmocka_unit_test(router_matches_literals_and_captures),
+	        cmocka_unit_test(router_404_versus_405),
+	        cmocka_unit_test(routes_check_accepts_table),
+	        cmocka_unit_test(routes_check_refuses),
+	        cmocka_unit_test(status_mapping),
 	};
 	const struct CMUnitTest e2e[] = {
-		cmocka_unit_test(e2e_ping),
-		cmocka_unit_test(e2e_keepalive),
-		cmocka_unit_test(e2e_body_limits),
-		cmocka_unit_test(e2e_routing_errors),
-		cmocka_unit_test(e2e_handlers),
-		cmocka_unit_test(e2e_static),
-		cmocka_unit_test(e2e_header_limit),
-		cmocka_unit_test(e2e_tls_versions),
-		cmocka_unit_test(start_refuses_missing_cert),
-		cmocka_unit_test(start_refuses_bad_routes),
-		cmocka_unit_test(dev_routes_only_in_dev),
-		cmocka_unit_test(selfsigned_never_overwrites),
-		cmocka_unit_test(ipv6_loopback),
+	        cmocka_unit_test(e2e_ping),
+	        cmocka_unit_test(e2e_keepalive),
+	        cmocka_unit_test(e2e_body_limits),
+	        cmocka_unit_test(e2e_routing_errors),
+	        cmocka_unit_test(e2e_handlers),
+	        cmocka_unit_test(e2e_static),
+	        cmocka_unit_test(e2e_header_limit),
+	        cmocka_unit_test(e2e_tls_versions),
+	        cmocka_unit_test(start_refuses_missing_cert),
+	        cmocka_unit_test(start_refuses_bad_routes),
+	        cmocka_unit_test(dev_routes_only_in_dev),
+	        cmocka_unit_test(selfsigned_never_overwrites),
+	        cmocka_unit_test(ipv6_loopback),
 	};
 	int failed;
 

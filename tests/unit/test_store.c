@@ -10,9 +10,9 @@
 #include "store/store.h"
 
 struct fx {
-	char path[300];     /* database file */
-	struct store *s;    /* open connection */
-	struct vault *v;    /* master key */
+	char path[300];  /* database file */
+	struct store *s; /* open connection */
+	struct vault *v; /* master key */
 };
 
 static int setup(void **state)
@@ -41,8 +41,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void make_client(struct fx *f, const char *name, const char *dob,
-			struct client *c)
+static void make_client(struct fx *f, const char *name, const char *dob, struct client *c)
 {
 	memset(c, 0, sizeof *c);
 	c->status = CLIENT_ACTIVE;
@@ -68,7 +67,7 @@ static void create_get_roundtrip(void **state)
 	assert_int_equal(got.version, 1);
 	client_cleanup(&got);
 	assert_int_equal(store_client_get(f->s, f->v, "00000000000000000000000000000000", &got),
-			 ERR_NOTFOUND);
+	                 ERR_NOTFOUND);
 	client_cleanup(&c);
 }
 
@@ -82,10 +81,14 @@ static void nothing_in_plaintext(void **state)
 
 	make_client(f, "Plaintextcanary Quux", NULL, &c);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-		"SELECT count(*) FROM clients WHERE instr(CAST(legal_name_sealed AS TEXT), "
-		"'Plaintextcanary') > 0 OR instr(CAST(email_sealed AS TEXT), 'someone') > 0",
-		-1, &st, NULL), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(
+	                db,
+	                "SELECT count(*) FROM clients WHERE instr(CAST(legal_name_sealed AS TEXT), "
+	                "'Plaintextcanary') > 0 OR instr(CAST(email_sealed AS TEXT), 'someone') > "
+	                "0",
+	                -1, &st, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	hits = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -132,9 +135,10 @@ static void moved_or_flipped_ciphertext_fails(void **state)
 	make_client(f, "Bob Baker", NULL, &b);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	/* Copy b's email into a's row: it must not open there. */
-	snprintf(q, sizeof q, "UPDATE clients SET email_sealed = (SELECT email_sealed "
-		 "FROM clients WHERE id = %lld) WHERE id = %lld", (long long)b.id,
-		 (long long)a.id);
+	snprintf(q, sizeof q,
+	         "UPDATE clients SET email_sealed = (SELECT email_sealed "
+	         "FROM clients WHERE id = %lld) WHERE id = %lld",
+	         (long long)b.id, (long long)a.id);
 	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	/* Flip one byte in the middle of b's sealed legal name. */
@@ -231,9 +235,12 @@ static void rotation_keeps_data(void **state)
 static void audit_chain_detects_change(void **state)
 {
 	struct fx *f = *state;
-	struct audit_entry a = { .event = AUDIT_CLIENT_READ, .actor = "dev",
-				 .outcome = ERR_OK, .request_id = "r1", .detail = "",
-				 .at = 5 };
+	struct audit_entry a = {.event = AUDIT_CLIENT_READ,
+	                        .actor = "dev",
+	                        .outcome = ERR_OK,
+	                        .request_id = "r1",
+	                        .detail = "",
+	                        .at = 5};
 	uint64_t count = 0;
 	int64_t bad = 0;
 	sqlite3 *db;
@@ -248,12 +255,15 @@ static void audit_chain_detects_change(void **state)
 	assert_int_equal(count, 5);
 	/* SQL refuses to change an event... */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit_events SET actor='x' WHERE seq=3",
-					  NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(
+	        sqlite3_exec(db, "UPDATE audit_events SET actor='x' WHERE seq=3", NULL, NULL, NULL),
+	        SQLITE_OK);
 	/* ...and someone who drops the trigger is caught by the chain. */
-	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_events_no_update; "
-				      "UPDATE audit_events SET actor='x' WHERE seq=3",
-				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP TRIGGER audit_events_no_update; "
+	                              "UPDATE audit_events SET actor='x' WHERE seq=3",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(audit_verify(f->s, f->v, &count, &bad), ERR_CRYPTO);
 	assert_int_equal(bad, 3);
@@ -299,15 +309,15 @@ static void migrations_are_idempotent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(create_get_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(nothing_in_plaintext, setup, teardown),
-		cmocka_unit_test_setup_teardown(moved_or_flipped_ciphertext_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(search_by_prefix_words_and_date, setup, teardown),
-		cmocka_unit_test_setup_teardown(update_checks_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(rotation_keeps_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(audit_chain_detects_change, setup, teardown),
-		cmocka_unit_test(search_tokens_are_prefixes),
-		cmocka_unit_test_setup_teardown(migrations_are_idempotent, setup, teardown),
+	        cmocka_unit_test_setup_teardown(create_get_roundtrip, setup, teardown),
+	        cmocka_unit_test_setup_teardown(nothing_in_plaintext, setup, teardown),
+	        cmocka_unit_test_setup_teardown(moved_or_flipped_ciphertext_fails, setup, teardown),
+	        cmocka_unit_test_setup_teardown(search_by_prefix_words_and_date, setup, teardown),
+	        cmocka_unit_test_setup_teardown(update_checks_version, setup, teardown),
+	        cmocka_unit_test_setup_teardown(rotation_keeps_data, setup, teardown),
+	        cmocka_unit_test_setup_teardown(audit_chain_detects_change, setup, teardown),
+	        cmocka_unit_test(search_tokens_are_prefixes),
+	        cmocka_unit_test_setup_teardown(migrations_are_idempotent, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -11,8 +11,8 @@
 
 /* Fixture: a master key, a data key for client 7 and a sealed value. */
 struct fix {
-	struct vault *v;        /* master key, version 1 */
-	struct vault_key *dk;   /* data key of client 7, version 1 */
+	struct vault *v;                           /* master key, version 1 */
+	struct vault_key *dk;                      /* data key of client 7, version 1 */
 	unsigned char wrapped[VAULT_WRAPPEDBYTES]; /* dk wrapped under v */
 };
 
@@ -25,8 +25,7 @@ static int setup(void **state)
 	if (f == NULL || vault_lib_init() != ERR_OK || vault_new(1, &f->v) != ERR_OK)
 		return -1;
 	f->dk = vault_key_new();
-	if (f->dk == NULL ||
-	    vault_datakey_create(f->v, 7, 1, f->dk, f->wrapped) != ERR_OK)
+	if (f->dk == NULL || vault_datakey_create(f->v, 7, 1, f->dk, f->wrapped) != ERR_OK)
 		return -1;
 	*state = f;
 	return 0;
@@ -45,7 +44,7 @@ static int teardown(void **state)
 static void seal_open_round_trip(void **state)
 {
 	struct fix *f = *state;
-	struct vault_ad ad = { "clients", "legal_name", 42, 1 };
+	struct vault_ad ad = {"clients", "legal_name", 42, 1};
 	unsigned char ct[sizeof PT + VAULT_SEAL_OVERHEAD], pt[sizeof PT];
 	unsigned char ct2[sizeof ct];
 
@@ -62,21 +61,21 @@ static void seal_open_round_trip(void **state)
 	/* Too-small buffers are refused. */
 	assert_int_equal(vault_seal(ct, sizeof PT, PT, sizeof PT, &ad, f->dk), ERR_INVAL);
 	assert_int_equal(vault_open(pt, 1, ct2, sizeof ct2, &ad, f->dk), ERR_INVAL);
-	assert_int_equal(vault_open(pt, sizeof pt, ct2, VAULT_SEAL_OVERHEAD - 1, &ad,
-				    f->dk), ERR_CRYPTO);
+	assert_int_equal(vault_open(pt, sizeof pt, ct2, VAULT_SEAL_OVERHEAD - 1, &ad, f->dk),
+	                 ERR_CRYPTO);
 }
 
 static void open_elsewhere_fails(void **state)
 {
 	struct fix *f = *state;
-	struct vault_ad ad = { "clients", "legal_name", 42, 1 };
+	struct vault_ad ad = {"clients", "legal_name", 42, 1};
 	struct vault_ad other[] = {
-		{ "notes", "legal_name", 42, 1 },
-		{ "clients", "preferred_name", 42, 1 },
-		{ "clients", "legal_name", 43, 1 },
-		{ "clients", "legal_name", 42, 2 },
-		/* Moving bytes between table and column must not collide. */
-		{ "clientsl", "egal_name", 42, 1 },
+	        {"notes", "legal_name", 42, 1},
+	        {"clients", "preferred_name", 42, 1},
+	        {"clients", "legal_name", 43, 1},
+	        {"clients", "legal_name", 42, 2},
+	        /* Moving bytes between table and column must not collide. */
+	        {"clientsl", "egal_name", 42, 1},
 	};
 	unsigned char ct[sizeof PT + VAULT_SEAL_OVERHEAD], pt[sizeof PT];
 	size_t i;
@@ -85,7 +84,7 @@ static void open_elsewhere_fails(void **state)
 	for (i = 0; i < sizeof other / sizeof other[0]; i++) {
 		memset(pt, 'x', sizeof pt);
 		assert_int_equal(vault_open(pt, sizeof pt, ct, sizeof ct, &other[i], f->dk),
-				 ERR_CRYPTO);
+		                 ERR_CRYPTO);
 		/* out is wiped on failure. */
 		assert_int_equal(pt[0], 0);
 	}
@@ -94,15 +93,14 @@ static void open_elsewhere_fails(void **state)
 static void flipped_byte_fails(void **state)
 {
 	struct fix *f = *state;
-	struct vault_ad ad = { "clients", "legal_name", 42, 1 };
+	struct vault_ad ad = {"clients", "legal_name", 42, 1};
 	unsigned char ct[sizeof PT + VAULT_SEAL_OVERHEAD], pt[sizeof PT];
 	size_t i;
 
 	assert_int_equal(vault_seal(ct, sizeof ct, PT, sizeof PT, &ad, f->dk), ERR_OK);
 	for (i = 0; i < sizeof ct; i++) {
 		ct[i] ^= 0x01;
-		assert_int_equal(vault_open(pt, sizeof pt, ct, sizeof ct, &ad, f->dk),
-				 ERR_CRYPTO);
+		assert_int_equal(vault_open(pt, sizeof pt, ct, sizeof ct, &ad, f->dk), ERR_CRYPTO);
 		ct[i] ^= 0x01;
 	}
 	assert_int_equal(vault_open(pt, sizeof pt, ct, sizeof ct, &ad, f->dk), ERR_OK);
@@ -111,7 +109,7 @@ static void flipped_byte_fails(void **state)
 static void wrong_key_fails(void **state)
 {
 	struct fix *f = *state;
-	struct vault_ad ad = { "clients", "legal_name", 42, 1 };
+	struct vault_ad ad = {"clients", "legal_name", 42, 1};
 	unsigned char ct[sizeof PT + VAULT_SEAL_OVERHEAD], pt[sizeof PT];
 	unsigned char w2[VAULT_WRAPPEDBYTES];
 	struct vault_key *other = vault_key_new();
@@ -271,11 +269,11 @@ static void keyfile_create_read(void **state)
 	/* Bad content: uppercase, short, long, no newline. */
 	{
 		static const char *const bad[] = {
-			"0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\n",
-			"0123456789abcdef\n",
-			"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n\n",
-			"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefx",
-			"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg\n",
+		        "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\n",
+		        "0123456789abcdef\n",
+		        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n\n",
+		        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefx",
+		        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg\n",
 		};
 
 		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -285,7 +283,7 @@ static void keyfile_create_read(void **state)
 			fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
 			assert_true(fd >= 0);
 			assert_int_equal(write(fd, bad[i], strlen(bad[i])),
-					 (ssize_t)strlen(bad[i]));
+			                 (ssize_t)strlen(bad[i]));
 			close(fd);
 			assert_int_equal(vault_keyfile_read(path, back), ERR_INVAL);
 		}
@@ -329,8 +327,7 @@ static void rotation(void **state)
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_int_equal(vault_new(2, &next), ERR_OK);
-	assert_int_equal(vault_datakey_rewrap(f->v, next, 7, 1, f->wrapped, rewrapped),
-			 ERR_OK);
+	assert_int_equal(vault_datakey_rewrap(f->v, next, 7, 1, f->wrapped, rewrapped), ERR_OK);
 	/* The successor unwraps the rewrapped key... */
 	assert_int_equal(vault_datakey_unwrap(next, 7, 1, 2, rewrapped, k), ERR_OK);
 	assert_memory_equal(k->k, f->dk->k, VAULT_KEYBYTES);
@@ -338,8 +335,7 @@ static void rotation(void **state)
 	assert_int_equal(vault_datakey_unwrap(f->v, 7, 1, 1, rewrapped, k), ERR_CRYPTO);
 	assert_int_equal(vault_datakey_unwrap(f->v, 7, 1, 2, rewrapped, k), ERR_CRYPTO);
 	/* Rewrap for another owner fails. */
-	assert_int_equal(vault_datakey_rewrap(f->v, next, 8, 1, f->wrapped, rewrapped),
-			 ERR_CRYPTO);
+	assert_int_equal(vault_datakey_rewrap(f->v, next, 8, 1, f->wrapped, rewrapped), ERR_CRYPTO);
 
 	/* Successor adopt: a server holding version 1 moves to version 2. */
 	assert_int_equal(vault_wrap_successor(f->v, next, &link), ERR_OK);
@@ -395,8 +391,7 @@ static void subkeys(void **state)
 	for (i = 0; i < 4; i++) {
 		k[i] = vault_key_new();
 		assert_non_null(k[i]);
-		assert_int_equal(vault_subkey(f->v, (enum vault_purpose)(i + 1), k[i]),
-				 ERR_OK);
+		assert_int_equal(vault_subkey(f->v, (enum vault_purpose)(i + 1), k[i]), ERR_OK);
 		assert_int_equal(k[i]->version, 0);
 		assert_int_equal(k[i]->owner, 0);
 	}
@@ -449,28 +444,25 @@ static void stream_round_trip(void **state)
 	assert_int_equal(vault_stream_push_new(f->dk, hdr, &p), ERR_OK);
 	assert_int_equal(vault_stream_push(p, c1, sizeof c1, "abc", 3, "h", 1, 0), ERR_OK);
 	assert_int_equal(vault_stream_push(p, c2, sizeof c2, "de", 2, NULL, 0, 1), ERR_OK);
-	assert_int_equal(vault_stream_push(p, c2, sizeof c2, "de", 2, NULL, 0, 1),
-			 ERR_INVAL);
+	assert_int_equal(vault_stream_push(p, c2, sizeof c2, "de", 2, NULL, 0, 1), ERR_INVAL);
 	/* Wrong associated data, then a dead stream. */
 	assert_int_equal(vault_stream_pull_new(f->dk, hdr, &q), ERR_OK);
 	assert_int_equal(vault_stream_pull(q, m, sizeof m, c1, sizeof c1, "x", 1, &fin),
-			 ERR_CRYPTO);
+	                 ERR_CRYPTO);
 	assert_int_equal(vault_stream_pull(q, m, sizeof m, c1, sizeof c1, "h", 1, &fin),
-			 ERR_CRYPTO);
+	                 ERR_CRYPTO);
 	vault_stream_free(q);
 	/* Out of order. */
 	assert_int_equal(vault_stream_pull_new(f->dk, hdr, &q), ERR_OK);
 	assert_int_equal(vault_stream_pull(q, m, sizeof m, c2, sizeof c2, NULL, 0, &fin),
-			 ERR_CRYPTO);
+	                 ERR_CRYPTO);
 	vault_stream_free(q);
 	/* In order. */
 	assert_int_equal(vault_stream_pull_new(f->dk, hdr, &q), ERR_OK);
-	assert_int_equal(vault_stream_pull(q, m, sizeof m, c1, sizeof c1, "h", 1, &fin),
-			 ERR_OK);
+	assert_int_equal(vault_stream_pull(q, m, sizeof m, c1, sizeof c1, "h", 1, &fin), ERR_OK);
 	assert_int_equal(fin, 0);
 	assert_memory_equal(m, "abc", 3);
-	assert_int_equal(vault_stream_pull(q, m, sizeof m, c2, sizeof c2, NULL, 0, &fin),
-			 ERR_OK);
+	assert_int_equal(vault_stream_pull(q, m, sizeof m, c2, sizeof c2, NULL, 0, &fin), ERR_OK);
 	assert_int_equal(fin, 1);
 	assert_memory_equal(m, "de", 2);
 	vault_stream_free(q);
@@ -480,18 +472,18 @@ static void stream_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(seal_open_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(open_elsewhere_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(flipped_byte_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(wrong_key_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(passphrase_wrap_unlock, setup, teardown),
-		cmocka_unit_test_setup_teardown(keyfile_wrap_unlock, setup, teardown),
-		cmocka_unit_test(keyfile_create_read),
-		cmocka_unit_test_setup_teardown(datakey_owner_bound, setup, teardown),
-		cmocka_unit_test_setup_teardown(rotation, setup, teardown),
-		cmocka_unit_test_setup_teardown(subkeys, setup, teardown),
-		cmocka_unit_test_setup_teardown(blind_index, setup, teardown),
-		cmocka_unit_test_setup_teardown(stream_round_trip, setup, teardown),
+	        cmocka_unit_test_setup_teardown(seal_open_round_trip, setup, teardown),
+	        cmocka_unit_test_setup_teardown(open_elsewhere_fails, setup, teardown),
+	        cmocka_unit_test_setup_teardown(flipped_byte_fails, setup, teardown),
+	        cmocka_unit_test_setup_teardown(wrong_key_fails, setup, teardown),
+	        cmocka_unit_test_setup_teardown(passphrase_wrap_unlock, setup, teardown),
+	        cmocka_unit_test_setup_teardown(keyfile_wrap_unlock, setup, teardown),
+	        cmocka_unit_test(keyfile_create_read),
+	        cmocka_unit_test_setup_teardown(datakey_owner_bound, setup, teardown),
+	        cmocka_unit_test_setup_teardown(rotation, setup, teardown),
+	        cmocka_unit_test_setup_teardown(subkeys, setup, teardown),
+	        cmocka_unit_test_setup_teardown(blind_index, setup, teardown),
+	        cmocka_unit_test_setup_teardown(stream_round_trip, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("vault", tests, NULL, NULL);
 }
