@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "migrations.h"
+#include "store/internal.h"
 #include "store/search.h"
 
 /* Every statement, by name. Order matches the enum. */
@@ -55,9 +56,6 @@ enum stmt_id {
 	Q_SEARCH_DELETE,
 	Q_SEARCH_FIND,
 	Q_SEARCH_HAS,
-	Q_AUDIT_TAIL,
-	Q_AUDIT_INSERT,
-	Q_AUDIT_ALL,
 	Q_APPT_INSERT,
 	Q_NOTE_INSERT,
 	Q_NOTE_SEAL,
@@ -120,12 +118,6 @@ static const char *const sql[Q__COUNT] = {
         [Q_SEARCH_FIND] = "SELECT client_id FROM client_search WHERE token = ?1 "
                           "ORDER BY client_id LIMIT 5000",
         [Q_SEARCH_HAS] = "SELECT 1 FROM client_search WHERE token = ?1 AND client_id = ?2",
-        [Q_AUDIT_TAIL] = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-        [Q_AUDIT_INSERT] = "INSERT INTO audit_events(seq, at, actor, event, client_id, "
-                           "outcome, request_id, detail, prev_hash, hash) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        [Q_AUDIT_ALL] = "SELECT seq, at, actor, event, client_id, outcome, request_id, "
-                        "detail, prev_hash, hash FROM audit_events ORDER BY seq",
         [Q_APPT_INSERT] = "INSERT INTO appointments(clinician_id, client_id, starts_at, "
                           "ends_at, status) VALUES (?1, ?2, ?3, ?4, ?5)",
         [Q_NOTE_INSERT] = "INSERT INTO notes(client_id, author_id, key_version, "
@@ -133,71 +125,13 @@ static const char *const sql[Q__COUNT] = {
         [Q_NOTE_SEAL] = "UPDATE notes SET body_sealed = ?2 WHERE id = ?1",
 };
 
-struct store {
-	sqlite3 *db;                   /* the connection */
-	sqlite3_stmt *st[Q__COUNT];    /* prepared statements, by enum stmt_id */
-	struct vault_key *key;         /* scratch data key, locked memory */
-	struct vault_key *subkey;      /* scratch subkey (search), locked memory */
-	const struct vault *key_vault; /* vault that unwrapped key (cache check) */
-	uint32_t key_master;           /* its master version then (cache check) */
-	int schema;                    /* highest migration applied */
-};
+const struct stmt_group store_group_core = {sql, Q__COUNT};
 
-/* ---- helpers ------------------------------------------------------- */
-
-static enum err db_err(struct store *s, int rc)
-{
-	if (rc == SQLITE_CONSTRAINT)
-		return ERR_CONFLICT;
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return ERR_BUSY;
-	if (rc == SQLITE_NOMEM)
-		return ERR_NOMEM;
-	if (rc == SQLITE_FULL || rc == SQLITE_IOERR)
-		return ERR_IO;
-	log_error("store sqlite error=%d", rc);
-	(void)s;
-	return ERR_DB;
-}
-
-/* get - a statement, reset and unbound, ready for binding. */
-static sqlite3_stmt *get(struct store *s, enum stmt_id id)
-{
-	sqlite3_stmt *st = s->st[id];
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
-}
-
-/* done - step a statement that returns no rows. */
-static enum err step_done(struct store *s, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(s, rc);
-	return ERR_OK;
-}
+#define get(s, id) stmt_get((s), STORE_GROUP_CORE, (id))
 
 static enum err exec_simple(struct store *s, enum stmt_id id)
 {
 	return step_done(s, get(s, id));
-}
-
-static void random_public_id(char out[33])
-{
-	unsigned char raw[16];
-	static const char hex[] = "0123456789abcdef";
-	unsigned i;
-
-	vault_random(raw, sizeof raw);
-	for (i = 0; i < 16; i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 15];
-	}
-	out[32] = '\0';
 }
 
 /* ---- open, migrate, close ----------------------------------------- */
@@ -270,6 +204,7 @@ static enum err migrate(sqlite3 *db, int *schema)
 
 enum err store_open(const char *path, unsigned flags, struct store **out)
 {
+	unsigned g;
 	struct store *s = NULL;
 	struct stat stt;
 	int oflags, rc, fd;
@@ -322,15 +257,23 @@ enum err store_open(const char *path, unsigned flags, struct store **out)
 			goto out;
 		}
 	}
-	for (i = 0; i < Q__COUNT; i++) {
-		rc = sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-		                        NULL);
-		if (rc != SQLITE_OK) {
-			log_error("store prepare failed stmt=%u", i);
-			e = ERR_DB;
+	for (g = 0; g < STORE_GROUP__COUNT; g++) {
+		s->st[g] = calloc(store_groups[g]->n, sizeof *s->st[g]);
+		if (s->st[g] == NULL) {
+			e = ERR_NOMEM;
 			goto out;
 		}
 	}
+	for (g = 0; g < STORE_GROUP__COUNT; g++)
+		for (i = 0; i < store_groups[g]->n; i++) {
+			rc = sqlite3_prepare_v3(s->db, store_groups[g]->sql[i], -1,
+			                        SQLITE_PREPARE_PERSISTENT, &s->st[g][i], NULL);
+			if (rc != SQLITE_OK) {
+				log_error("store prepare failed stmt=%u", i);
+				e = ERR_DB;
+				goto out;
+			}
+		}
 	*out = s;
 	s = NULL;
 out:
@@ -340,12 +283,16 @@ out:
 
 void store_close(struct store *s)
 {
+	unsigned g;
 	unsigned i;
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < Q__COUNT; i++)
-		sqlite3_finalize(s->st[i]);
+	for (g = 0; g < STORE_GROUP__COUNT; g++) {
+		for (i = 0; s->st[g] != NULL && i < store_groups[g]->n; i++)
+			sqlite3_finalize(s->st[g][i]);
+		free(s->st[g]);
+	}
 	sqlite3_close(s->db);
 	vault_key_free(s->key);
 	vault_key_free(s->subkey);
@@ -1059,88 +1006,6 @@ fail:
 out:
 	free(ids);
 	search_tokens_cleanup(&q);
-	return e;
-}
-
-/* ---- audit rows ------------------------------------------------------------ */
-
-enum err store_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32])
-{
-	sqlite3_stmt *st = get(s, Q_AUDIT_TAIL);
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_DONE) {
-		*seq = 0;
-		memset(hash, 0, 32);
-		sqlite3_reset(st);
-		return ERR_OK;
-	}
-	if (rc != SQLITE_ROW || sqlite3_column_bytes(st, 1) != 32) {
-		sqlite3_reset(st);
-		return rc == SQLITE_ROW ? ERR_CRYPTO : db_err(s, rc);
-	}
-	*seq = sqlite3_column_int64(st, 0);
-	memcpy(hash, sqlite3_column_blob(st, 1), 32);
-	sqlite3_reset(st);
-	return ERR_OK;
-}
-
-enum err store_audit_insert(struct store *s, const struct audit_row *r)
-{
-	sqlite3_stmt *st = get(s, Q_AUDIT_INSERT);
-
-	sqlite3_bind_int64(st, 1, r->seq);
-	sqlite3_bind_int64(st, 2, r->at);
-	sqlite3_bind_text(st, 3, r->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->event, -1, SQLITE_STATIC);
-	if (r->client_id)
-		sqlite3_bind_int64(st, 5, r->client_id);
-	sqlite3_bind_text(st, 6, r->outcome, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, r->request_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, r->detail, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 9, r->prev_hash, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 10, r->hash, 32, SQLITE_STATIC);
-	return step_done(s, st);
-}
-
-static const char *col_text(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	return t ? (const char *)t : "";
-}
-
-enum err store_audit_each(struct store *s, enum err (*fn)(void *arg, const struct audit_row *r),
-                          void *arg)
-{
-	sqlite3_stmt *st = get(s, Q_AUDIT_ALL);
-	struct audit_row r;
-	enum err e = ERR_OK;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof r);
-		r.seq = sqlite3_column_int64(st, 0);
-		r.at = sqlite3_column_int64(st, 1);
-		r.actor = col_text(st, 2);
-		r.event = col_text(st, 3);
-		r.client_id = sqlite3_column_int64(st, 4);
-		r.outcome = col_text(st, 5);
-		r.request_id = col_text(st, 6);
-		r.detail = col_text(st, 7);
-		if (sqlite3_column_bytes(st, 8) != 32 || sqlite3_column_bytes(st, 9) != 32) {
-			e = ERR_CRYPTO;
-			break;
-		}
-		memcpy(r.prev_hash, sqlite3_column_blob(st, 8), 32);
-		memcpy(r.hash, sqlite3_column_blob(st, 9), 32);
-		e = fn(arg, &r);
-		if (e != ERR_OK)
-			break;
-	}
-	if (e == ERR_OK && rc != SQLITE_DONE)
-		e = db_err(s, rc);
-	sqlite3_reset(st);
 	return e;
 }
 

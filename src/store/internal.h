@@ -1,0 +1,54 @@
+/*
+ * internal.h - what the store's files share: the connection struct, the
+ * statement groups each file contributes, and small step helpers.
+ * Never included outside src/store/.
+ */
+#ifndef CONFIDANT_STORE_INTERNAL_H
+#define CONFIDANT_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Each store file owns one group of named statements. */
+enum store_group {
+	STORE_GROUP_CORE,     /* store_sqlite.c: meta, keyring, clients, demo */
+	STORE_GROUP_AUDIT,    /* store_audit.c: the audit chain and checkpoints */
+	STORE_GROUP_IDENTITY, /* store_identity.c: users, sessions, care teams */
+	STORE_GROUP__COUNT
+};
+
+/* One group: its SQL texts, indexed by the file's own enum. */
+struct stmt_group {
+	const char *const *sql; /* statement texts */
+	unsigned n;             /* how many */
+};
+extern const struct stmt_group store_group_core;
+extern const struct stmt_group store_group_audit;
+extern const struct stmt_group store_group_identity;
+/* Every group, by enum store_group (helpers.c). */
+extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
+
+struct store {
+	sqlite3 *db;                           /* the connection */
+	sqlite3_stmt **st[STORE_GROUP__COUNT]; /* prepared statements, by group and id */
+	struct vault_key *key;                 /* scratch data key, locked memory */
+	struct vault_key *subkey;              /* scratch subkey (search), locked memory */
+	const struct vault *key_vault;         /* vault that unwrapped key (cache check) */
+	uint32_t key_master;                   /* its master version then (cache check) */
+	int schema;                            /* highest migration applied */
+};
+
+/* stmt_get - statement id of group, reset and unbound, ready for binding. */
+sqlite3_stmt *stmt_get(struct store *s, unsigned group, unsigned id);
+
+/* step_done - step a statement that returns no rows, then reset it. */
+enum err step_done(struct store *s, sqlite3_stmt *st);
+
+/* db_err - an SQLite result code as an enum err (logged if unexpected). */
+enum err db_err(struct store *s, int rc);
+
+/* random_public_id - 32 random hex digits and a NUL. */
+void random_public_id(char out[33]);
+
+#endif
