@@ -29,7 +29,7 @@ endif
 
 BUILD := build/$(VARIANT)
 BIN := $(BUILD)/confidant
-PKGS := libmicrohttpd jansson sqlite3 libsodium libzstd gnutls
+PKGS := libmicrohttpd jansson sqlite3 libsodium libzstd gnutls liboath libqrencode
 DEPS_STAMP := build/.deps-ok
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -46,7 +46,8 @@ LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 SRCS := $(shell find src -name '*.c' | sort)
 MAIN := src/cli/main.c
 LIBSRCS := $(filter-out $(MAIN),$(SRCS))
-OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/migrations.o
+OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/migrations.o \
+	$(BUILD)/obj/gen/blocklist.o
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -65,7 +66,7 @@ $(BIN): $(DEPS_STAMP) $(OBJS) $(BUILD)/obj/cli/main.o
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/obj/cli/main.o $(LDLIBS) \
 		$$(pkg-config --libs $(PKGS))
 
-$(BUILD)/obj/%.o: src/%.c $(DEPS_STAMP) | $(BUILD)/gen/migrations.h
+$(BUILD)/obj/%.o: src/%.c $(DEPS_STAMP) | $(BUILD)/gen/migrations.h $(BUILD)/gen/blocklist.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -MMD -MP -c -o $@ $<
 
@@ -74,6 +75,15 @@ $(BUILD)/gen/migrations.c $(BUILD)/gen/migrations.h: $(MIGRATIONS) scripts/embed
 	scripts/embed-sql.sh $(BUILD)/gen $(MIGRATIONS)
 
 $(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The password blocklist, compiled in so the binary never reads it from disk.
+$(BUILD)/gen/blocklist.c $(BUILD)/gen/blocklist.h: data/password-blocklist.txt scripts/embed-blocklist.sh
+	@mkdir -p $(BUILD)/gen
+	scripts/embed-blocklist.sh $(BUILD)/gen data/password-blocklist.txt
+
+$(BUILD)/obj/gen/blocklist.o: $(BUILD)/gen/blocklist.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -19,12 +19,14 @@ cat <<TXT
 
   Confidant demo practice: https://localhost:8443/
   (self-signed certificate for localhost: your browser will ask you to accept it;
-   curl: curl -k https://localhost:8443/api/v1/health)
+   curl: curl --cacert $data/tls/cert.pem https://localhost:8443/api/v1/health)
 
-  Sign-in: the owner's account and one-time password are in var/demo-owner.txt.
-  Until sign-in lands, the demo serves the client API without it, on loopback
-  only (--insecure-dev): curl -k https://localhost:8443/api/v1/clients
+  Sign in as the owner: the email and one-time password are in var/demo-owner.txt.
+  At first sign-in you choose a new password and set up two-step sign-in (TOTP)
+  with an authenticator app; docs/api.md shows the same steps with curl.
+  Add staff with: build/release/confidant user add --data $data --keyfile $key \\
+      --email you@example.org --name "Your Name" --role clinician
 
   Stop with Ctrl-C. Start again from scratch: rm -rf var/demo var/demo.key
 TXT
-exec "$bin" serve --data "$data" --keyfile "$key" --listen 127.0.0.1:8443 --insecure-dev
+exec "$bin" serve --data "$data" --keyfile "$key" --listen 127.0.0.1:8443

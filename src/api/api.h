@@ -23,17 +23,6 @@
 #define API_JSON_DEPTH_MAX 16 /* deepest nesting accepted in a body */
 #define API_PAGE_DEFAULT 50   /* list page size when none is asked */
 
-/* Roles, as bits for the routes table. The identity work assigns them to
- * users; until then only `serve --insecure-dev` reaches non-public routes. */
-#define ROLE_OWNER 1u
-#define ROLE_CLINICIAN 2u
-#define ROLE_SUPERVISOR 4u
-#define ROLE_BILLER 8u
-#define ROLE_SCHEDULER 16u
-#define ROLE_CLIENT 32u
-#define ROLE_ALL_STAFF                                                                             \
-	(ROLE_OWNER | ROLE_CLINICIAN | ROLE_SUPERVISOR | ROLE_BILLER | ROLE_SCHEDULER)
-
 /* What every handler serves. */
 struct app {
 	struct store_pool *pool;     /* database connections */
@@ -42,6 +31,8 @@ struct app {
 	const char *version;         /* Confidant version string */
 };
 
+#define API_COOKIE "__Host-confidant" /* session cookie: Secure, Path=/, no Domain */
+
 /* The routes table, for http_server_start and for tests. */
 extern const struct route api_routes[];
 extern const size_t api_route_count;
@@ -49,6 +40,12 @@ extern const size_t api_route_count;
 /* app_init / app_cleanup - set up the lock; vault and pool are the caller's. */
 enum err app_init(struct app *app, struct store_pool *pool, struct vault *vault);
 void app_cleanup(struct app *app);
+
+/* api_authorize / api_release - the http authorize hook: session, CSRF,
+ * role, pending-enrolment and re-authentication checks for every
+ * non-public route; the principal lives until api_release. */
+enum err api_authorize(struct app *app, struct http_request *rq, struct http_response *rs);
+void api_release(struct app *app, struct http_request *rq);
 
 /* api_begin - take a connection and the vault (read lock) for a request,
  * adopting a rotated master key first if the database has moved on. */
@@ -78,5 +75,27 @@ enum err api_client_update(struct app *app, const struct http_request *rq,
 enum err api_client_list(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_client_search(struct app *app, const struct http_request *rq,
                            struct http_response *rs);
+enum err api_client_care_team(struct app *app, const struct http_request *rq,
+                              struct http_response *rs);
+enum err api_login(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_logout(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_session(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_password(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_mfa_enrol(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_mfa_confirm(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_reauth(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_user_list(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_user_create(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_user_update(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_user_reset_mfa(struct app *app, const struct http_request *rq,
+                            struct http_response *rs);
+
+/* Audit trail (api/audit.c): search, a client's access report, and the
+ * breach-impact report (JSON, or CSV with ?format=csv). */
+enum err api_audit_search(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_audit_access_report(struct app *app, const struct http_request *rq,
+                                 struct http_response *rs);
+enum err api_audit_breach_report(struct app *app, const struct http_request *rq,
+                                 struct http_response *rs);
 
 #endif

@@ -7,11 +7,14 @@
  * key and leaves a successor link (the new key wrapped by the old one). A
  * running server notices the new version in meta and follows the links.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "core/log.h"
+#include "core/mem.h"
+#include "domain/identity.h"
 
 enum err app_init(struct app *app, struct store_pool *pool, struct vault *vault)
 {
@@ -88,12 +91,14 @@ enum err api_begin(struct app *app, const struct http_request *rq, struct domain
 		}
 		pthread_rwlock_rdlock(&app->vault_lock);
 	}
-	memset(ctx, 0, sizeof *ctx);
-	ctx->store = s;
-	ctx->vault = app->vault;
-	ctx->actor = "dev"; /* the identity work replaces this with the session's user */
+	domain_ctx_system(ctx, s, app->vault);
+	ctx->actor = "anonymous";
+	ctx->role_name = "anonymous";
+	ctx->actor_id = -1; /* never the system's 0 */
 	ctx->request_id = rq->request_id;
-	ctx->now = domain_now();
+	ctx->source = rq->remote_addr != NULL ? rq->remote_addr : "";
+	if (rq->principal != NULL)
+		domain_ctx_from(ctx, rq->principal);
 	return ERR_OK;
 }
 
@@ -103,4 +108,66 @@ void api_end(struct app *app, struct domain_ctx *ctx)
 	store_pool_give(app->pool, ctx->store);
 	ctx->store = NULL;
 	ctx->vault = NULL;
+}
+
+/* ---- the session gate ------------------------------------------------------ */
+
+enum err api_authorize(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	const struct route *r = rq->route;
+	struct principal *p;
+	struct domain_ctx ctx;
+	enum err e;
+
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return ERR_NOMEM;
+	e = api_begin(app, rq, &ctx);
+	if (e != ERR_OK) {
+		free(p);
+		return e;
+	}
+	e = domain_session_check(&ctx, http_request_cookie(rq, API_COOKIE), rq->method != HTTP_GET,
+	                         http_request_header(rq, "X-CSRF-Token"), p);
+	if (e == ERR_AUTH) {
+		rs->message = "Sign in first (the session is missing, ended or timed out).";
+		snprintf(rs->set_cookie, sizeof rs->set_cookie,
+		         "%s=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0", API_COOKIE);
+	} else if (e == ERR_DENIED) {
+		rs->message = "The X-CSRF-Token header is missing or wrong.";
+	} else if (e == ERR_OK && (p->role & r->roles) == 0) {
+		rs->message = "Your role does not allow this.";
+		e = ERR_DENIED;
+	} else if (e == ERR_OK && p->pending && (r->flags & ROUTE_PENDING) == 0) {
+		rs->message = p->must_change ? "Change your one-time password first."
+		                             : "Set up two-step sign-in first.";
+		e = ERR_DENIED;
+	} else if (e == ERR_OK && (r->flags & ROUTE_REAUTH) != 0) {
+		domain_ctx_from(&ctx, p);
+		e = domain_recent_auth(&ctx, p);
+		if (e != ERR_OK)
+			rs->message = ctx.message;
+	}
+	if (e == ERR_DENIED && p->user.id != 0) {
+		domain_ctx_from(&ctx, p);
+		domain_audit_refusal(&ctx, (enum audit_event)r->audit_event, 0, ERR_DENIED);
+	}
+	api_end(app, &ctx);
+	if (e != ERR_OK) {
+		mem_wipe(p, sizeof *p);
+		free(p);
+		return e;
+	}
+	rq->principal = p;
+	return ERR_OK;
+}
+
+void api_release(struct app *app, struct http_request *rq)
+{
+	(void)app;
+	if (rq->principal != NULL) {
+		mem_wipe(rq->principal, sizeof(struct principal));
+		free(rq->principal);
+		rq->principal = NULL;
+	}
 }

@@ -1,27 +1,47 @@
 /*
  * routes.c - every route of the JSON API, in one table: method, path,
  * roles allowed, audit event, body limit, flags and handler. The server
- * refuses to start if an entry has no access rule (deny by default).
- *
- * The client routes are ROUTE_DEV until sign-in exists (identity issue):
- * `confidant serve` serves them only with --insecure-dev, on loopback.
+ * refuses to start if an entry has no access rule (deny by default), and
+ * runs the session gate (api_authorize) before every non-public handler.
  */
 #include "api/api.h"
 #include "audit/audit.h"
 
 #define KB 1024
+#define STAFF ROLE_ALL_STAFF
+#define FRONT (ROLE_OWNER | ROLE_CLINICIAN | ROLE_SCHEDULER) /* may register clients */
 
 const struct route api_routes[] = {
         {HTTP_GET, "/api/v1/health", 0, AUDIT_NONE, 0, ROUTE_PUBLIC, api_health},
-        {HTTP_POST, "/api/v1/clients", ROLE_OWNER | ROLE_CLINICIAN, AUDIT_CLIENT_CREATE, 16 * KB,
-         ROUTE_DEV, api_client_create},
-        {HTTP_GET, "/api/v1/clients", ROLE_OWNER | ROLE_CLINICIAN, AUDIT_CLIENT_LIST, 0, ROUTE_DEV,
-         api_client_list},
-        {HTTP_POST, "/api/v1/clients/search", ROLE_OWNER | ROLE_CLINICIAN, AUDIT_CLIENT_SEARCH,
-         1 * KB, ROUTE_DEV, api_client_search},
-        {HTTP_GET, "/api/v1/clients/{id}", ROLE_OWNER | ROLE_CLINICIAN, AUDIT_CLIENT_READ, 0,
-         ROUTE_DEV, api_client_get},
-        {HTTP_PATCH, "/api/v1/clients/{id}", ROLE_OWNER | ROLE_CLINICIAN, AUDIT_CLIENT_UPDATE,
-         16 * KB, ROUTE_DEV, api_client_update},
+
+        {HTTP_POST, "/api/v1/auth/login", 0, AUDIT_LOGIN, 4 * KB, ROUTE_PUBLIC, api_login},
+        {HTTP_POST, "/api/v1/auth/logout", ROLE_ALL, AUDIT_LOGOUT, 1 * KB, ROUTE_PENDING,
+         api_logout},
+        {HTTP_GET, "/api/v1/auth/session", ROLE_ALL, AUDIT_NONE, 0, ROUTE_PENDING, api_session},
+        {HTTP_POST, "/api/v1/auth/password", ROLE_ALL, AUDIT_PASSWORD, 4 * KB, ROUTE_PENDING,
+         api_password},
+        {HTTP_POST, "/api/v1/auth/mfa/enrol", ROLE_ALL, AUDIT_MFA_ENROL, 1 * KB, ROUTE_PENDING,
+         api_mfa_enrol},
+        {HTTP_POST, "/api/v1/auth/mfa/confirm", ROLE_ALL, AUDIT_MFA_ENROL, 1 * KB, ROUTE_PENDING,
+         api_mfa_confirm},
+        {HTTP_POST, "/api/v1/auth/reauth", ROLE_ALL, AUDIT_LOGIN, 4 * KB, 0, api_reauth},
+
+        {HTTP_GET, "/api/v1/users", ROLE_OWNER, AUDIT_NONE, 0, 0, api_user_list},
+        {HTTP_POST, "/api/v1/users", ROLE_OWNER, AUDIT_USER_CREATE, 4 * KB, ROUTE_REAUTH,
+         api_user_create},
+        {HTTP_PATCH, "/api/v1/users/{id}", ROLE_OWNER, AUDIT_USER_ROLE, 1 * KB, ROUTE_REAUTH,
+         api_user_update},
+        {HTTP_POST, "/api/v1/users/{id}/reset-mfa", ROLE_OWNER, AUDIT_MFA_RESET, 1 * KB,
+         ROUTE_REAUTH, api_user_reset_mfa},
+
+        {HTTP_POST, "/api/v1/clients", FRONT, AUDIT_CLIENT_CREATE, 16 * KB, 0, api_client_create},
+        {HTTP_GET, "/api/v1/clients", ROLE_ALL, AUDIT_CLIENT_LIST, 0, 0, api_client_list},
+        {HTTP_POST, "/api/v1/clients/search", STAFF, AUDIT_CLIENT_SEARCH, 1 * KB, 0,
+         api_client_search},
+        {HTTP_GET, "/api/v1/clients/{id}", ROLE_ALL, AUDIT_CLIENT_READ, 0, 0, api_client_get},
+        {HTTP_PATCH, "/api/v1/clients/{id}", FRONT, AUDIT_CLIENT_UPDATE, 16 * KB, 0,
+         api_client_update},
+        {HTTP_POST, "/api/v1/clients/{id}/care-team", ROLE_OWNER, AUDIT_CARE_TEAM, 1 * KB, 0,
+         api_client_care_team},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

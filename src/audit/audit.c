@@ -1,8 +1,13 @@
 /*
- * audit.c - the keyed hash chain. The canonical form of an event is a
- * sequence of length-prefixed fields, so no two different events encode to
- * the same bytes. Appends serialise on SQLite's write lock (the caller's
- * BEGIN IMMEDIATE), so reading the tail and inserting cannot race.
+ * audit.c - the keyed hash chain and its signed checkpoints.
+ *
+ * The canonical form of an event is a sequence of length-prefixed fields,
+ * so no two different events encode to the same bytes. Appends serialise on
+ * SQLite's write lock (the caller's BEGIN IMMEDIATE), so reading the tail
+ * and inserting cannot race. Rows written before migration 0003 keep the v1
+ * encoding (format 1); new rows use v2, which covers every column.
+ * Never: holds the audit key or a signing key outside locked memory, or
+ * accepts an event field that could carry free text.
  */
 #include "audit/audit.h"
 
@@ -24,7 +29,33 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_BACKUP] = "backup.write",
         [AUDIT_RESTORE] = "backup.restore",
         [AUDIT_DEMO] = "practice.demo",
+        [AUDIT_AUDIT_SEARCH] = "audit.search",
+        [AUDIT_AUDIT_ACCESS_REPORT] = "audit.access_report",
+        [AUDIT_AUDIT_BREACH_REPORT] = "audit.breach_report",
+        [AUDIT_LOGIN] = "auth.login",
+        [AUDIT_LOGIN_FAILED] = "auth.login_failed",
+        [AUDIT_LOGOUT] = "auth.logout",
+        [AUDIT_MFA_ENROL] = "auth.mfa_enrol",
+        [AUDIT_MFA_RESET] = "auth.mfa_reset",
+        [AUDIT_USER_CREATE] = "user.create",
+        [AUDIT_USER_DISABLE] = "user.disable",
+        [AUDIT_USER_ROLE] = "user.role",
+        [AUDIT_CARE_TEAM] = "client.care_team",
+        [AUDIT_BREAK_GLASS] = "client.break_glass",
+        [AUDIT_SETTINGS] = "settings.update",
+        [AUDIT_PASSWORD] = "auth.password",
+        [AUDIT_CHECKPOINT] = "audit.checkpoint",
 };
+
+/* The most bytes one event's canonical form may take; stored rows that are
+ * larger (tampered) fail verification at their seq. */
+#define CANON_MAX (64 * 1024)
+/* Signing keys whose stored public key was checked, remembered per walk. */
+#define KEYS_SEEN_MAX 16
+
+static const char CHECKPOINT_DOMAIN[] = "confidant/checkpoint/v1";
+_Static_assert(sizeof CHECKPOINT_DOMAIN - 1 + 8 + 32 + 8 == AUDIT_CHECKPOINT_MSGBYTES,
+               "checkpoint message size");
 
 const char *audit_event_name(enum audit_event e)
 {
@@ -33,6 +64,47 @@ const char *audit_event_name(enum audit_event e)
 	return names[e];
 }
 
+/* ---- the PHI guard ------------------------------------------------------ */
+
+static int chars_ok(const char *s, const char *extra)
+{
+	const unsigned char *p;
+	size_t n = 0;
+
+	if (s == NULL)
+		return 1;
+	for (p = (const unsigned char *)s; *p; p++, n++) {
+		if (n >= AUDIT_ID_MAX)
+			return 0;
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+			continue;
+		if (strchr("._:=,/ -", *p) == NULL && (extra == NULL || strchr(extra, *p) == NULL))
+			return 0;
+	}
+	return 1;
+}
+
+int audit_id_ok(const char *s)
+{
+	return chars_ok(s, NULL);
+}
+
+/* entry_ok - every text field of a is ids-only (the source may also hold
+ * an IPv6 zone or brackets). */
+static int entry_ok(const struct audit_entry *a)
+{
+	const char *ids[] = {a->actor,      a->request_id,  a->detail,    a->actor_role,
+	                     a->session,    a->object_type, a->object_id, a->purpose};
+	size_t i;
+
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		if (!audit_id_ok(ids[i]))
+			return 0;
+	return chars_ok(a->source, "%[]");
+}
+
+/* ---- canonical forms ------------------------------------------------------ */
+
 static enum err put_field(struct buf *b, const char *s)
 {
 	enum err e = buf_printf(b, "%zu:", strlen(s));
@@ -40,14 +112,14 @@ static enum err put_field(struct buf *b, const char *s)
 	return e == ERR_OK ? buf_puts(b, s) : e;
 }
 
-/* row_hash - MAC over prev_hash and the canonical fields of r. */
-static enum err row_hash(const struct vault_key *k, const struct audit_row *r,
-                         unsigned char out[32])
+/* row_hash_v1 - format 1: MAC over prev_hash and the fields 0001 had. */
+static enum err row_hash_v1(const struct vault_key *k, const struct audit_row *r,
+                            unsigned char out[32])
 {
 	struct buf b;
 	enum err e;
 
-	buf_init(&b, 64 * 1024, 0);
+	buf_init(&b, CANON_MAX, 0);
 	e = buf_append(&b, r->prev_hash, 32);
 	if (e == ERR_OK)
 		e = buf_printf(&b, "confidant/audit/v1|%lld|%lld|", (long long)r->seq,
@@ -70,14 +142,149 @@ static enum err row_hash(const struct vault_key *k, const struct audit_row *r,
 	return e;
 }
 
-enum err audit_emit(struct store *s, const struct vault *v, const struct audit_entry *a)
+static enum err put_u64(struct buf *b, uint64_t v)
 {
-	struct vault_key *k = vault_key_new();
-	struct audit_row r;
+	unsigned char le[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		le[i] = (unsigned char)(v >> (8 * i));
+	return buf_append(b, le, sizeof le);
+}
+
+/* put_lp - a u32 little-endian length, then the bytes (NULL as ""). */
+static enum err put_lp(struct buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	unsigned char le[4];
+	enum err e;
+	int i;
+
+	if (n > CANON_MAX)
+		return ERR_TOOBIG;
+	for (i = 0; i < 4; i++)
+		le[i] = (unsigned char)(n >> (8 * i));
+	e = buf_append(b, le, sizeof le);
+	return e == ERR_OK && n > 0 ? buf_append(b, s, n) : e;
+}
+
+/* row_hash_v2 - format 2: MAC over prev_hash and every column, integers as
+ * u64 little-endian, strings length-prefixed (docs/internals/audit.md). */
+static enum err row_hash_v2(const struct vault_key *k, const struct audit_row *r,
+                            unsigned char out[32])
+{
+	const char *text[] = {r->actor,       r->actor_role, r->session, r->source,
+	                      r->event,       r->object_type, r->object_id, r->purpose,
+	                      r->outcome,     r->request_id, r->detail};
+	struct buf b;
+	size_t i;
 	enum err e;
 
-	if (k == NULL)
-		return ERR_NOMEM;
+	buf_init(&b, CANON_MAX, 0);
+	e = buf_append(&b, r->prev_hash, 32);
+	if (e == ERR_OK)
+		e = put_lp(&b, "confidant/audit/v2");
+	if (e == ERR_OK)
+		e = put_u64(&b, (uint64_t)r->seq);
+	if (e == ERR_OK)
+		e = put_u64(&b, (uint64_t)r->at);
+	if (e == ERR_OK)
+		e = put_u64(&b, (uint64_t)r->client_id);
+	for (i = 0; e == ERR_OK && i < sizeof text / sizeof text[0]; i++)
+		e = put_lp(&b, text[i]);
+	if (e == ERR_OK)
+		vault_mac(out, k, b.data, b.len);
+	buf_cleanup(&b);
+	return e;
+}
+
+void audit_checkpoint_message(unsigned char out[AUDIT_CHECKPOINT_MSGBYTES],
+                              const struct audit_checkpoint *c)
+{
+	size_t n = sizeof CHECKPOINT_DOMAIN - 1;
+	int i;
+
+	memcpy(out, CHECKPOINT_DOMAIN, n);
+	for (i = 0; i < 8; i++)
+		out[n + (size_t)i] = (unsigned char)((uint64_t)c->seq >> (8 * i));
+	n += 8;
+	memcpy(out + n, c->head, 32);
+	n += 32;
+	for (i = 0; i < 8; i++)
+		out[n + (size_t)i] = (unsigned char)((uint64_t)c->at >> (8 * i));
+}
+
+/* ---- appending -------------------------------------------------------------- */
+
+/* checkpoint_write - sign (seq, head, at) with the newest signing key,
+ * creating one if there is none, and store it. */
+static enum err checkpoint_write(struct store *s, const struct vault *v, int64_t seq,
+                                 const unsigned char head[32], int64_t at,
+                                 struct audit_checkpoint *out)
+{
+	unsigned char msg[AUDIT_CHECKPOINT_MSGBYTES];
+	struct vault_sign_key *k = NULL;
+	struct audit_checkpoint c;
+	enum err e;
+
+	memset(&c, 0, sizeof c);
+	e = store_audit_key_latest(s, v, &c.key_id, &k);
+	if (e == ERR_NOTFOUND) {
+		e = vault_sign_keypair_new(&k);
+		if (e == ERR_OK)
+			e = store_audit_key_add(s, v, k, at, &c.key_id);
+		if (e == ERR_OK)
+			log_info("audit signing key created key_id=%lld", (long long)c.key_id);
+	}
+	if (e != ERR_OK)
+		goto out;
+	c.seq = seq;
+	memcpy(c.head, head, 32);
+	c.at = at;
+	vault_sign_key_public(k, c.public_key);
+	audit_checkpoint_message(msg, &c);
+	vault_sign(c.signature, k, msg, sizeof msg);
+	e = store_audit_checkpoint_insert(s, &c);
+	if (e == ERR_OK && out != NULL)
+		*out = c;
+out:
+	vault_sign_key_free(k);
+	return e;
+}
+
+/* due - is a checkpoint due after event seq at time at? */
+static enum err due(struct store *s, int64_t seq, int64_t at, int *yes)
+{
+	struct audit_checkpoint last;
+	enum err e = store_audit_checkpoint_last(s, &last);
+
+	if (e == ERR_NOTFOUND) {
+		*yes = 1;
+		return ERR_OK;
+	}
+	if (e != ERR_OK)
+		return e;
+	*yes = seq - last.seq >= AUDIT_CHECKPOINT_EVERY || at - last.at >= AUDIT_CHECKPOINT_SECONDS;
+	return ERR_OK;
+}
+
+static enum err emit(struct store *s, const struct vault *v, const struct audit_entry *a,
+                     int force, struct audit_checkpoint *cp)
+{
+	struct vault_key *k = NULL;
+	struct audit_row r;
+	int checkpoint = force;
+	enum err e;
+
+	if (!entry_ok(a)) {
+		e = ERR_INVAL;
+		goto out;
+	}
+	k = vault_key_new();
+	if (k == NULL) {
+		e = ERR_NOMEM;
+		goto out;
+	}
 	memset(&r, 0, sizeof r);
 	e = vault_subkey(v, VAULT_SUB_AUDIT, k);
 	if (e != ERR_OK)
@@ -87,31 +294,81 @@ enum err audit_emit(struct store *s, const struct vault *v, const struct audit_e
 		goto out;
 	r.seq++;
 	r.at = a->at;
-	r.actor = a->actor;
+	r.actor = a->actor ? a->actor : "";
 	r.event = audit_event_name(a->event);
 	r.client_id = a->client_id;
 	r.outcome = err_name(a->outcome);
 	r.request_id = a->request_id ? a->request_id : "";
 	r.detail = a->detail ? a->detail : "";
-	e = row_hash(k, &r, r.hash);
+	r.format = 2;
+	r.actor_role = a->actor_role ? a->actor_role : "";
+	r.session = a->session ? a->session : "";
+	r.source = a->source ? a->source : "";
+	r.object_type = a->object_type ? a->object_type : "";
+	r.object_id = a->object_id ? a->object_id : "";
+	r.purpose = a->purpose ? a->purpose : "";
+	e = row_hash_v2(k, &r, r.hash);
 	if (e != ERR_OK)
 		goto out;
 	e = store_audit_insert(s, &r);
-out:
 	if (e != ERR_OK)
+		goto out;
+	if (!checkpoint) {
+		e = due(s, r.seq, r.at, &checkpoint);
+		if (e != ERR_OK)
+			goto out;
+	}
+	if (checkpoint)
+		e = checkpoint_write(s, v, r.seq, r.hash, r.at, cp);
+out:
+	if (e == ERR_INVAL)
+		log_error("audit emit refused event=%s: a field is not ids-only",
+		          audit_event_name(a->event));
+	else if (e != ERR_OK)
 		log_error("audit emit failed event=%s err=%s", audit_event_name(a->event),
 		          err_name(e));
 	vault_key_free(k);
 	return e;
 }
 
+enum err audit_emit(struct store *s, const struct vault *v, const struct audit_entry *a)
+{
+	return emit(s, v, a, 0, NULL);
+}
+
+enum err audit_checkpoint_force(struct store *s, const struct vault *v,
+                                const struct audit_entry *a, struct audit_checkpoint *out)
+{
+	return emit(s, v, a, 1, out);
+}
+
+/* ---- verifying -------------------------------------------------------------- */
+
 struct verify_state {
-	const struct vault_key *k; /* audit subkey */
-	unsigned char prev[32];    /* expected prev_hash of the next row */
-	int64_t next_seq;          /* expected seq of the next row */
-	uint64_t count;            /* rows verified */
-	int64_t bad;               /* first bad seq */
+	const struct vault_key *k;          /* audit subkey */
+	const struct vault *v;              /* to open signing keys */
+	struct store *s;                    /* for point lookups during the checkpoint walk */
+	struct audit_verify_result *r;      /* what is found */
+	unsigned char prev[32];             /* expected prev_hash of the next row */
+	int64_t next_seq;                   /* expected seq of the next row */
+	int seen_v2;                        /* a format-2 row was seen: no v1 after it */
+	int64_t keys_ok[KEYS_SEEN_MAX];     /* signing keys already checked */
+	size_t nkeys;                       /* entries in keys_ok */
 };
+
+static enum err fault(struct audit_verify_result *r, enum audit_fault f, int64_t seq)
+{
+	r->fault = f;
+	r->fault_seq = seq;
+	return ERR_CRYPTO;
+}
+
+/* v1_clean - a format-1 row has nothing in the columns v1 does not hash. */
+static int v1_clean(const struct audit_row *r)
+{
+	return !r->actor_role[0] && !r->session[0] && !r->source[0] && !r->object_type[0] &&
+	       !r->object_id[0] && !r->purpose[0];
+}
 
 static enum err verify_row(void *arg, const struct audit_row *r)
 {
@@ -119,29 +376,110 @@ static enum err verify_row(void *arg, const struct audit_row *r)
 	unsigned char h[32];
 	enum err e;
 
-	if (r->seq != st->next_seq || !vault_memeq(r->prev_hash, st->prev, 32)) {
-		st->bad = r->seq;
-		return ERR_CRYPTO;
-	}
-	e = row_hash(st->k, r, h);
+	/* A deleted row shows as a gap: name the seq that is missing. */
+	if (r->seq != st->next_seq)
+		return fault(st->r, AUDIT_FAULT_EVENT, st->next_seq < r->seq ? st->next_seq : r->seq);
+	if (!vault_memeq(r->prev_hash, st->prev, 32))
+		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
+	if (r->format == 1 && !st->seen_v2 && v1_clean(r))
+		e = row_hash_v1(st->k, r, h);
+	else if (r->format == 2)
+		e = row_hash_v2(st->k, r, h);
+	else
+		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
+	if (e == ERR_TOOBIG)
+		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
 	if (e != ERR_OK)
 		return e;
-	if (!vault_memeq(h, r->hash, 32)) {
-		st->bad = r->seq;
-		return ERR_CRYPTO;
-	}
+	if (!vault_memeq(h, r->hash, 32))
+		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
+	st->seen_v2 |= r->format == 2;
 	memcpy(st->prev, h, 32);
 	st->next_seq++;
-	st->count++;
+	st->r->events++;
+	st->r->last_seq = r->seq;
 	return ERR_OK;
 }
 
-enum err audit_verify(struct store *s, const struct vault *v, uint64_t *count, int64_t *bad_seq)
+/* key_ok - the stored key key_id opens and is the pair its public key says
+ * (so a swapped public key cannot make forged signatures check out). */
+static enum err key_ok(struct verify_state *st, int64_t key_id, int *yes)
+{
+	struct vault_sign_key *k = NULL;
+	size_t i;
+	enum err e;
+
+	for (i = 0; i < st->nkeys; i++)
+		if (st->keys_ok[i] == key_id) {
+			*yes = 1;
+			return ERR_OK;
+		}
+	e = store_audit_key_open(st->s, st->v, key_id, &k);
+	vault_sign_key_free(k);
+	if (e == ERR_NOTFOUND || e == ERR_CRYPTO) {
+		*yes = 0;
+		return ERR_OK;
+	}
+	if (e != ERR_OK)
+		return e;
+	if (st->nkeys < KEYS_SEEN_MAX)
+		st->keys_ok[st->nkeys++] = key_id;
+	*yes = 1;
+	return ERR_OK;
+}
+
+/* check_head - does the stored event c->seq exist and carry c->head? */
+static enum err check_head(struct store *s, const struct audit_checkpoint *c,
+                           struct audit_verify_result *r)
+{
+	unsigned char h[32];
+	enum err e;
+
+	if (c->seq > r->last_seq || c->seq < 1)
+		return fault(r, c->seq < 1 ? AUDIT_FAULT_SIGNATURE : AUDIT_FAULT_TRUNCATED, c->seq);
+	e = store_audit_hash_at(s, c->seq, h);
+	if (e == ERR_NOTFOUND)
+		return fault(r, AUDIT_FAULT_TRUNCATED, c->seq);
+	if (e != ERR_OK)
+		return e;
+	if (!vault_memeq(h, c->head, 32))
+		return fault(r, AUDIT_FAULT_HEAD, c->seq);
+	return ERR_OK;
+}
+
+static int signature_ok(const struct audit_checkpoint *c)
+{
+	unsigned char msg[AUDIT_CHECKPOINT_MSGBYTES];
+
+	audit_checkpoint_message(msg, c);
+	return vault_sign_verify(c->signature, c->public_key, msg, sizeof msg) == ERR_OK;
+}
+
+static enum err verify_checkpoint(void *arg, const struct audit_checkpoint *c)
+{
+	struct verify_state *st = arg;
+	int yes = 0;
+	enum err e;
+
+	e = key_ok(st, c->key_id, &yes);
+	if (e != ERR_OK)
+		return e;
+	if (!yes || !signature_ok(c))
+		return fault(st->r, AUDIT_FAULT_SIGNATURE, c->seq);
+	e = check_head(st->s, c, st->r);
+	if (e != ERR_OK)
+		return e;
+	st->r->checkpoints++;
+	return ERR_OK;
+}
+
+enum err audit_verify_trail(struct store *s, const struct vault *v, struct audit_verify_result *out)
 {
 	struct vault_key *k = vault_key_new();
 	struct verify_state st;
 	enum err e;
 
+	memset(out, 0, sizeof *out);
 	if (k == NULL)
 		return ERR_NOMEM;
 	e = vault_subkey(v, VAULT_SUB_AUDIT, k);
@@ -149,13 +487,50 @@ enum err audit_verify(struct store *s, const struct vault *v, uint64_t *count, i
 		goto out;
 	memset(&st, 0, sizeof st);
 	st.k = k;
+	st.v = v;
+	st.s = s;
+	st.r = out;
 	st.next_seq = 1;
 	e = store_audit_each(s, verify_row, &st);
-	if (e == ERR_CRYPTO)
-		*bad_seq = st.bad;
-	else if (e == ERR_OK)
-		*count = st.count;
+	if (e == ERR_OK)
+		e = store_audit_checkpoint_each(s, verify_checkpoint, &st);
 out:
 	vault_key_free(k);
+	return e;
+}
+
+enum err audit_verify_exported(struct store *s, const struct audit_checkpoint *c,
+                               struct audit_verify_result *r)
+{
+	int64_t id = 0;
+	enum err e;
+
+	r->fault_exported = 1;
+	if (!signature_ok(c))
+		return fault(r, AUDIT_FAULT_SIGNATURE, c->seq);
+	if (c->seq > r->last_seq)
+		return fault(r, AUDIT_FAULT_TRUNCATED, c->seq);
+	e = store_audit_key_find(s, c->public_key, &id);
+	if (e == ERR_NOTFOUND)
+		return fault(r, AUDIT_FAULT_KEY, c->seq);
+	if (e != ERR_OK)
+		return e;
+	e = check_head(s, c, r);
+	if (e != ERR_OK)
+		return e;
+	r->fault_exported = 0;
+	r->exported++;
+	return ERR_OK;
+}
+
+enum err audit_verify(struct store *s, const struct vault *v, uint64_t *count, int64_t *bad_seq)
+{
+	struct audit_verify_result r;
+	enum err e = audit_verify_trail(s, v, &r);
+
+	if (e == ERR_CRYPTO)
+		*bad_seq = r.fault_seq;
+	else if (e == ERR_OK)
+		*count = r.events;
 	return e;
 }

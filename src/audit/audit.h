@@ -3,10 +3,13 @@
  *
  * Responsible for: appending one event per PHI access or change, in the
  * caller's transaction, as a hash chain keyed with the audit subkey:
- * hash = BLAKE2b(audit key, prev_hash || canonical(seq, at, actor, event,
- * client, outcome, request id, detail)); verifying the whole chain.
- * Never: records PHI (details are ids, counts and field names only); lets a
- * request succeed whose audit event failed to write (callers roll back).
+ * hash = BLAKE2b(audit key, prev_hash || canonical(event)); signing the
+ * chain's head now and then (checkpoints, Ed25519, key sealed under the
+ * practice-secrets subkey); verifying the whole chain, its checkpoints and
+ * checkpoints exported elsewhere. Byte layouts: docs/internals/audit.md.
+ * Never: records PHI (every field is an id, a count, a role or a name of a
+ * field; audit_emit refuses anything else); lets a request succeed whose
+ * audit event failed to write (callers roll back).
  */
 #ifndef CONFIDANT_AUDIT_H
 #define CONFIDANT_AUDIT_H
@@ -17,26 +20,52 @@
 #include "store/store.h"
 #include "vault/vault.h"
 
-/* Events. The names are stable: they are stored in the chain. */
+/* Events. The names are stable: they are stored in the chain. New events
+ * are appended before AUDIT__COUNT; values never change. */
 enum audit_event {
-	AUDIT_NONE = 0,      /* route records nothing (health) */
-	AUDIT_CLIENT_CREATE, /* a client record was created */
-	AUDIT_CLIENT_READ,   /* one client record was read */
-	AUDIT_CLIENT_UPDATE, /* a client record was changed */
-	AUDIT_CLIENT_LIST,   /* a page of client records was read */
-	AUDIT_CLIENT_SEARCH, /* clients were searched by name or date */
-	AUDIT_PRACTICE_INIT, /* the practice was created */
-	AUDIT_KEYS_ROTATE,   /* the master key was rotated */
-	AUDIT_BACKUP,        /* a backup was written */
-	AUDIT_RESTORE,       /* the practice was restored from a backup */
-	AUDIT_DEMO,          /* demo data was generated */
-	AUDIT__COUNT         /* not an event */
+	AUDIT_NONE = 0,             /* route records nothing (health) */
+	AUDIT_CLIENT_CREATE,        /* a client record was created */
+	AUDIT_CLIENT_READ,          /* one client record was read */
+	AUDIT_CLIENT_UPDATE,        /* a client record was changed */
+	AUDIT_CLIENT_LIST,          /* a page of client records was read */
+	AUDIT_CLIENT_SEARCH,        /* clients were searched by name or date */
+	AUDIT_PRACTICE_INIT,        /* the practice was created */
+	AUDIT_KEYS_ROTATE,          /* the master key was rotated */
+	AUDIT_BACKUP,               /* a backup was written */
+	AUDIT_RESTORE,              /* the practice was restored from a backup */
+	AUDIT_DEMO,                 /* demo data was generated */
+	AUDIT_AUDIT_SEARCH,         /* the audit trail was searched */
+	AUDIT_AUDIT_ACCESS_REPORT,  /* one client's access report was read */
+	AUDIT_AUDIT_BREACH_REPORT,  /* a breach-impact report was read */
+	AUDIT_LOGIN,                /* a user signed in */
+	AUDIT_LOGIN_FAILED,         /* a sign-in was refused */
+	AUDIT_LOGOUT,               /* a user signed out (or was signed out) */
+	AUDIT_MFA_ENROL,            /* a user enrolled a second factor */
+	AUDIT_MFA_RESET,            /* a user's second factor was reset */
+	AUDIT_USER_CREATE,          /* a staff or portal account was created */
+	AUDIT_USER_DISABLE,         /* an account was disabled (or enabled) */
+	AUDIT_USER_ROLE,            /* an account's role changed */
+	AUDIT_CARE_TEAM,            /* a client's care team changed */
+	AUDIT_BREAK_GLASS,          /* emergency access to a client was opened */
+	AUDIT_SETTINGS,             /* practice settings changed */
+	AUDIT_PASSWORD,             /* a password was set or changed */
+	AUDIT_CHECKPOINT,           /* a checkpoint was asked for (confidant audit checkpoint) */
+	AUDIT__COUNT                /* not an event */
 };
 
 /* audit_event_name - "client.read" etc.; never NULL. */
 const char *audit_event_name(enum audit_event e);
 
-/* What one event says. */
+/* Checkpoints: audit_emit signs the head after the event it appends when
+ * the last checkpoint is AUDIT_CHECKPOINT_EVERY events behind, when the
+ * event's time is AUDIT_CHECKPOINT_SECONDS or more after the last
+ * checkpoint's, or when there is none yet. */
+#define AUDIT_CHECKPOINT_EVERY 1000
+#define AUDIT_CHECKPOINT_SECONDS 60
+/* Longest value of any text field of an event, in bytes. */
+#define AUDIT_ID_MAX 200
+
+/* What one event says. NULL strings are stored as "". */
 struct audit_entry {
 	enum audit_event event; /* what happened */
 	const char *actor;      /* who: a user public id, "system" or "dev" */
@@ -45,14 +74,79 @@ struct audit_entry {
 	const char *request_id; /* the request id, or "" */
 	const char *detail;     /* PHI-free detail (ids, counts), or "" */
 	int64_t at;             /* unix seconds */
+	const char *actor_role; /* the actor's role then: "clinician", "system"..., or "" */
+	const char *session;    /* the session's public id, or "" */
+	const char *source;     /* the peer's IP address, or "" */
+	const char *object_type; /* "client", "user", "session", "note", "backup", "key"..., or "" */
+	const char *object_id;   /* the object's public id, or "" */
+	const char *purpose;     /* "treatment", "break-glass", "operations"..., or "" */
 };
 
-/* audit_emit - append e to the chain inside the caller's transaction.
+/* audit_id_ok - non-zero if s may be stored in an event: at most
+ * AUDIT_ID_MAX bytes of [A-Za-z0-9._:=,/ -] (NULL and "" are fine). Free
+ * text (names, notes, search words) cannot pass: no apostrophes, no
+ * non-ASCII letters, no line breaks. */
+int audit_id_ok(const char *s);
+
+/* audit_emit - append e to the chain inside the caller's transaction, and a
+ * signed checkpoint after it when one is due (creating the signing key the
+ * first time). ERR_INVAL, writing nothing, if any text field fails
+ * audit_id_ok (source may also hold '%', '[' and ']').
  * WARNING: callers must roll back their change if this fails. */
 enum err audit_emit(struct store *s, const struct vault *v, const struct audit_entry *e);
 
-/* audit_verify - walk the chain; ERR_CRYPTO at the first event whose hash
- * or link is wrong (its seq in *bad_seq), else the count in *count. */
+/* audit_checkpoint_force - audit_emit e, then sign a checkpoint for it
+ * whether or not one was due; the checkpoint is written to *out (may be
+ * NULL). Inside the caller's transaction. */
+enum err audit_checkpoint_force(struct store *s, const struct vault *v,
+                                const struct audit_entry *e, struct audit_checkpoint *out);
+
+/* Bytes a checkpoint signature covers: "confidant/checkpoint/v1" (23
+ * bytes), seq (u64 little-endian), head (32), at (u64 little-endian). */
+#define AUDIT_CHECKPOINT_MSGBYTES (23 + 8 + 32 + 8)
+
+/* audit_checkpoint_message - the bytes c's signature covers. */
+void audit_checkpoint_message(unsigned char out[AUDIT_CHECKPOINT_MSGBYTES],
+                              const struct audit_checkpoint *c);
+
+/* What verification found wrong first. */
+enum audit_fault {
+	AUDIT_FAULT_NONE = 0,  /* all holds */
+	AUDIT_FAULT_EVENT,     /* event fault_seq was changed, inserted, deleted or moved */
+	AUDIT_FAULT_SIGNATURE, /* the checkpoint for fault_seq is not validly signed */
+	AUDIT_FAULT_HEAD,      /* the events up to fault_seq differ from its checkpoint */
+	AUDIT_FAULT_TRUNCATED, /* the trail ends at last_seq, a checkpoint covers fault_seq */
+	AUDIT_FAULT_KEY,       /* an exported checkpoint's key is not this practice's */
+};
+
+/* The outcome of verification, for people to read. */
+struct audit_verify_result {
+	uint64_t events;        /* events whose hash and link were checked */
+	uint64_t checkpoints;   /* checkpoints in the database checked */
+	uint64_t exported;      /* exported checkpoints checked */
+	int64_t last_seq;       /* the trail's last event (0 if empty) */
+	enum audit_fault fault; /* the first problem found, or AUDIT_FAULT_NONE */
+	int64_t fault_seq;      /* the event or checkpoint seq it concerns */
+	int fault_exported;     /* non-zero: found through an exported checkpoint */
+};
+
+/* audit_verify_trail - walk the chain (both formats) and then every stored
+ * checkpoint (signature, key, head, and that it does not cover events past
+ * the end). ERR_CRYPTO with out->fault set at the first problem; ERR_OK when
+ * all holds; another error if the trail cannot be read. out is always
+ * written. */
+enum err audit_verify_trail(struct store *s, const struct vault *v, struct audit_verify_result *out);
+
+/* audit_verify_exported - check one checkpoint exported earlier against the
+ * database, after audit_verify_trail succeeded on r: its signature under
+ * its own public key, that the trail reaches its seq, that its key is one
+ * of this practice's, and that the head matches. ERR_CRYPTO with r->fault
+ * set; counts it in r->exported on success. */
+enum err audit_verify_exported(struct store *s, const struct audit_checkpoint *c,
+                               struct audit_verify_result *r);
+
+/* audit_verify - the chain and stored checkpoints; ERR_CRYPTO with the seq
+ * named by the first fault in *bad_seq, else the count in *count. */
 enum err audit_verify(struct store *s, const struct vault *v, uint64_t *count, int64_t *bad_seq);
 
 #endif

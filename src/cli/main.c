@@ -25,6 +25,7 @@ static const char usage[] =
         "  keys rotate     replace the master key without downtime\n"
         "  keys retire     drop older master keys after a rotation\n"
         "  audit verify    check the audit trail's hash chain\n"
+        "  user            add, list, disable, enable users; reset MFA; set roles\n"
         "  version         print the version\n";
 
 struct command {
@@ -35,6 +36,7 @@ struct command {
 
 static const struct command commands[] = {
         {"init", NULL, cli_init},
+        {"user", NULL, cli_user},
         {"serve", NULL, cli_serve},
         {"backup", "verify", cli_backup_verify},
         {"backup", NULL, cli_backup},

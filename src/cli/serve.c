@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/http.h"
@@ -35,8 +36,9 @@ static const char usage[] =
         "  --keyfile FILE      unlock with this key file\n"
         "  --threads N         worker threads (default: number of CPUs)\n"
         "  --web DIR           the browser app's files (default " CONFIDANT_WEB_DIR ")\n"
-        "  --insecure-dev      serve the development-only client API without\n"
-        "                      sign-in; refused unless listening on loopback\n";
+        "\n"
+        "Every route that touches records needs a signed-in session: sign in with\n"
+        "POST /api/v1/auth/login (see docs/api.md) or the web app.\n";
 
 /* parse_listen - "ADDR:PORT" or "[V6]:PORT" into addr (static) and port. */
 static enum err parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
@@ -81,16 +83,11 @@ static enum err parse_listen(const char *s, char *addr, size_t size, uint16_t *p
 	return ERR_OK;
 }
 
-static int is_loopback(const char *addr)
-{
-	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
-}
-
 int cli_serve(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-	        {"data", 1, 0}, {"listen", 1, 0},       {"keyfile", 1, 0}, {"threads", 1, 0},
-	        {"web", 1, 0},  {"insecure-dev", 0, 0}, {0, 0, 0},
+	        {"data", 1, 0},    {"listen", 1, 0}, {"keyfile", 1, 0},
+	        {"threads", 1, 0}, {"web", 1, 0},    {0, 0, 0},
 	};
 	char addr[64], db[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
 	struct store *s = NULL;
@@ -116,9 +113,6 @@ int cli_serve(int argc, char **argv)
 	if (parse_listen(listen, addr, sizeof addr, &port) != ERR_OK)
 		return cli_fail("serve", "--listen must be ADDR:PORT with an IP address, "
 		                         "e.g. 127.0.0.1:8443 or [::1]:8443");
-	if (cli_get(o, "insecure-dev") && !is_loopback(addr))
-		return cli_fail("serve", "--insecure-dev serves records without sign-in: "
-		                         "it is refused unless --listen is a loopback address");
 	if (cli_get(o, "threads")) {
 		char *end;
 		unsigned long t = strtoul(cli_get(o, "threads"), &end, 10);
@@ -149,6 +143,7 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	api_json_init();
+	auth_hash_cap_init(threads);
 	if (app_init(&app, pool, v) != ERR_OK)
 		goto out;
 	app_ready = 1;
@@ -164,7 +159,8 @@ int cli_serve(int argc, char **argv)
 	cfg.key_path = key;
 	cfg.web_root = web;
 	cfg.threads = threads;
-	cfg.dev = cli_get(o, "insecure-dev") != NULL;
+	cfg.authorize = api_authorize;
+	cfg.release = api_release;
 	cfg.routes = api_routes;
 	cfg.nroutes = api_route_count;
 	cfg.app = &app;
@@ -179,8 +175,6 @@ int cli_serve(int argc, char **argv)
 			cli_fail("serve", "cannot start the server (%s)", err_name(e));
 		goto out;
 	}
-	if (cfg.dev)
-		log_warn("serve insecure-dev: client API served without sign-in");
 	printf("confidant: serving https://%s%s%s:%u/ (practice %s)\n",
 	       strchr(addr, ':') ? "[" : "", strcmp(addr, "127.0.0.1") == 0 ? "localhost" : addr,
 	       strchr(addr, ':') ? "]" : "", http_server_port(srv), dir);

@@ -99,43 +99,6 @@ enum err domain_client_validate(struct domain_ctx *ctx, const struct client *c)
 	return ERR_OK;
 }
 
-/* emit - the audit event of a successful operation, in its transaction. */
-static enum err emit(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
-                     const char *detail)
-{
-	struct audit_entry a = {
-	        .event = ev,
-	        .actor = ctx->actor,
-	        .client_id = client_id,
-	        .outcome = ERR_OK,
-	        .request_id = ctx->request_id,
-	        .detail = detail,
-	        .at = ctx->now,
-	};
-
-	return audit_emit(ctx->store, ctx->vault, &a);
-}
-
-void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
-                          enum err why)
-{
-	struct audit_entry a = {
-	        .event = ev,
-	        .actor = ctx->actor,
-	        .client_id = client_id,
-	        .outcome = why,
-	        .request_id = ctx->request_id,
-	        .detail = "",
-	        .at = ctx->now,
-	};
-
-	store_rollback(ctx->store);
-	if (store_begin(ctx->store) != ERR_OK)
-		return;
-	if (audit_emit(ctx->store, ctx->vault, &a) != ERR_OK || store_commit(ctx->store) != ERR_OK)
-		store_rollback(ctx->store);
-}
-
 /* write_client - validate c, then run op and its audit event in one
  * transaction. */
 static enum err write_client(struct domain_ctx *ctx, struct client *c,
@@ -151,9 +114,21 @@ static enum err write_client(struct domain_ctx *ctx, struct client *c,
 	e = store_begin(ctx->store);
 	if (e != ERR_OK)
 		return e;
+	if (ev == AUDIT_CLIENT_UPDATE) {
+		e = store_client_id_of(ctx->store, c->public_id, &c->id);
+		if (e == ERR_OK)
+			e = domain_client_access(ctx, c->id, ACCESS_WRITE);
+		if (e != ERR_OK) {
+			store_rollback(ctx->store);
+			return e;
+		}
+	}
 	e = op(ctx->store, ctx->vault, c, ctx->now);
+	/* A clinician who registers a client joins the client's care team. */
+	if (e == ERR_OK && ev == AUDIT_CLIENT_CREATE && ctx->role == ROLE_CLINICIAN)
+		e = store_care_team_add(ctx->store, c->id, ctx->actor_id, ctx->now);
 	if (e == ERR_OK)
-		e = emit(ctx, ev, c->id, "");
+		e = domain_emit(ctx, ev, c->id, "client", c->public_id, "");
 	if (e == ERR_OK)
 		e = store_commit(ctx->store);
 	if (e != ERR_OK)
@@ -169,14 +144,22 @@ enum err domain_client_create(struct domain_ctx *ctx, struct client *c)
 enum err domain_client_get(struct domain_ctx *ctx, const char *public_id, struct client *out)
 {
 	struct client c;
+	int64_t id = 0;
 	enum err e;
 
 	e = store_begin(ctx->store);
 	if (e != ERR_OK)
 		return e;
+	e = store_client_id_of(ctx->store, public_id, &id);
+	if (e == ERR_OK)
+		e = domain_client_access(ctx, id, ACCESS_READ);
+	if (e != ERR_OK) {
+		store_rollback(ctx->store);
+		return e;
+	}
 	e = store_client_get(ctx->store, ctx->vault, public_id, &c);
 	if (e == ERR_OK) {
-		e = emit(ctx, AUDIT_CLIENT_READ, c.id, "");
+		e = domain_emit(ctx, AUDIT_CLIENT_READ, c.id, "client", c.public_id, "");
 		if (e == ERR_OK)
 			e = store_commit(ctx->store);
 		if (e != ERR_OK) {
@@ -189,13 +172,19 @@ enum err domain_client_get(struct domain_ctx *ctx, const char *public_id, struct
 	}
 	store_rollback(ctx->store);
 	if (e == ERR_CRYPTO) /* tampering is itself an event worth keeping */
-		domain_audit_refusal(ctx, AUDIT_CLIENT_READ, 0, e);
+		domain_audit_refusal(ctx, AUDIT_CLIENT_READ, id, e);
 	return e;
 }
 
 enum err domain_client_update(struct domain_ctx *ctx, struct client *c)
 {
 	return write_client(ctx, c, store_client_update, AUDIT_CLIENT_UPDATE);
+}
+
+/* team_of - the user whose care teams limit a list, or 0 for no limit. */
+static int64_t team_of(const struct domain_ctx *ctx)
+{
+	return ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR ? ctx->actor_id : 0;
 }
 
 /* finish_many - audit a multi-client read with its count and commit. */
@@ -207,7 +196,7 @@ static enum err finish_many(struct domain_ctx *ctx, enum audit_event ev, enum er
 
 	if (e == ERR_OK) {
 		snprintf(detail, sizeof detail, "count=%zu", n);
-		e = emit(ctx, ev, 0, detail);
+		e = domain_emit(ctx, ev, 0, "client", "", detail);
 	}
 	if (e == ERR_OK)
 		e = store_commit(ctx->store);
@@ -228,7 +217,20 @@ enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
 	e = store_begin(ctx->store);
 	if (e != ERR_OK)
 		return e;
-	e = store_client_list(ctx->store, ctx->vault, after, limit, out, &k);
+	if (ctx->role == ROLE_CLIENT) {
+		/* A client's list is their own record. */
+		e = ERR_OK;
+		if (after == 0 && limit > 0 && ctx->client_self != 0) {
+			char pid[33];
+
+			e = store_client_public_of(ctx->store, ctx->client_self, pid);
+			if (e == ERR_OK)
+				e = store_client_get(ctx->store, ctx->vault, pid, &out[0]);
+			k = e == ERR_OK ? 1 : 0;
+		}
+	} else {
+		e = store_client_list(ctx->store, ctx->vault, team_of(ctx), after, limit, out, &k);
+	}
 	e = finish_many(ctx, AUDIT_CLIENT_LIST, e, out, e == ERR_OK ? k : 0);
 	if (e == ERR_OK)
 		*n = k;
@@ -248,7 +250,7 @@ enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t 
 	e = store_begin(ctx->store);
 	if (e != ERR_OK)
 		return e;
-	e = store_client_search(ctx->store, ctx->vault, query, limit, out, &k);
+	e = store_client_search(ctx->store, ctx->vault, team_of(ctx), query, limit, out, &k);
 	if (e == ERR_INVAL)
 		ctx->message = "query has too many words";
 	e = finish_many(ctx, AUDIT_CLIENT_SEARCH, e, out, e == ERR_OK ? k : 0);

@@ -19,15 +19,54 @@
 #include "store/store.h"
 #include "vault/vault.h"
 
+/* Roles, as bits so a route or rule can name several. */
+#define ROLE_OWNER 1u      /* owner / admin: users, settings; no notes unless treating */
+#define ROLE_CLINICIAN 2u  /* sees the clients of their care teams */
+#define ROLE_SUPERVISOR 4u /* sees supervisees' clients: read, review, co-sign */
+#define ROLE_BILLER 8u     /* billing data; never note content */
+#define ROLE_SCHEDULER 16u /* calendar and contact details only */
+#define ROLE_CLIENT 32u    /* a portal account: their own record only */
+#define ROLE_AUDITOR 64u   /* privacy officer: the audit trail and reports */
+#define ROLE_ALL_STAFF                                                                             \
+	(ROLE_OWNER | ROLE_CLINICIAN | ROLE_SUPERVISOR | ROLE_BILLER | ROLE_SCHEDULER |            \
+	 ROLE_AUDITOR)
+#define ROLE_ALL (ROLE_ALL_STAFF | ROLE_CLIENT)
+
+/* domain_role_bit - the bit of a role name; 0 for an unknown name. */
+unsigned domain_role_bit(const char *name);
+/* domain_role_name - the name of a single role bit, or "unknown". */
+const char *domain_role_name(unsigned bit);
+
 /* Who is acting, and on what connection. Filled by the caller (api or cli). */
 struct domain_ctx {
 	struct store *store;       /* connection, used by this thread only */
 	const struct vault *vault; /* unlocked master key */
-	const char *actor;         /* user public id, "system" or "dev" */
+	const char *actor;         /* user public id, or "system" */
+	int64_t actor_id;          /* user row id, 0 for system */
+	unsigned role;             /* the actor's role bit (0 for system) */
+	const char *role_name;     /* the actor's role name, or "system" */
+	int64_t client_self;       /* for role client: their client row id */
+	const char *session;       /* session public id, or "" */
+	const char *source;        /* peer address, or "" */
 	const char *request_id;    /* request id or "" */
 	int64_t now;               /* unix seconds, fixed for the operation */
 	const char *message;       /* OUT on ERR_INVAL: static PHI-free text */
 };
+
+/* domain_ctx_system - a context for the CLI acting as "system". */
+void domain_ctx_system(struct domain_ctx *ctx, struct store *s, const struct vault *v);
+
+/* What a caller wants to do with a client's record. */
+enum access {
+	ACCESS_READ,  /* demographics and contact details */
+	ACCESS_WRITE, /* change them */
+};
+
+/* domain_client_access - may the actor do `need` on client row id?
+ * ERR_NOTFOUND when not (so a client's existence is not revealed), after
+ * auditing the refusal. Clinicians and supervisors reach their care teams'
+ * clients, or any client through an active break-glass grant. */
+enum err domain_client_access(struct domain_ctx *ctx, int64_t client_id, enum access need);
 
 /* domain_now - the clock; CONFIDANT_FAKE_NOW (unix seconds) overrides it so
  * tests run against a fixed clock. */
@@ -56,6 +95,19 @@ enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
  * audited as client.search with the count (never the query). */
 enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t limit,
                               struct client *out, size_t *n);
+
+/* domain_emit - append an audit event for the current operation, inside its
+ * transaction, with actor, role, session and source from ctx. object_type
+ * and object_id name what was touched ("client", a public id); detail is
+ * ids and counts only. */
+enum err domain_emit(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                     const char *object_type, const char *object_id, const char *detail);
+
+/* domain_emit_outcome - domain_emit for an event whose outcome is not OK
+ * (a failed sign-in), still inside the caller's transaction. */
+enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                             const char *object_type, const char *object_id, const char *detail,
+                             enum err outcome);
 
 /* domain_audit_refusal - record a refused or failed operation in its own
  * transaction (the operation's own was rolled back). */

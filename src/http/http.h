@@ -45,10 +45,16 @@ struct http_request {
 	char request_id[HTTP_REQUEST_ID_LEN + 1]; /* random id echoed in errors and logs */
 	const char *remote_addr;                  /* peer address as text */
 	void *conn;                               /* the server's connection (for lookups) */
+	const struct route *route;                /* the route being served */
+	void *principal;                          /* who is asking: set by the authorize hook,
+	                                             opaque to the server */
 };
 
 /* http_request_header - a request header's value, or NULL. */
 const char *http_request_header(const struct http_request *rq, const char *name);
+
+/* http_request_cookie - a cookie's value, or NULL. */
+const char *http_request_cookie(const struct http_request *rq, const char *name);
 
 /* http_request_query - a query-string argument's value, or NULL. Query
  * strings must never carry PHI; search terms travel in POST bodies. */
@@ -63,13 +69,21 @@ struct http_response {
 	                             people (e.g. "date_of_birth must be
 	                             YYYY-MM-DD"); NULL gives a generic text */
 	char location[128];       /* if non-empty, sent as Location */
+	char set_cookie[192];     /* if non-empty, sent as Set-Cookie (on success and on
+	                             401, so an ended session's cookie is cleared) */
+	unsigned retry_after;     /* if non-zero, sent as Retry-After (seconds) */
 };
 
 struct app; /* the application a handler serves (api/api.h) */
 
 /* Route flags. */
 #define ROUTE_PUBLIC 1u /* no session needed (health, sign-in) */
-#define ROUTE_DEV 2u    /* served only when `serve --insecure-dev` */
+#define ROUTE_PENDING                                                                              \
+	2u /* also for sessions that must first change the password or                             \
+	      enrol MFA (sign-out, enrolment, password change) */
+#define ROUTE_REAUTH                                                                               \
+	4u /* needs a recent re-authentication (user management,                                   \
+	      key operations, exports) */
 
 /* One entry of the routes table (api/routes.c). A route whose roles is 0 and
  * that is not ROUTE_PUBLIC is refused at registration: deny by default. */
@@ -92,10 +106,16 @@ struct http_config {
 	const char *key_path;       /* PEM private key */
 	const char *web_root;       /* directory of static files, or NULL */
 	unsigned threads;           /* worker threads; 0 = number of CPUs */
-	int dev;                    /* non-zero: ROUTE_DEV routes are served */
 	const struct route *routes; /* the routes table */
 	size_t nroutes;             /* entries in routes */
 	struct app *app;            /* passed to every handler */
+	/* authorize - run before the handler of every non-public route: checks
+	 * the session, CSRF, the route's roles and flags, and sets
+	 * rq->principal. An error refuses the request (its status from
+	 * http_status_of); it may set rs->set_cookie and rs->message. */
+	enum err (*authorize)(struct app *app, struct http_request *rq, struct http_response *rs);
+	/* release - after the handler: frees what authorize set up. */
+	void (*release)(struct app *app, struct http_request *rq);
 };
 
 struct http_server; /* opaque */

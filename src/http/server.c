@@ -42,11 +42,13 @@
 
 struct http_server {
 	struct MHD_Daemon *daemon; /* the running libmicrohttpd daemon */
-	struct route *routes;      /* the routes served (ROUTE_DEV ones dropped
-	                              unless dev); owned copy of the entries */
+	struct route *routes;      /* the routes served; owned copy of the entries */
 	size_t nroutes;            /* entries in routes */
 	struct app *app;           /* passed to every handler */
-	int web_fd;                /* web root directory, or -1 */
+	enum err (*authorize)(struct app *, struct http_request *,
+	                      struct http_response *);        /* session/role gate (config) */
+	void (*release)(struct app *, struct http_request *); /* after the handler */
+	int web_fd;                                           /* web root directory, or -1 */
 };
 
 /* One request from its headers to its completion. */
@@ -310,10 +312,24 @@ static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
 	rs->message = NULL;
 	rs->location[0] = '\0';
 
-	e = q->route->handler(q->srv->app, &q->req, rs);
+	rs->set_cookie[0] = '\0';
+	rs->retry_after = 0;
+	q->req.route = q->route;
+	q->req.principal = NULL;
+	e = ERR_OK;
+	if ((q->route->flags & ROUTE_PUBLIC) == 0) {
+		/* Deny by default: no authorize hook, no private route. */
+		e = q->srv->authorize != NULL ? q->srv->authorize(q->srv->app, &q->req, rs)
+		                              : ERR_AUTH;
+	}
+	if (e == ERR_OK)
+		e = q->route->handler(q->srv->app, &q->req, rs);
+	if (q->srv->release != NULL && q->req.principal != NULL)
+		q->srv->release(q->srv->app, &q->req);
 	if (e == ERR_OK && (rs->status < 100 || rs->status > 599))
 		e = ERR_INTERNAL;
-	if (e == ERR_OK && memchr(rs->location, '\0', sizeof rs->location) == NULL)
+	if (e == ERR_OK && (memchr(rs->location, '\0', sizeof rs->location) == NULL ||
+	                    memchr(rs->set_cookie, '\0', sizeof rs->set_cookie) == NULL))
 		e = ERR_INTERNAL;
 	if (e != ERR_OK)
 		goto fail;
@@ -329,7 +345,9 @@ static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
 	            MHD_YES ||
 	    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES ||
 	    (rs->location[0] != '\0' &&
-	     MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location) != MHD_YES)) {
+	     MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location) != MHD_YES) ||
+	    (rs->set_cookie[0] != '\0' &&
+	     MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie) != MHD_YES)) {
 		/* a header with CR or LF in it, or no memory */
 		MHD_destroy_response(r);
 		r = NULL;
@@ -342,7 +360,23 @@ fail:
 	q->err = e;
 	buf_cleanup(&rs->body);
 	*status = http_status_of(e);
-	return error_response(q, *status, err_name(e), e, e == ERR_INTERNAL ? NULL : rs->message);
+	r = error_response(q, *status, err_name(e), e, e == ERR_INTERNAL ? NULL : rs->message);
+	if (r != NULL && rs->set_cookie[0] != '\0' &&
+	    memchr(rs->set_cookie, '\0', sizeof rs->set_cookie) != NULL &&
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie) != MHD_YES) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	if (r != NULL && rs->retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof ra, "%u", rs->retry_after);
+		if (MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra) != MHD_YES) {
+			MHD_destroy_response(r);
+			return NULL;
+		}
+	}
+	return r;
 }
 
 /* answer - build and queue the response for q. */
@@ -621,7 +655,7 @@ static enum err bind_address(const char *addr, uint16_t port, struct sockaddr_st
 	return ERR_INVAL;
 }
 
-/* routes_copy - the routes this server serves: ROUTE_DEV ones only in dev. */
+/* routes_copy - the routes this server serves. */
 static enum err routes_copy(struct http_server *srv, const struct http_config *cfg)
 {
 	size_t i;
@@ -631,8 +665,6 @@ static enum err routes_copy(struct http_server *srv, const struct http_config *c
 		return ERR_NOMEM;
 	srv->nroutes = 0;
 	for (i = 0; i < cfg->nroutes; i++) {
-		if ((cfg->routes[i].flags & ROUTE_DEV) != 0 && !cfg->dev)
-			continue;
 		srv->routes[srv->nroutes++] = cfg->routes[i];
 	}
 	return ERR_OK;
@@ -677,6 +709,8 @@ enum err http_server_start(const struct http_config *cfg, struct http_server **o
 	}
 	srv->web_fd = -1;
 	srv->app = cfg->app;
+	srv->authorize = cfg->authorize;
+	srv->release = cfg->release;
 	rc = routes_copy(srv, cfg);
 	if (rc != ERR_OK)
 		goto out;
@@ -695,8 +729,6 @@ enum err http_server_start(const struct http_config *cfg, struct http_server **o
 	/* "::" also accepts IPv4 (mapped), as listening sockets usually do */
 	if (v6)
 		flags |= MHD_USE_DUAL_STACK;
-	if (cfg->dev)
-		flags |= MHD_USE_ERROR_LOG;
 	srv->daemon = MHD_start_daemon(
 	        flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
 	        NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_HTTPS_MEM_CERT,
@@ -765,4 +797,11 @@ const char *http_request_query(const struct http_request *rq, const char *name)
 	if (rq == NULL || rq->conn == NULL || name == NULL)
 		return NULL;
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_request_cookie(const struct http_request *rq, const char *name)
+{
+	if (rq == NULL || rq->conn == NULL || name == NULL)
+		return NULL;
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
 }

@@ -91,6 +91,107 @@ enum err store_user_create(struct store *s, struct user *u, const char *pass_has
                            int64_t now);
 enum err store_user_count(struct store *s, int64_t *out);
 
+/* ---- identity (store_identity.c) ------------------------------------ */
+
+#define STORE_ROLE_MAX 16  /* bytes of a role name, with NUL */
+#define STORE_HASH_MAX 128 /* bytes of an Argon2id string, with NUL */
+
+/* What sign-in and every authenticated request need to know of a user. */
+struct user_auth {
+	int64_t id;                     /* row id */
+	char public_id[33];             /* opaque id */
+	char role[STORE_ROLE_MAX];      /* role name */
+	char display_name[128];         /* shown in the app and reports */
+	char email[256];                /* sign-in name */
+	int disabled;                   /* non-zero: refused everywhere */
+	char pass_hash[STORE_HASH_MAX]; /* Argon2id string, "" if none */
+	int must_change;                /* non-zero: password must be changed */
+	int mfa_enrolled;               /* non-zero: TOTP confirmed */
+	int64_t mfa_last_step;          /* last TOTP step accepted (replay guard) */
+	int64_t client_id;              /* client row id for role client, else 0 */
+};
+
+/* store_user_auth_by_email / _by_id / _by_public - ERR_NOTFOUND if none. */
+enum err store_user_auth_by_email(struct store *s, const char *email, struct user_auth *out);
+enum err store_user_auth_by_id(struct store *s, int64_t id, struct user_auth *out);
+enum err store_user_auth_by_public(struct store *s, const char *public_id, struct user_auth *out);
+
+/* store_user_list - users in id order after `after`, at most max. */
+enum err store_user_list(struct store *s, int64_t after, struct user_auth *out, size_t max,
+                         size_t *n);
+
+enum err store_user_set_password(struct store *s, int64_t id, const char *hash, int must_change,
+                                 int64_t now);
+enum err store_user_set_role(struct store *s, int64_t id, const char *role, int64_t now);
+enum err store_user_set_disabled(struct store *s, int64_t id, int disabled, int64_t now);
+enum err store_user_set_client(struct store *s, int64_t id, int64_t client_id);
+
+/* MFA: the TOTP secret is sealed under the practice-secrets subkey with
+ * associated data binding the user row. enrolled 0 = pending confirmation. */
+enum err store_user_mfa_set(struct store *s, const struct vault *v, int64_t id,
+                            const unsigned char *secret, size_t n, int enrolled);
+enum err store_user_mfa_get(struct store *s, const struct vault *v, int64_t id,
+                            unsigned char *secret, size_t n);
+enum err store_user_mfa_clear(struct store *s, int64_t id);
+/* store_user_mfa_step - record the last accepted step; ERR_CONFLICT if a
+ * step >= step was already recorded (a concurrent replay). */
+enum err store_user_mfa_step(struct store *s, int64_t id, int64_t step);
+
+/* Recovery codes: only their hashes. use marks one used (ERR_NOTFOUND if
+ * no unused code has that hash). */
+enum err store_recovery_replace(struct store *s, int64_t user_id, const unsigned char (*hashes)[32],
+                                size_t n);
+enum err store_recovery_use(struct store *s, int64_t user_id, const unsigned char hash[32],
+                            int64_t now);
+
+/* A session as stored. */
+struct session_row {
+	int64_t id;                  /* row id */
+	char public_id[33];          /* opaque id, safe for audit events */
+	int64_t user_id;             /* whose session */
+	unsigned char csrf_hash[32]; /* hash of the CSRF token */
+	int64_t created_at;          /* unix seconds */
+	int64_t last_seen;           /* last request (idle timeout) */
+	int64_t expires_at;          /* absolute end */
+	int64_t reauth_at;           /* last re-authentication */
+	int64_t ended_at;            /* 0 while open */
+};
+
+enum err store_session_create(struct store *s, const unsigned char token_hash[32],
+                              const unsigned char csrf_hash[32], int64_t user_id, int64_t now,
+                              int64_t expires_at, const char *source, struct session_row *out);
+enum err store_session_find(struct store *s, const unsigned char token_hash[32],
+                            struct session_row *out);
+enum err store_session_touch(struct store *s, int64_t id, int64_t now);
+enum err store_session_reauth(struct store *s, int64_t id, int64_t now);
+enum err store_session_end(struct store *s, int64_t id, int64_t now);
+enum err store_session_end_user(struct store *s, int64_t user_id, int64_t now);
+
+/* Throttling: failures and lock time for a key ("u:ID" or "a:ADDR"). */
+enum err store_throttle_get(struct store *s, const char *key, int64_t *failures,
+                            int64_t *locked_until);
+enum err store_throttle_set(struct store *s, const char *key, int64_t failures,
+                            int64_t locked_until);
+enum err store_throttle_clear(struct store *s, const char *key);
+
+/* Care teams and supervision. */
+enum err store_care_team_add(struct store *s, int64_t client_id, int64_t user_id, int64_t now);
+enum err store_care_team_remove(struct store *s, int64_t client_id, int64_t user_id);
+/* store_care_team_has - *yes = user is on the client's team, or supervises
+ * someone who is. */
+enum err store_care_team_reaches(struct store *s, int64_t client_id, int64_t user_id, int *yes);
+enum err store_supervision_add(struct store *s, int64_t supervisor_id, int64_t supervisee_id);
+
+/* Break-glass grants: active if one for (user, client) has not expired. */
+enum err store_break_glass_active(struct store *s, int64_t user_id, int64_t client_id, int64_t now,
+                                  int *yes);
+
+/* store_client_public_of - public id of a client row id (ERR_NOTFOUND). */
+enum err store_client_public_of(struct store *s, int64_t id, char out[33]);
+
+/* store_client_id_of - row id of a client's public id (ERR_NOTFOUND). */
+enum err store_client_id_of(struct store *s, const char *public_id, int64_t *id);
+
 /* Clients. Text fields are sealed under the client's data key. */
 
 /* store_client_create - insert c (status and text fields), creating its data
@@ -111,14 +212,16 @@ enum err store_client_get(struct store *s, const struct vault *v, const char *pu
 enum err store_client_update(struct store *s, const struct vault *v, struct client *c, int64_t now);
 
 /* store_client_list - clients in id order after the id `after`, at most
- * limit (<= STORE_LIST_MAX). out is an array of limit entries; *n set. */
-enum err store_client_list(struct store *s, const struct vault *v, int64_t after, size_t limit,
-                           struct client *out, size_t *n);
+ * limit (<= STORE_LIST_MAX). out is an array of limit entries; *n set.
+ * team_user non-zero: only clients that user's care team reaches. */
+enum err store_client_list(struct store *s, const struct vault *v, int64_t team_user, int64_t after,
+                           size_t limit, struct client *out, size_t *n);
 
 /* store_client_search - clients whose name or birth-date tokens match every
- * query token (prefixes of 2+ characters match). Same output as list. */
-enum err store_client_search(struct store *s, const struct vault *v, const char *query,
-                             size_t limit, struct client *out, size_t *n);
+ * query token (prefixes of 2+ characters match). Same output and team_user
+ * filter as list. */
+enum err store_client_search(struct store *s, const struct vault *v, int64_t team_user,
+                             const char *query, size_t limit, struct client *out, size_t *n);
 
 /* store_client_count - number of clients. */
 enum err store_client_count(struct store *s, int64_t *out);
@@ -135,6 +238,13 @@ struct audit_row {
 	const char *detail;          /* PHI-free detail or "" */
 	unsigned char prev_hash[32]; /* hash of seq-1 (zeros for seq 1) */
 	unsigned char hash[32];      /* MAC over prev_hash and the fields */
+	int format;                  /* 1: v1 encoding (rows before 0003); 2: every field */
+	const char *actor_role;      /* "clinician", "system"... or "" (format 2) */
+	const char *session;         /* session public id or "" (format 2) */
+	const char *source;          /* peer address or "" (format 2) */
+	const char *object_type;     /* "client", "user"... or "" (format 2) */
+	const char *object_id;       /* public id of the object or "" (format 2) */
+	const char *purpose;         /* "treatment", "operations"... or "" (format 2) */
 };
 /* store_audit_tail - the last row's seq and hash (0 and zeros if empty). */
 enum err store_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32]);
@@ -143,6 +253,97 @@ enum err store_audit_insert(struct store *s, const struct audit_row *r);
  * row's strings are valid during the call only. */
 enum err store_audit_each(struct store *s, enum err (*fn)(void *arg, const struct audit_row *r),
                           void *arg);
+
+/* store_audit_hash_at - the stored hash of event seq; ERR_NOTFOUND. */
+enum err store_audit_hash_at(struct store *s, int64_t seq, unsigned char hash[32]);
+
+/* A signed checkpoint of the chain's head (audit/ signs and checks it). */
+struct audit_checkpoint {
+	int64_t seq;                                      /* the last event covered */
+	unsigned char head[32];                           /* that event's hash */
+	int64_t at;                                       /* unix seconds */
+	int64_t key_id;                                   /* audit_keys row that signed it */
+	unsigned char signature[VAULT_SIGNBYTES];         /* Ed25519 over the canonical form */
+	unsigned char public_key[VAULT_SIGN_PUBLICBYTES]; /* the signer's public key */
+};
+/* store_audit_checkpoint_last - the newest checkpoint; ERR_NOTFOUND if none. */
+enum err store_audit_checkpoint_last(struct store *s, struct audit_checkpoint *out);
+/* store_audit_checkpoint_insert - append c (public_key is not stored: key_id
+ * names it). ERR_CONFLICT if seq already has one. */
+enum err store_audit_checkpoint_insert(struct store *s, const struct audit_checkpoint *c);
+/* store_audit_checkpoint_each - fn for every checkpoint in seq order; stops on
+ * non-OK. A malformed stored value reads as zeros, so checking fails on it. */
+enum err store_audit_checkpoint_each(struct store *s,
+                                     enum err (*fn)(void *arg, const struct audit_checkpoint *c),
+                                     void *arg);
+
+/* Checkpoint signing keys: the secret seed is sealed under the practice-
+ * secrets subkey with associated data ("audit_keys", "secret", id, 0). */
+/* store_audit_key_add - store k (inside the caller's transaction); *id set. */
+enum err store_audit_key_add(struct store *s, const struct vault *v, const struct vault_sign_key *k,
+                             int64_t now, int64_t *id);
+/* store_audit_key_latest - open the newest key; ERR_NOTFOUND if none,
+ * ERR_CRYPTO if it does not open or its public key is not the stored one.
+ * Caller frees *out with vault_sign_key_free. */
+enum err store_audit_key_latest(struct store *s, const struct vault *v, int64_t *id,
+                                struct vault_sign_key **out);
+/* store_audit_key_open - open key id; errors as store_audit_key_latest. */
+enum err store_audit_key_open(struct store *s, const struct vault *v, int64_t id,
+                              struct vault_sign_key **out);
+/* store_audit_key_find - the id of the key with public key pk; ERR_NOTFOUND. */
+enum err store_audit_key_find(struct store *s, const unsigned char pk[VAULT_SIGN_PUBLICBYTES],
+                              int64_t *id);
+
+/* What to look for in the audit trail. NULL strings and 0 numbers match
+ * everything. */
+struct audit_filter {
+	const char *actor;   /* user public id (or "system") */
+	const char *client;  /* client public id */
+	const char *event;   /* event name, e.g. "client.read" */
+	const char *session; /* session public id */
+	const char *source;  /* peer address */
+	int64_t from;        /* at >= from */
+	int64_t to;          /* at <= to */
+	int64_t before;      /* seq < before: the cursor of the next page (newest first) */
+};
+
+/* One event as reports show it; every string is a heap copy. */
+struct audit_record {
+	int64_t seq;       /* position in the chain */
+	int64_t at;        /* unix seconds */
+	char *actor;       /* user public id or "system" */
+	char *actor_role;  /* role at the time, or "" */
+	char *actor_name;  /* the user's display name now, or "" if not a user */
+	char *session;     /* session public id or "" */
+	char *source;      /* peer address or "" */
+	char *event;       /* event name */
+	char *object_type; /* "client", "user"... or "" */
+	char *object_id;   /* public id or "" */
+	char *client;      /* client public id or "" */
+	char *purpose;     /* stated purpose or "" */
+	char *outcome;     /* "ok" or an error code */
+	char *request_id;  /* request id or "" */
+	char *detail;      /* PHI-free detail or "" */
+};
+void audit_record_cleanup(struct audit_record *r);
+
+/* store_audit_search - events matching f, newest first, at most limit
+ * (<= STORE_LIST_MAX) into out; *n set. */
+enum err store_audit_search(struct store *s, const struct audit_filter *f, size_t limit,
+                            struct audit_record *out, size_t *n);
+
+/* One client touched in a window (breach-impact report). */
+struct audit_touch {
+	char client[33]; /* client public id; "" for events about no client */
+	int64_t events;  /* how many events */
+	int64_t first;   /* earliest, unix seconds */
+	int64_t last;    /* latest, unix seconds */
+};
+/* store_audit_touched - fn once per client touched by events matching f's
+ * actor, session, source, from and to (client, event, before ignored),
+ * earliest first; stops on non-OK. */
+enum err store_audit_touched(struct store *s, const struct audit_filter *f,
+                             enum err (*fn)(void *arg, const struct audit_touch *t), void *arg);
 
 /* store_snapshot - a consistent copy of the database at path (0600),
  * taken while writers continue (SQLite online backup). */

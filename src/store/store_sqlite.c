@@ -46,6 +46,7 @@ enum stmt_id {
 	Q_CLIENT_GET,
 	Q_CLIENT_UPDATE,
 	Q_CLIENT_LIST,
+	Q_CLIENT_LIST_TEAM,
 	Q_CLIENT_COUNT,
 	Q_CLIENT_GET_ID,
 	Q_CKEY_INSERT,
@@ -100,6 +101,10 @@ static const char *const sql[Q__COUNT] = {
         [Q_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.public_id = ?1",
         [Q_CLIENT_UPDATE] = "UPDATE clients SET status = ?2, updated_at = ?3, "
                             "version = version + 1 WHERE id = ?1 AND version = ?4",
+        [Q_CLIENT_LIST_TEAM] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.id > ?1 AND c.id IN "
+                               "(SELECT client_id FROM care_team WHERE user_id = ?3 OR user_id IN "
+                               "(SELECT supervisee_id FROM supervision WHERE supervisor_id = ?3)) "
+                               "ORDER BY c.id LIMIT ?2",
         [Q_CLIENT_LIST] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.id > ?1 "
                           "ORDER BY c.id LIMIT ?2",
         [Q_CLIENT_COUNT] = "SELECT count(*) FROM clients",
@@ -901,15 +906,17 @@ static enum err collect(struct store *s, const struct vault *v, sqlite3_stmt *st
 	return ERR_OK;
 }
 
-enum err store_client_list(struct store *s, const struct vault *v, int64_t after, size_t limit,
-                           struct client *out, size_t *n)
+enum err store_client_list(struct store *s, const struct vault *v, int64_t team_user, int64_t after,
+                           size_t limit, struct client *out, size_t *n)
 {
-	sqlite3_stmt *st = get(s, Q_CLIENT_LIST);
+	sqlite3_stmt *st = get(s, team_user ? Q_CLIENT_LIST_TEAM : Q_CLIENT_LIST);
 
 	if (limit > STORE_LIST_MAX)
 		limit = STORE_LIST_MAX;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	if (team_user)
+		sqlite3_bind_int64(st, 3, team_user);
 	return collect(s, v, st, limit, out, n);
 }
 
@@ -929,8 +936,8 @@ static enum err has_token(struct store *s, const unsigned char *h, int64_t id, i
 	return ERR_OK;
 }
 
-enum err store_client_search(struct store *s, const struct vault *v, const char *query,
-                             size_t limit, struct client *out, size_t *n)
+enum err store_client_search(struct store *s, const struct vault *v, int64_t team_user,
+                             const char *query, size_t limit, struct client *out, size_t *n)
 {
 	struct search_tokens q;
 	unsigned char h[STORE_SEARCH_TOKENS_MAX][VAULT_INDEXBYTES];
@@ -983,6 +990,11 @@ enum err store_client_search(struct store *s, const struct vault *v, const char 
 			if (t == longest)
 				continue;
 			e = has_token(s, h[t], ids[i], &all);
+			if (e != ERR_OK)
+				goto fail;
+		}
+		if (all && team_user) {
+			e = store_care_team_reaches(s, ids[i], team_user, &all);
 			if (e != ERR_OK)
 				goto fail;
 		}

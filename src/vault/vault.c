@@ -974,3 +974,98 @@ void vault_stream_free(struct vault_stream *s)
 	if (s != NULL)
 		sodium_free(s);
 }
+
+/* ---- signatures -------------------------------------------------------- */
+
+_Static_assert(VAULT_SIGN_PUBLICBYTES == crypto_sign_PUBLICKEYBYTES &&
+                       VAULT_SIGNBYTES == crypto_sign_BYTES &&
+                       VAULT_SIGN_SEEDBYTES == crypto_sign_SEEDBYTES,
+               "vault.h signature sizes must match libsodium");
+
+struct vault_sign_key {
+	unsigned char seed[crypto_sign_SEEDBYTES];     /* the secret the pair derives from */
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];  /* libsodium's secret key (seed || pk) */
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];  /* the public key */
+};
+
+static struct vault_sign_key *sign_key_alloc(void)
+{
+	struct vault_sign_key *k;
+
+	if (!ready())
+		return NULL;
+	k = sodium_malloc(sizeof *k);
+	if (k != NULL)
+		memset(k, 0, sizeof *k);
+	return k;
+}
+
+enum err vault_sign_keypair_new(struct vault_sign_key **out)
+{
+	struct vault_sign_key *k = sign_key_alloc();
+
+	if (k == NULL)
+		return ERR_NOMEM;
+	randombytes_buf(k->seed, sizeof k->seed);
+	if (crypto_sign_seed_keypair(k->pk, k->sk, k->seed) != 0) {
+		sodium_free(k);
+		return ERR_INTERNAL;
+	}
+	*out = k;
+	return ERR_OK;
+}
+
+void vault_sign_key_free(struct vault_sign_key *k)
+{
+	if (k != NULL)
+		sodium_free(k);
+}
+
+void vault_sign_key_public(const struct vault_sign_key *k, unsigned char pk[VAULT_SIGN_PUBLICBYTES])
+{
+	memcpy(pk, k->pk, VAULT_SIGN_PUBLICBYTES);
+}
+
+enum err vault_sign_key_seal(unsigned char out[VAULT_SIGN_SEALEDBYTES],
+                             const struct vault_sign_key *k, const struct vault_ad *ad,
+                             const struct vault_key *key)
+{
+	return vault_seal(out, VAULT_SIGN_SEALEDBYTES, k->seed, sizeof k->seed, ad, key);
+}
+
+enum err vault_sign_key_open(const unsigned char *ct, size_t ct_len, const struct vault_ad *ad,
+                             const struct vault_key *key, struct vault_sign_key **out)
+{
+	struct vault_sign_key *k;
+	enum err rc;
+
+	if (ct_len != VAULT_SIGN_SEALEDBYTES)
+		return ERR_CRYPTO;
+	k = sign_key_alloc();
+	if (k == NULL)
+		return ERR_NOMEM;
+	/* Open straight into locked memory: the seed never touches the stack. */
+	rc = vault_open(k->seed, sizeof k->seed, ct, ct_len, ad, key);
+	if (rc == ERR_OK && crypto_sign_seed_keypair(k->pk, k->sk, k->seed) != 0)
+		rc = ERR_INTERNAL;
+	if (rc != ERR_OK) {
+		sodium_free(k);
+		return rc;
+	}
+	*out = k;
+	return ERR_OK;
+}
+
+void vault_sign(unsigned char sig[VAULT_SIGNBYTES], const struct vault_sign_key *k, const void *m,
+                size_t n)
+{
+	crypto_sign_detached(sig, NULL, m, n, k->sk);
+}
+
+enum err vault_sign_verify(const unsigned char sig[VAULT_SIGNBYTES],
+                           const unsigned char pk[VAULT_SIGN_PUBLICBYTES], const void *m, size_t n)
+{
+	if (crypto_sign_verify_detached(sig, m, n, pk) != 0)
+		return ERR_CRYPTO;
+	return ERR_OK;
+}

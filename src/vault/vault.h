@@ -255,4 +255,51 @@ enum err vault_stream_pull(struct vault_stream *s, unsigned char *out, size_t ou
 /* vault_stream_free - wipe and free. NULL is fine. */
 void vault_stream_free(struct vault_stream *s);
 
+/* ---- signatures (audit checkpoints) --------------------------------------
+ * Ed25519 key pairs whose secret half lives only in locked memory and, at
+ * rest, sealed like a field (vault_seal under a subkey, associated data
+ * binding table, column and row). Only the 32-byte seed is sealed; the key
+ * pair is derived from it when it is opened. */
+
+#define VAULT_SIGN_PUBLICBYTES 32 /* an Ed25519 public key */
+#define VAULT_SIGNBYTES 64        /* an Ed25519 signature */
+#define VAULT_SIGN_SEEDBYTES 32   /* the secret seed a key pair derives from */
+/* A sealed secret signing key, as stored. */
+#define VAULT_SIGN_SEALEDBYTES (VAULT_SIGN_SEEDBYTES + VAULT_SEAL_OVERHEAD)
+
+struct vault_sign_key; /* an Ed25519 key pair in locked memory; opaque */
+
+/* vault_sign_keypair_new - a new random key pair. Free with
+ * vault_sign_key_free. */
+enum err vault_sign_keypair_new(struct vault_sign_key **out);
+
+/* vault_sign_key_free - wipe and free. NULL is fine. */
+void vault_sign_key_free(struct vault_sign_key *k);
+
+/* vault_sign_key_public - the public half of k. */
+void vault_sign_key_public(const struct vault_sign_key *k,
+                           unsigned char pk[VAULT_SIGN_PUBLICBYTES]);
+
+/* vault_sign_key_seal - seal k's secret seed for storage at ad under key
+ * (e.g. the VAULT_SUB_SECRETS subkey). */
+enum err vault_sign_key_seal(unsigned char out[VAULT_SIGN_SEALEDBYTES],
+                             const struct vault_sign_key *k, const struct vault_ad *ad,
+                             const struct vault_key *key);
+
+/* vault_sign_key_open - open a sealed seed (ct_len must be
+ * VAULT_SIGN_SEALEDBYTES) into a new key pair in locked memory. ERR_CRYPTO
+ * if it was changed, moved to another row, or sealed under another key. */
+enum err vault_sign_key_open(const unsigned char *ct, size_t ct_len, const struct vault_ad *ad,
+                             const struct vault_key *key, struct vault_sign_key **out);
+
+/* vault_sign - an Ed25519 signature of m (n bytes) by k. */
+void vault_sign(unsigned char sig[VAULT_SIGNBYTES], const struct vault_sign_key *k, const void *m,
+                size_t n);
+
+/* vault_sign_verify - ERR_OK if sig is pk's signature of m, else
+ * ERR_CRYPTO (also for a malformed public key). */
+enum err vault_sign_verify(const unsigned char sig[VAULT_SIGNBYTES],
+                           const unsigned char pk[VAULT_SIGN_PUBLICBYTES], const void *m,
+                           size_t n);
+
 #endif

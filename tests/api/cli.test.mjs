@@ -166,14 +166,12 @@ describe('unlocking serve', () => {
 		await srv.stop();
 	});
 
-	test('serve --insecure-dev --listen 0.0.0.0:0 -> refused', async (t) => {
+	test('serve --insecure-dev is gone: no route serves records without a session', async (t) => {
 		const p = await init(t);
-		for (const listen of ['0.0.0.0:0', '[::]:0']) {
-			const r = await serveOutcome(p.data, { keyfile: p.keyfile, listen, dev: true });
-			assert.equal(r.served, false, `--insecure-dev served on ${listen}`);
-			assert.notEqual(r.status, 0);
-			assert.match(assertOneLine(r.stderr, `dev on ${listen}`), /loopback/i);
-		}
+		const r = await serveOutcome(p.data, { keyfile: p.keyfile, args: ['--insecure-dev'] });
+		assert.equal(r.served, false, '--insecure-dev was accepted');
+		assert.equal(r.status, 2);
+		assert.match(assertOneLine(r.stderr, '--insecure-dev'), /unknown option/);
 	});
 
 	test('serve on a practice that does not exist -> one line, non-zero', async (t) => {

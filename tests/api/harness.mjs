@@ -19,6 +19,57 @@ if (!BIN) throw new Error('CONFIDANT_BIN is not set (run scripts/test-api.sh BIN
 const SERVE_TIMEOUT_MS = 20_000;
 const RUN_TIMEOUT_MS = 90_000;
 
+// ---------------------------------------------------------------- clock
+
+// One controllable clock per test process: servers and the CLI read it from
+// CONFIDANT_CLOCK_FILE on every use, so tests move time without sleeping.
+const CLOCK_FILE = path.join(os.tmpdir(), `confidant-clock-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+let clockNow = 1_900_000_000;
+fs.writeFileSync(CLOCK_FILE, String(clockNow));
+process.on('exit', () => { try { fs.rmSync(CLOCK_FILE, { force: true }); } catch { /* gone */ } });
+
+// now() - the servers' current time; advance(s) - move it forward.
+export function now() { return clockNow; }
+export function advance(seconds) {
+	clockNow += seconds;
+	fs.writeFileSync(CLOCK_FILE, String(clockNow));
+	return clockNow;
+}
+
+// ---------------------------------------------------------------- TOTP
+
+function base32Decode(s) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = 0, value = 0;
+	const out = [];
+	for (const ch of s.replace(/=+$/, '').toUpperCase()) {
+		const i = alphabet.indexOf(ch);
+		if (i < 0) throw new Error(`bad base32: ${ch}`);
+		value = (value << 5) | i;
+		bits += 5;
+		if (bits >= 8) {
+			out.push((value >>> (bits - 8)) & 0xff);
+			bits -= 8;
+		}
+	}
+	return Buffer.from(out);
+}
+
+// totp(secret, t) - the RFC 6238 code (SHA-1, 6 digits, 30 s) at time t.
+export function totp(secret, t = clockNow) {
+	const msg = Buffer.alloc(8);
+	msg.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
+	const h = crypto.createHmac('sha1', secret).update(msg).digest();
+	const o = h[19] & 15;
+	const n = (((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1_000_000;
+	return String(n).padStart(6, '0');
+}
+
+// secretOf(uri) - the secret of an otpauth:// URI.
+export function secretOf(uri) {
+	return base32Decode(new URL(uri).searchParams.get('secret'));
+}
+
 // ---------------------------------------------------------------- tmp dirs
 
 const tmpDirs = new Set();
@@ -52,6 +103,7 @@ export function tmpdir(t) {
 export function childEnv(extra = {}) {
 	const env = { ...process.env };
 	delete env.CONFIDANT_PASSPHRASE;
+	env.CONFIDANT_CLOCK_FILE = CLOCK_FILE;
 	for (const [k, v] of Object.entries(extra)) {
 		if (v === undefined || v === null) delete env[k];
 		else env[k] = v;
@@ -98,6 +150,46 @@ export function lines(text) {
 
 // ---------------------------------------------------------------- init
 
+// The owner of each practice, by its certificate (a restored practice keeps
+// its certificate, so it keeps its owner): email, current password, TOTP
+// secret once enrolled.
+const identities = new Map();
+export function ownerOf(data) {
+	return identities.get(fs.readFileSync(path.join(data, 'tls', 'cert.pem'), 'utf8'));
+}
+
+// signIn(port, ident) - sign in as ident ({email, password, secret}),
+// changing a one-time password and enrolling TOTP when asked, as a new user
+// would. Updates ident. Resolves the session {cookie, csrf, user}.
+export async function signIn(port, ident) {
+	advance(30); // a fresh TOTP step: codes are refused if reused
+	const body = { email: ident.email, password: ident.password };
+	if (ident.secret) body.code = totp(ident.secret);
+	let r = await request(port, 'POST', '/api/v1/auth/login', { body, session: null });
+	assert.equal(r.status, 200, `sign-in as ${ident.email}: ${r.status} ${r.text}`);
+	const cookie = /^([^;]+)/.exec(r.headers['set-cookie'][0])[1];
+	const session = { cookie, csrf: r.json.csrf_token, user: r.json.user };
+	if (r.json.must_change_password) {
+		const next = `pw-${crypto.randomBytes(12).toString('base64url')}`;
+		r = await request(port, 'POST', '/api/v1/auth/password',
+			{ body: { current: ident.password, new: next }, session });
+		assert.equal(r.status, 200, `password change: ${r.status} ${r.text}`);
+		ident.password = next;
+	}
+	if (r.json?.must_enrol_mfa !== false && !ident.secret) {
+		r = await request(port, 'POST', '/api/v1/auth/mfa/enrol', { body: {}, session });
+		if (r.status === 200) {
+			const secret = secretOf(r.json.otpauth_uri);
+			r = await request(port, 'POST', '/api/v1/auth/mfa/confirm',
+				{ body: { code: totp(secret) }, session });
+			assert.equal(r.status, 200, `mfa confirm: ${r.status} ${r.text}`);
+			ident.secret = secret;
+			ident.recovery = r.json.recovery_codes;
+		}
+	}
+	return session;
+}
+
 // init(t, {passphrase, keyfile = true, noPassphrase, args}) - a new practice.
 // Key-file only by default (fast); with passphrase: CONFIDANT_PASSPHRASE
 // (and a key file too unless keyfile === false).
@@ -113,7 +205,12 @@ export async function init(t, opts = {}) {
 	const env = opts.passphrase ? { CONFIDANT_PASSPHRASE: opts.passphrase } : {};
 	const r = await run(args, { env });
 	assert.equal(r.status, 0, `init failed: ${r.stderr}`);
-	return { dir, data, keyfile, passphrase: opts.passphrase, stdout: r.stdout, stderr: r.stderr };
+	const m = /One-time password[^:]*: (\S+)/.exec(r.stdout);
+	assert.ok(m, `init printed no one-time password:\n${r.stdout}`);
+	const ca = fs.readFileSync(path.join(data, 'tls', 'cert.pem'), 'utf8');
+	identities.set(ca, { email: 'owner@localhost', password: m[1], secret: null });
+	return { dir, data, keyfile, passphrase: opts.passphrase, stdout: r.stdout, stderr: r.stderr,
+		otp: m[1] };
 }
 
 // ---------------------------------------------------------------- serve
@@ -123,9 +220,8 @@ const caByPort = new Map();
 // serve(data, {keyfile, env, dev = true, listen, args}) - start a server and
 // wait for its "serving https://localhost:PORT/" line.
 export function serve(data, opts = {}) {
-	const dev = opts.dev ?? true;
+	const signInOwner = opts.signIn ?? opts.dev ?? true;
 	const args = ['serve', '--data', data, '--listen', opts.listen ?? '127.0.0.1:0'];
-	if (dev) args.push('--insecure-dev');
 	if (opts.keyfile) args.push('--keyfile', opts.keyfile);
 	if (opts.args) args.push(...opts.args);
 	const ca = fs.readFileSync(path.join(data, 'tls', 'cert.pem'));
@@ -176,7 +272,9 @@ export function serve(data, opts = {}) {
 				stderr: () => stderr,
 				stdout: () => stdout,
 				exited: () => exited,
-				request: (method, p, o) => request(port, method, p, o),
+				session: null, // the owner's, once signed in
+				request: (method, p, o) => request(port, method, p,
+					{ ...(o ?? {}), session: o && 'session' in o ? o.session : srv.session }),
 				// stop - SIGTERM, await exit, assert a clean exit (0).
 				async stop() {
 					if (!exited) proc.kill('SIGTERM');
@@ -189,7 +287,19 @@ export function serve(data, opts = {}) {
 					return r;
 				},
 			};
-			resolve(srv);
+			if (!signInOwner) {
+				resolve(srv);
+				return;
+			}
+			const ident = identities.get(ca.toString('utf8'));
+			if (!ident) {
+				reject(new Error('serve: no owner known for this practice (made by init()?)'));
+				return;
+			}
+			signIn(port, ident).then((sess) => {
+				srv.session = sess;
+				resolve(srv);
+			}, reject);
 		});
 		exitP.then((r) => {
 			if (done) return;
@@ -210,9 +320,8 @@ export function serve(data, opts = {}) {
 // {status, stderr, stdout} once it exits, or the server if it served
 // (caller asserts). Never hangs: SERVE_TIMEOUT_MS guard.
 export function serveOutcome(data, opts = {}) {
-	const dev = opts.dev ?? true;
 	const args = ['serve', '--data', data, '--listen', opts.listen ?? '127.0.0.1:0'];
-	if (dev) args.push('--insecure-dev');
+	if (opts.args) args.push(...opts.args);
 	if (opts.keyfile) args.push('--keyfile', opts.keyfile);
 	return new Promise((resolve, reject) => {
 		const proc = spawn(BIN, args, { env: childEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -255,6 +364,11 @@ export function request(port, method, p, opts = {}) {
 	assert.ok(ca, `no CA known for port ${port}`);
 	let payload;
 	const headers = { ...(opts.headers ?? {}) };
+	if (opts.session) {
+		headers.cookie = opts.session.cookie;
+		if (method !== 'GET' && method !== 'HEAD' && !('x-csrf-token' in headers))
+			headers['x-csrf-token'] = opts.session.csrf;
+	}
 	if (opts.raw !== undefined) {
 		payload = Buffer.isBuffer(opts.raw) ? opts.raw : Buffer.from(opts.raw);
 	} else if (opts.body !== undefined) {

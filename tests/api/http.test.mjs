@@ -238,19 +238,19 @@ describe('refusals change nothing', () => {
 	});
 });
 
-describe('without --insecure-dev', () => {
-	test('/api/v1/clients -> 404, /api/v1/health -> 200', async () => {
-		const prod = await serve(practice.data, { keyfile: practice.keyfile, dev: false });
+describe('without a session', () => {
+	test('/api/v1/clients -> 401, /api/v1/health -> 200', async () => {
+		const prod = await serve(practice.data, { keyfile: practice.keyfile, signIn: false });
 		try {
 			const h = await prod.request('GET', '/api/v1/health');
 			assert.equal(h.status, 200);
 			assert.deepEqual(h.json, { status: 'ok' });
 			const l = await prod.request('GET', '/api/v1/clients');
-			assertErrorBody(l, 404, 'not_found', 'non-dev list');
-			const c = await prod.request('POST', '/api/v1/clients', { body: { legal_name: 'Not In Prod' } });
-			assert.equal(c.status, 404, `non-dev create -> ${c.status}`);
+			assertErrorBody(l, 401, 'unauthenticated', 'list without a session');
+			const c = await prod.request('POST', '/api/v1/clients', { body: { legal_name: 'Not Signed In' } });
+			assert.equal(c.status, 401, `create without a session -> ${c.status}`);
 			const s = await prod.request('POST', '/api/v1/clients/search', { body: { query: 'Harriet' } });
-			assert.equal(s.status, 404, `non-dev search -> ${s.status}`);
+			assert.equal(s.status, 401, `search without a session -> ${s.status}`);
 			assert.ok(!s.text.includes('Harriet') && !l.text.includes('Harriet'));
 		} finally {
 			await prod.stop();

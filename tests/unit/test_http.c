@@ -11,6 +11,15 @@
 
 /* ---- handlers ---------------------------------------------------------- */
 
+/* test_authorize - a stand-in session gate: routes open to role bit 1 pass,
+ * others are refused. */
+static enum err test_authorize(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	(void)app;
+	(void)rs;
+	return (rq->route->roles & 1u) ? ERR_OK : ERR_DENIED;
+}
+
 static enum err h_ok(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	(void)app;
@@ -170,8 +179,8 @@ static void routes_check_refuses(void **state)
 	/* no roles and not public: deny by default */
 	r[0] = (struct route){HTTP_GET, "/api/v1/x", 0, 0, 0, 0, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
-	/* no roles but dev only is still no access rule */
-	r[0] = (struct route){HTTP_GET, "/api/v1/x", 0, 0, 0, ROUTE_DEV, h_ok};
+	/* no roles but "pending allowed" is still no access rule */
+	r[0] = (struct route){HTTP_GET, "/api/v1/x", 0, 0, 0, ROUTE_PENDING, h_ok};
 	assert_int_equal(http_routes_check(r, 1), ERR_INVAL);
 	/* no handler */
 	r[0] = (struct route){HTTP_GET, "/api/v1/x", 1, 0, 0, 0, NULL};
@@ -249,7 +258,7 @@ static const struct route live[] = {
         {HTTP_GET, "/api/v1/items/{id}", 1, 0, 0, 0, h_item},
         {HTTP_GET, "/api/v1/fail", 1, 0, 0, 0, h_fail},
         {HTTP_GET, "/api/v1/query", 1, 0, 0, 0, h_query},
-        {HTTP_GET, "/api/v1/dev", 0, 0, 0, ROUTE_PUBLIC | ROUTE_DEV, h_ping},
+        {HTTP_GET, "/api/v1/guarded", 2, 0, 0, 0, h_ping},
         {HTTP_PUT, "/api/v1/big", 1, 0, 1024 * 1024, 0, h_len},
 };
 
@@ -301,6 +310,7 @@ static int e2e_setup(void **state)
 	cfg.key_path = E.key;
 	cfg.web_root = E.web;
 	cfg.threads = 2;
+	cfg.authorize = test_authorize;
 	cfg.routes = live;
 	cfg.nroutes = sizeof live / sizeof live[0];
 	if (http_server_start(&cfg, &E.srv) != ERR_OK)
@@ -543,9 +553,9 @@ static void e2e_routing_errors(void **state)
 	assert_api_error(&r, 405, "method_not_allowed");
 	assert_true(has_header(&r, "Allow", "POST"));
 
-	/* ROUTE_DEV routes do not exist unless dev */
-	curl(&r, "", "/api/v1/dev");
-	assert_api_error(&r, 404, "not_found");
+	/* the authorize hook refuses a private route before its handler runs */
+	curl(&r, "", "/api/v1/guarded");
+	assert_api_error(&r, 403, "denied");
 
 	/* bad paths */
 	curl(&r, "", "/api/v1/../v1/ping");
@@ -733,7 +743,7 @@ static void start_refuses_missing_cert(void **state)
 	assert_null(srv);
 }
 
-static void dev_routes_only_in_dev(void **state)
+static void private_routes_need_the_gate(void **state)
 {
 	struct http_config cfg;
 	struct http_server *srv = NULL;
@@ -745,13 +755,12 @@ static void dev_routes_only_in_dev(void **state)
 	cfg.cert_path = E.cert;
 	cfg.key_path = E.key;
 	cfg.threads = 1;
-	cfg.dev = 1;
-	cfg.routes = live;
+	cfg.routes = live; /* no authorize hook: deny by default */
 	cfg.nroutes = sizeof live / sizeof live[0];
 	assert_int_equal(http_server_start(&cfg, &srv), ERR_OK);
 	snprintf(cmd, sizeof cmd,
 	         "curl -sk --max-time 10 -o /dev/null -w '%%{http_code}' "
-	         "'https://127.0.0.1:%u/api/v1/dev' | grep -q 200",
+	         "'https://127.0.0.1:%u/api/v1/items/1' | grep -q 401",
 	         (unsigned)http_server_port(srv));
 	assert_int_equal(run(cmd), 0);
 	http_server_stop(srv);
@@ -831,7 +840,7 @@ int main(void)
 	        cmocka_unit_test(e2e_tls_versions),
 	        cmocka_unit_test(start_refuses_missing_cert),
 	        cmocka_unit_test(start_refuses_bad_routes),
-	        cmocka_unit_test(dev_routes_only_in_dev),
+	        cmocka_unit_test(private_routes_need_the_gate),
 	        cmocka_unit_test(selfsigned_never_overwrites),
 	        cmocka_unit_test(ipv6_loopback),
 	};

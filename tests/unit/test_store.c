@@ -157,23 +157,23 @@ static void search_by_prefix_words_and_date(void **state)
 
 	make_client(f, "Maria Santos", "1985-01-02", &c1);
 	make_client(f, "Mario Santana", "1990-03-04", &c2);
-	assert_int_equal(store_client_search(f->s, f->v, "sant", 10, out, &n), ERR_OK);
+	assert_int_equal(store_client_search(f->s, f->v, 0, "sant", 10, out, &n), ERR_OK);
 	assert_int_equal(n, 2);
 	for (i = 0; i < n; i++)
 		client_cleanup(&out[i]);
-	assert_int_equal(store_client_search(f->s, f->v, "MARIA sa", 10, out, &n), ERR_OK);
+	assert_int_equal(store_client_search(f->s, f->v, 0, "MARIA sa", 10, out, &n), ERR_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].legal_name, "Maria Santos");
 	client_cleanup(&out[0]);
-	assert_int_equal(store_client_search(f->s, f->v, "1990-03-04", 10, out, &n), ERR_OK);
+	assert_int_equal(store_client_search(f->s, f->v, 0, "1990-03-04", 10, out, &n), ERR_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].legal_name, "Mario Santana");
 	client_cleanup(&out[0]);
-	assert_int_equal(store_client_search(f->s, f->v, "mar 1990-03-04", 10, out, &n), ERR_OK);
+	assert_int_equal(store_client_search(f->s, f->v, 0, "mar 1990-03-04", 10, out, &n), ERR_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].legal_name, "Mario Santana");
 	client_cleanup(&out[0]);
-	assert_int_equal(store_client_search(f->s, f->v, "nobody", 10, out, &n), ERR_OK);
+	assert_int_equal(store_client_search(f->s, f->v, 0, "nobody", 10, out, &n), ERR_OK);
 	assert_int_equal(n, 0);
 	client_cleanup(&c1);
 	client_cleanup(&c2);
@@ -225,7 +225,7 @@ static void rotation_keeps_data(void **state)
 	/* The old master key no longer opens anything. */
 	assert_int_not_equal(store_client_get(f->s, f->v, c.public_id, &got), ERR_OK);
 	/* Search still works: its key survives rotation. */
-	assert_int_equal(store_client_search(f->s, next, "rita", 4, out, &n), ERR_OK);
+	assert_int_equal(store_client_search(f->s, next, 0, "rita", 4, out, &n), ERR_OK);
 	assert_int_equal(n, 1);
 	client_cleanup(&out[0]);
 	vault_free(next);

@@ -1,0 +1,52 @@
+/*
+ * event.c - the domain's one way to write audit events: every field of the
+ * actor, session and source comes from the context, so no operation can
+ * forget one. Never: puts PHI in an event (ids, counts and names of fields
+ * only).
+ */
+#include "domain/domain.h"
+
+enum err domain_emit(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                     const char *object_type, const char *object_id, const char *detail)
+{
+	return domain_emit_outcome(ctx, ev, client_id, object_type, object_id, detail, ERR_OK);
+}
+
+enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                             const char *object_type, const char *object_id, const char *detail,
+                             enum err outcome)
+{
+	struct audit_entry a = {
+	        .event = ev,
+	        .actor = ctx->actor,
+	        .client_id = client_id,
+	        .outcome = outcome,
+	        .request_id = ctx->request_id,
+	        .detail = detail,
+	        .at = ctx->now,
+	};
+
+	(void)object_type;
+	(void)object_id;
+	return audit_emit(ctx->store, ctx->vault, &a);
+}
+
+void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                          enum err why)
+{
+	struct audit_entry a = {
+	        .event = ev,
+	        .actor = ctx->actor,
+	        .client_id = client_id,
+	        .outcome = why,
+	        .request_id = ctx->request_id,
+	        .detail = "",
+	        .at = ctx->now,
+	};
+
+	store_rollback(ctx->store);
+	if (store_begin(ctx->store) != ERR_OK)
+		return;
+	if (audit_emit(ctx->store, ctx->vault, &a) != ERR_OK || store_commit(ctx->store) != ERR_OK)
+		store_rollback(ctx->store);
+}
