@@ -87,6 +87,8 @@ enum err api_reauth(struct app *app, const struct http_request *rq, struct http_
 enum err api_user_list(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_user_create(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_user_update(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_user_supervisee(struct app *app, const struct http_request *rq,
+                             struct http_response *rs);
 enum err api_user_reset_mfa(struct app *app, const struct http_request *rq,
                             struct http_response *rs);
 

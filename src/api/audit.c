@@ -116,8 +116,8 @@ static enum err num_arg(const struct http_request *rq, struct http_response *rs,
 }
 
 /* page_args - before and limit. */
-static enum err page_args(const struct http_request *rq, struct http_response *rs,
-                          int64_t *before, int64_t *limit)
+static enum err page_args(const struct http_request *rq, struct http_response *rs, int64_t *before,
+                          int64_t *limit)
 {
 	enum err e = num_arg(rq, rs, "before", INT64_MAX / 2, 0,
 	                     "before must be a cursor from a previous page", before);

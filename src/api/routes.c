@@ -34,6 +34,9 @@ const struct route api_routes[] = {
         {HTTP_POST, "/api/v1/users/{id}/reset-mfa", ROLE_OWNER, AUDIT_MFA_RESET, 1 * KB,
          ROUTE_REAUTH, api_user_reset_mfa},
 
+        {HTTP_POST, "/api/v1/users/{id}/supervisees", ROLE_OWNER, AUDIT_CARE_TEAM, 1 * KB, 0,
+         api_user_supervisee},
+
         {HTTP_POST, "/api/v1/clients", FRONT, AUDIT_CLIENT_CREATE, 16 * KB, 0, api_client_create},
         {HTTP_GET, "/api/v1/clients", ROLE_ALL, AUDIT_CLIENT_LIST, 0, 0, api_client_list},
         {HTTP_POST, "/api/v1/clients/search", STAFF, AUDIT_CLIENT_SEARCH, 1 * KB, 0,

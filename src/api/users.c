@@ -60,12 +60,12 @@ enum err api_user_list(struct app *app, const struct http_request *rq, struct ht
 
 enum err api_user_create(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
-	static const char *const allowed[] = {"email", "name", "role", NULL};
+	static const char *const allowed[] = {"email", "name", "role", "client_id", NULL};
 	char otp[AUTH_OTP_LEN + 1];
 	struct domain_ctx ctx;
 	struct user_auth u;
 	void *root = NULL;
-	json_t *em, *nm, *ro, *o;
+	json_t *em, *nm, *ro, *ci, *o;
 	enum err e;
 
 	e = api_json_object(rq, rs, allowed, &root);
@@ -74,7 +74,9 @@ enum err api_user_create(struct app *app, const struct http_request *rq, struct 
 	em = json_object_get(root, "email");
 	nm = json_object_get(root, "name");
 	ro = json_object_get(root, "role");
-	if (!json_is_string(em) || !json_is_string(nm) || !json_is_string(ro)) {
+	ci = json_object_get(root, "client_id");
+	if (!json_is_string(em) || !json_is_string(nm) || !json_is_string(ro) ||
+	    (ci != NULL && !json_is_string(ci))) {
 		json_decref(root);
 		rs->message = "email, name and role (strings) are required";
 		return ERR_INVAL;
@@ -82,7 +84,8 @@ enum err api_user_create(struct app *app, const struct http_request *rq, struct 
 	e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
 		e = domain_user_create(&ctx, json_string_value(em), json_string_value(nm),
-		                       json_string_value(ro), &u, otp);
+		                       json_string_value(ro), ci ? json_string_value(ci) : NULL, &u,
+		                       otp);
 		if (e != ERR_OK)
 			rs->message = ctx.message;
 		api_end(app, &ctx);
@@ -174,6 +177,37 @@ enum err api_client_care_team(struct app *app, const struct http_request *rq,
 	e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
 		e = domain_care_team_add(&ctx, rq->param[0], json_string_value(uid));
+		if (e != ERR_OK)
+			rs->message = ctx.message;
+		api_end(app, &ctx);
+	}
+	json_decref(root);
+	return e == ERR_OK ? api_json_send(rs, json_object()) : e;
+}
+
+enum err api_user_supervisee(struct app *app, const struct http_request *rq,
+                             struct http_response *rs)
+{
+	static const char *const allowed[] = {"user_id", NULL};
+	struct domain_ctx ctx;
+	void *root = NULL;
+	json_t *uid;
+	enum err e;
+
+	if (!public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	uid = json_object_get(root, "user_id");
+	if (!json_is_string(uid) || !public_id_ok(json_string_value(uid))) {
+		json_decref(root);
+		rs->message = "user_id (a clinician's id) is required";
+		return ERR_INVAL;
+	}
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_supervision_add(&ctx, rq->param[0], json_string_value(uid));
 		if (e != ERR_OK)
 			rs->message = ctx.message;
 		api_end(app, &ctx);

@@ -76,7 +76,8 @@ static int chars_ok(const char *s, const char *extra)
 	for (p = (const unsigned char *)s; *p; p++, n++) {
 		if (n >= AUDIT_ID_MAX)
 			return 0;
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9'))
 			continue;
 		if (strchr("._:=,/ -", *p) == NULL && (extra == NULL || strchr(extra, *p) == NULL))
 			return 0;
@@ -93,8 +94,8 @@ int audit_id_ok(const char *s)
  * an IPv6 zone or brackets). */
 static int entry_ok(const struct audit_entry *a)
 {
-	const char *ids[] = {a->actor,      a->request_id,  a->detail,    a->actor_role,
-	                     a->session,    a->object_type, a->object_id, a->purpose};
+	const char *ids[] = {a->actor,   a->request_id,  a->detail,    a->actor_role,
+	                     a->session, a->object_type, a->object_id, a->purpose};
 	size_t i;
 
 	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
@@ -173,9 +174,9 @@ static enum err put_lp(struct buf *b, const char *s)
 static enum err row_hash_v2(const struct vault_key *k, const struct audit_row *r,
                             unsigned char out[32])
 {
-	const char *text[] = {r->actor,       r->actor_role, r->session, r->source,
-	                      r->event,       r->object_type, r->object_id, r->purpose,
-	                      r->outcome,     r->request_id, r->detail};
+	const char *text[] = {r->actor,   r->actor_role,  r->session,   r->source,
+	                      r->event,   r->object_type, r->object_id, r->purpose,
+	                      r->outcome, r->request_id,  r->detail};
 	struct buf b;
 	size_t i;
 	enum err e;
@@ -268,8 +269,8 @@ static enum err due(struct store *s, int64_t seq, int64_t at, int *yes)
 	return ERR_OK;
 }
 
-static enum err emit(struct store *s, const struct vault *v, const struct audit_entry *a,
-                     int force, struct audit_checkpoint *cp)
+static enum err emit(struct store *s, const struct vault *v, const struct audit_entry *a, int force,
+                     struct audit_checkpoint *cp)
 {
 	struct vault_key *k = NULL;
 	struct audit_row r;
@@ -336,8 +337,8 @@ enum err audit_emit(struct store *s, const struct vault *v, const struct audit_e
 	return emit(s, v, a, 0, NULL);
 }
 
-enum err audit_checkpoint_force(struct store *s, const struct vault *v,
-                                const struct audit_entry *a, struct audit_checkpoint *out)
+enum err audit_checkpoint_force(struct store *s, const struct vault *v, const struct audit_entry *a,
+                                struct audit_checkpoint *out)
 {
 	return emit(s, v, a, 1, out);
 }
@@ -345,15 +346,15 @@ enum err audit_checkpoint_force(struct store *s, const struct vault *v,
 /* ---- verifying -------------------------------------------------------------- */
 
 struct verify_state {
-	const struct vault_key *k;          /* audit subkey */
-	const struct vault *v;              /* to open signing keys */
-	struct store *s;                    /* for point lookups during the checkpoint walk */
-	struct audit_verify_result *r;      /* what is found */
-	unsigned char prev[32];             /* expected prev_hash of the next row */
-	int64_t next_seq;                   /* expected seq of the next row */
-	int seen_v2;                        /* a format-2 row was seen: no v1 after it */
-	int64_t keys_ok[KEYS_SEEN_MAX];     /* signing keys already checked */
-	size_t nkeys;                       /* entries in keys_ok */
+	const struct vault_key *k;      /* audit subkey */
+	const struct vault *v;          /* to open signing keys */
+	struct store *s;                /* for point lookups during the checkpoint walk */
+	struct audit_verify_result *r;  /* what is found */
+	unsigned char prev[32];         /* expected prev_hash of the next row */
+	int64_t next_seq;               /* expected seq of the next row */
+	int seen_v2;                    /* a format-2 row was seen: no v1 after it */
+	int64_t keys_ok[KEYS_SEEN_MAX]; /* signing keys already checked */
+	size_t nkeys;                   /* entries in keys_ok */
 };
 
 static enum err fault(struct audit_verify_result *r, enum audit_fault f, int64_t seq)
@@ -378,7 +379,8 @@ static enum err verify_row(void *arg, const struct audit_row *r)
 
 	/* A deleted row shows as a gap: name the seq that is missing. */
 	if (r->seq != st->next_seq)
-		return fault(st->r, AUDIT_FAULT_EVENT, st->next_seq < r->seq ? st->next_seq : r->seq);
+		return fault(st->r, AUDIT_FAULT_EVENT,
+		             st->next_seq < r->seq ? st->next_seq : r->seq);
 	if (!vault_memeq(r->prev_hash, st->prev, 32))
 		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
 	if (r->format == 1 && !st->seen_v2 && v1_clean(r))

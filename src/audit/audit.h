@@ -23,34 +23,34 @@
 /* Events. The names are stable: they are stored in the chain. New events
  * are appended before AUDIT__COUNT; values never change. */
 enum audit_event {
-	AUDIT_NONE = 0,             /* route records nothing (health) */
-	AUDIT_CLIENT_CREATE,        /* a client record was created */
-	AUDIT_CLIENT_READ,          /* one client record was read */
-	AUDIT_CLIENT_UPDATE,        /* a client record was changed */
-	AUDIT_CLIENT_LIST,          /* a page of client records was read */
-	AUDIT_CLIENT_SEARCH,        /* clients were searched by name or date */
-	AUDIT_PRACTICE_INIT,        /* the practice was created */
-	AUDIT_KEYS_ROTATE,          /* the master key was rotated */
-	AUDIT_BACKUP,               /* a backup was written */
-	AUDIT_RESTORE,              /* the practice was restored from a backup */
-	AUDIT_DEMO,                 /* demo data was generated */
-	AUDIT_AUDIT_SEARCH,         /* the audit trail was searched */
-	AUDIT_AUDIT_ACCESS_REPORT,  /* one client's access report was read */
-	AUDIT_AUDIT_BREACH_REPORT,  /* a breach-impact report was read */
-	AUDIT_LOGIN,                /* a user signed in */
-	AUDIT_LOGIN_FAILED,         /* a sign-in was refused */
-	AUDIT_LOGOUT,               /* a user signed out (or was signed out) */
-	AUDIT_MFA_ENROL,            /* a user enrolled a second factor */
-	AUDIT_MFA_RESET,            /* a user's second factor was reset */
-	AUDIT_USER_CREATE,          /* a staff or portal account was created */
-	AUDIT_USER_DISABLE,         /* an account was disabled (or enabled) */
-	AUDIT_USER_ROLE,            /* an account's role changed */
-	AUDIT_CARE_TEAM,            /* a client's care team changed */
-	AUDIT_BREAK_GLASS,          /* emergency access to a client was opened */
-	AUDIT_SETTINGS,             /* practice settings changed */
-	AUDIT_PASSWORD,             /* a password was set or changed */
-	AUDIT_CHECKPOINT,           /* a checkpoint was asked for (confidant audit checkpoint) */
-	AUDIT__COUNT                /* not an event */
+	AUDIT_NONE = 0,            /* route records nothing (health) */
+	AUDIT_CLIENT_CREATE,       /* a client record was created */
+	AUDIT_CLIENT_READ,         /* one client record was read */
+	AUDIT_CLIENT_UPDATE,       /* a client record was changed */
+	AUDIT_CLIENT_LIST,         /* a page of client records was read */
+	AUDIT_CLIENT_SEARCH,       /* clients were searched by name or date */
+	AUDIT_PRACTICE_INIT,       /* the practice was created */
+	AUDIT_KEYS_ROTATE,         /* the master key was rotated */
+	AUDIT_BACKUP,              /* a backup was written */
+	AUDIT_RESTORE,             /* the practice was restored from a backup */
+	AUDIT_DEMO,                /* demo data was generated */
+	AUDIT_AUDIT_SEARCH,        /* the audit trail was searched */
+	AUDIT_AUDIT_ACCESS_REPORT, /* one client's access report was read */
+	AUDIT_AUDIT_BREACH_REPORT, /* a breach-impact report was read */
+	AUDIT_LOGIN,               /* a user signed in */
+	AUDIT_LOGIN_FAILED,        /* a sign-in was refused */
+	AUDIT_LOGOUT,              /* a user signed out (or was signed out) */
+	AUDIT_MFA_ENROL,           /* a user enrolled a second factor */
+	AUDIT_MFA_RESET,           /* a user's second factor was reset */
+	AUDIT_USER_CREATE,         /* a staff or portal account was created */
+	AUDIT_USER_DISABLE,        /* an account was disabled (or enabled) */
+	AUDIT_USER_ROLE,           /* an account's role changed */
+	AUDIT_CARE_TEAM,           /* a client's care team changed */
+	AUDIT_BREAK_GLASS,         /* emergency access to a client was opened */
+	AUDIT_SETTINGS,            /* practice settings changed */
+	AUDIT_PASSWORD,            /* a password was set or changed */
+	AUDIT_CHECKPOINT,          /* a checkpoint was asked for (confidant audit checkpoint) */
+	AUDIT__COUNT               /* not an event */
 };
 
 /* audit_event_name - "client.read" etc.; never NULL. */
@@ -77,9 +77,10 @@ struct audit_entry {
 	const char *actor_role; /* the actor's role then: "clinician", "system"..., or "" */
 	const char *session;    /* the session's public id, or "" */
 	const char *source;     /* the peer's IP address, or "" */
-	const char *object_type; /* "client", "user", "session", "note", "backup", "key"..., or "" */
-	const char *object_id;   /* the object's public id, or "" */
-	const char *purpose;     /* "treatment", "break-glass", "operations"..., or "" */
+	const char
+	        *object_type;  /* "client", "user", "session", "note", "backup", "key"..., or "" */
+	const char *object_id; /* the object's public id, or "" */
+	const char *purpose;   /* "treatment", "break-glass", "operations"..., or "" */
 };
 
 /* audit_id_ok - non-zero if s may be stored in an event: at most
@@ -98,8 +99,8 @@ enum err audit_emit(struct store *s, const struct vault *v, const struct audit_e
 /* audit_checkpoint_force - audit_emit e, then sign a checkpoint for it
  * whether or not one was due; the checkpoint is written to *out (may be
  * NULL). Inside the caller's transaction. */
-enum err audit_checkpoint_force(struct store *s, const struct vault *v,
-                                const struct audit_entry *e, struct audit_checkpoint *out);
+enum err audit_checkpoint_force(struct store *s, const struct vault *v, const struct audit_entry *e,
+                                struct audit_checkpoint *out);
 
 /* Bytes a checkpoint signature covers: "confidant/checkpoint/v1" (23
  * bytes), seq (u64 little-endian), head (32), at (u64 little-endian). */
@@ -135,7 +136,8 @@ struct audit_verify_result {
  * the end). ERR_CRYPTO with out->fault set at the first problem; ERR_OK when
  * all holds; another error if the trail cannot be read. out is always
  * written. */
-enum err audit_verify_trail(struct store *s, const struct vault *v, struct audit_verify_result *out);
+enum err audit_verify_trail(struct store *s, const struct vault *v,
+                            struct audit_verify_result *out);
 
 /* audit_verify_exported - check one checkpoint exported earlier against the
  * database, after audit_verify_trail succeeded on r: its signature under

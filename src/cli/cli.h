@@ -86,6 +86,8 @@ int cli_demo(int argc, char **argv);
 int cli_keys_rotate(int argc, char **argv);
 int cli_keys_retire(int argc, char **argv);
 int cli_audit_verify(int argc, char **argv);
+int cli_audit_checkpoint(int argc, char **argv);
+int cli_audit_export(int argc, char **argv);
 int cli_user(int argc, char **argv);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * keys.c - `confidant keys rotate|retire` and `confidant audit verify`.
+ * keys.c - `confidant keys rotate|retire` (audit commands: cli/audit.c).
  *
  * Rotation makes a new master key, re-wraps every client data key under it
  * (data itself is not re-encrypted) and wraps the new key under the same
@@ -31,13 +31,6 @@ static const char retire_usage[] =
         "Delete the wraps of older master keys and the links that let running\n"
         "servers follow a rotation. Run it after every server has served a\n"
         "request since `keys rotate` (or was restarted).\n";
-
-static const char verify_usage[] =
-        "usage: confidant audit verify --data DIR [--keyfile FILE]\n"
-        "\n"
-        "Check every event of the audit trail against its keyed hash chain.\n"
-        "Prints the number of events; exits 1 at the first altered, removed or\n"
-        "inserted event.\n";
 
 static enum err emit_system(struct store *s, const struct vault *v, enum audit_event ev,
                             const char *detail)
@@ -175,33 +168,5 @@ int cli_keys_retire(int argc, char **argv)
 	if (e != ERR_OK)
 		return cli_fail("keys retire", "failed (%s); nothing was changed", err_name(e));
 	printf("Older master keys retired.\n");
-	return 0;
-}
-
-int cli_audit_verify(int argc, char **argv)
-{
-	struct cli_opt o[] = {{"data", 1, 0}, {"keyfile", 1, 0}, {0, 0, 0}};
-	struct store *s = NULL;
-	struct vault *v = NULL;
-	uint64_t count = 0;
-	int64_t bad = 0;
-	enum err e;
-	int rc;
-
-	rc = cli_start(argc, argv, o, verify_usage);
-	if (rc >= 0)
-		return rc;
-	if (cli_practice_open("audit verify", cli_get(o, "data"), cli_get(o, "keyfile"), &s, &v) !=
-	    ERR_OK)
-		return 1;
-	e = audit_verify(s, v, &count, &bad);
-	vault_free(v);
-	store_close(s);
-	if (e == ERR_CRYPTO)
-		return cli_fail("audit verify", "the audit trail was altered at event %lld",
-		                (long long)bad);
-	if (e != ERR_OK)
-		return cli_fail("audit verify", "cannot read the audit trail (%s)", err_name(e));
-	printf("audit trail intact: %llu events\n", (unsigned long long)count);
 	return 0;
 }

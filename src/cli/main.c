@@ -24,7 +24,11 @@ static const char usage[] =
         "  demo            add synthetic clinicians, clients, appointments, notes\n"
         "  keys rotate     replace the master key without downtime\n"
         "  keys retire     drop older master keys after a rotation\n"
-        "  audit verify    check the audit trail's hash chain\n"
+        "  audit verify    check the audit trail's hash chain and checkpoints\n"
+        "  audit checkpoint\n"
+        "                  sign a checkpoint of the audit trail now\n"
+        "  audit export-checkpoints\n"
+        "                  write the signed checkpoints to a file, for verify\n"
         "  user            add, list, disable, enable users; reset MFA; set roles\n"
         "  version         print the version\n";
 
@@ -45,6 +49,8 @@ static const struct command commands[] = {
         {"keys", "rotate", cli_keys_rotate},
         {"keys", "retire", cli_keys_retire},
         {"audit", "verify", cli_audit_verify},
+        {"audit", "checkpoint", cli_audit_checkpoint},
+        {"audit", "export-checkpoints", cli_audit_export},
 };
 
 int main(int argc, char **argv)

@@ -15,8 +15,9 @@ static const char usage[] =
         "usage: confidant user COMMAND --data DIR [--keyfile FILE] [options]\n"
         "\n"
         "commands:\n"
-        "  add --email EMAIL --name NAME --role ROLE\n"
-        "                     create a user; prints a one-time password once\n"
+        "  add --email EMAIL --name NAME --role ROLE [--client CLIENT_ID]\n"
+        "                     create a user; prints a one-time password once;\n"
+        "                     a portal account (role client) names its client\n"
         "  list               list users (id, role, state, email)\n"
         "  disable --email EMAIL    refuse sign-in and end their sessions\n"
         "  enable --email EMAIL     undo disable\n"
@@ -71,8 +72,8 @@ static enum err public_of(struct domain_ctx *ctx, const char *email, char out[33
 int cli_user(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-	        {"data", 1, 0}, {"keyfile", 1, 0}, {"email", 1, 0},
-	        {"name", 1, 0}, {"role", 1, 0},    {0, 0, 0},
+	        {"data", 1, 0}, {"keyfile", 1, 0}, {"email", 1, 0}, {"name", 1, 0},
+	        {"role", 1, 0}, {"client", 1, 0},  {0, 0, 0},
 	};
 	struct domain_ctx ctx;
 	struct store *s = NULL;
@@ -103,7 +104,7 @@ int cli_user(int argc, char **argv)
 			return done("user add", &ctx, ERR_INVAL, s, v);
 		}
 		e = domain_user_create(&ctx, cli_get(o, "email"), cli_get(o, "name"),
-		                       cli_get(o, "role"), &u, otp);
+		                       cli_get(o, "role"), cli_get(o, "client"), &u, otp);
 		if (e == ERR_OK)
 			printf("Created %s (%s, id %s).\nOne-time password (shown once; change it "
 			       "at "

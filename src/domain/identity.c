@@ -520,8 +520,10 @@ static int email_ok(const char *s)
 }
 
 enum err domain_user_create(struct domain_ctx *ctx, const char *email, const char *name,
-                            const char *role, struct user_auth *out, char otp[AUTH_OTP_LEN + 1])
+                            const char *role, const char *client_public_id, struct user_auth *out,
+                            char otp[AUTH_OTP_LEN + 1])
 {
+	int64_t client_id = 0;
 	char hash[AUTH_HASH_MAX];
 	struct user u;
 	enum err e;
@@ -540,6 +542,11 @@ enum err domain_user_create(struct domain_ctx *ctx, const char *email, const cha
 		        "or client";
 		return ERR_INVAL;
 	}
+	if ((strcmp(role, "client") == 0) != (client_public_id != NULL)) {
+		ctx->message =
+		        "a client account needs client_id (the client's record); staff do not";
+		return ERR_INVAL;
+	}
 	auth_otp_new(otp);
 	e = auth_hash_slot_take(IDENTITY_HASH_WAIT_MS);
 	if (e != ERR_OK)
@@ -553,9 +560,18 @@ enum err domain_user_create(struct domain_ctx *ctx, const char *email, const cha
 	u.display_name = (char *)(uintptr_t)name;
 	u.role = (char *)(uintptr_t)role;
 	TX_BEGIN(ctx);
+	if (client_public_id != NULL) {
+		e = store_client_id_of(ctx->store, client_public_id, &client_id);
+		if (e != ERR_OK) {
+			ctx->message = "client_id names no client";
+			return tx_end(ctx, e == ERR_NOTFOUND ? ERR_INVAL : e);
+		}
+	}
 	e = store_user_create(ctx->store, &u, hash, 1, ctx->now);
 	if (e == ERR_CONFLICT)
 		ctx->message = "a user with that email exists";
+	if (e == ERR_OK && client_id != 0)
+		e = store_user_set_client(ctx->store, u.id, client_id);
 	if (e == ERR_OK)
 		e = store_user_auth_by_id(ctx->store, u.id, out);
 	if (e == ERR_OK) {
@@ -650,5 +666,27 @@ enum err domain_care_team_add(struct domain_ctx *ctx, const char *client_public_
 		e = store_care_team_add(ctx->store, cid, u.id, ctx->now);
 	if (e == ERR_OK)
 		e = domain_emit(ctx, AUDIT_CARE_TEAM, cid, "user", u.public_id, "added");
+	return tx_end(ctx, e);
+}
+
+enum err domain_supervision_add(struct domain_ctx *ctx, const char *supervisor_public_id,
+                                const char *supervisee_public_id)
+{
+	struct user_auth sup, sub;
+	enum err e;
+
+	TX_BEGIN(ctx);
+	e = store_user_auth_by_public(ctx->store, supervisor_public_id, &sup);
+	if (e == ERR_OK)
+		e = store_user_auth_by_public(ctx->store, supervisee_public_id, &sub);
+	if (e == ERR_OK &&
+	    (strcmp(sup.role, "supervisor") != 0 || strcmp(sub.role, "clinician") != 0)) {
+		ctx->message = "a supervisor supervises clinicians";
+		e = ERR_INVAL;
+	}
+	if (e == ERR_OK)
+		e = store_supervision_add(ctx->store, sup.id, sub.id);
+	if (e == ERR_OK)
+		e = domain_emit(ctx, AUDIT_CARE_TEAM, 0, "user", sub.public_id, "supervised");
 	return tx_end(ctx, e);
 }

@@ -84,9 +84,12 @@ enum err domain_reauth(struct domain_ctx *ctx, const struct principal *p, const 
 enum err domain_recent_auth(struct domain_ctx *ctx, const struct principal *p);
 
 /* User administration (owner; the CLI as system). A new user gets a
- * one-time password (must be changed at first sign-in), returned in otp. */
+ * one-time password (must be changed at first sign-in), returned in otp.
+ * A user with role client must name the client record they are
+ * (client_public_id); other roles must not. */
 enum err domain_user_create(struct domain_ctx *ctx, const char *email, const char *name,
-                            const char *role, struct user_auth *out, char otp[AUTH_OTP_LEN + 1]);
+                            const char *role, const char *client_public_id, struct user_auth *out,
+                            char otp[AUTH_OTP_LEN + 1]);
 enum err domain_user_set_role(struct domain_ctx *ctx, const char *public_id, const char *role);
 enum err domain_user_disable(struct domain_ctx *ctx, const char *public_id, int disabled);
 enum err domain_user_reset_mfa(struct domain_ctx *ctx, const char *public_id);
@@ -96,6 +99,11 @@ enum err domain_user_list(struct domain_ctx *ctx, int64_t after, struct user_aut
 /* domain_care_team_add - put a clinician or supervisor on a client's team. */
 enum err domain_care_team_add(struct domain_ctx *ctx, const char *client_public_id,
                               const char *user_public_id);
+
+/* domain_supervision_add - supervisor (role supervisor) supervises
+ * supervisee (a clinician): they may read the supervisee's clients. */
+enum err domain_supervision_add(struct domain_ctx *ctx, const char *supervisor_public_id,
+                                const char *supervisee_public_id);
 
 /* domain_setting_int - an integer practice setting from meta, or dflt. */
 int64_t domain_setting_int(struct domain_ctx *ctx, const char *key, int64_t dflt);

@@ -33,7 +33,7 @@ enum audit_stmt {
 };
 
 #define EVENT_COLS                                                                                 \
-	"seq, at, actor, event, client_id, outcome, request_id, detail, prev_hash, hash, "          \
+	"seq, at, actor, event, client_id, outcome, request_id, detail, prev_hash, hash, "         \
 	"format, actor_role, session, source, object_type, object_id, purpose"
 #define CP_COLS                                                                                    \
 	"c.seq, c.head, c.at, c.key_id, c.signature, k.public_key FROM audit_checkpoints c "       \
@@ -328,8 +328,8 @@ static enum err open_key(struct store *s, const struct vault *v, sqlite3_stmt *s
 	e = vault_subkey(v, VAULT_SUB_SECRETS, s->subkey);
 	if (e != ERR_OK)
 		return e;
-	e = vault_sign_key_open(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), &ad,
-	                        s->subkey, &k);
+	e = vault_sign_key_open(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+	                        &ad, s->subkey, &k);
 	if (e != ERR_OK)
 		return e;
 	vault_sign_key_public(k, pk);
@@ -394,9 +394,9 @@ enum err store_audit_key_find(struct store *s, const unsigned char pk[VAULT_SIGN
 
 void audit_record_cleanup(struct audit_record *r)
 {
-	char **f[] = {&r->actor,     &r->actor_role,  &r->actor_name, &r->session, &r->source,
-	              &r->event,     &r->object_type, &r->object_id,  &r->client,  &r->purpose,
-	              &r->outcome,   &r->request_id,  &r->detail};
+	char **f[] = {&r->actor,   &r->actor_role,  &r->actor_name, &r->session, &r->source,
+	              &r->event,   &r->object_type, &r->object_id,  &r->client,  &r->purpose,
+	              &r->outcome, &r->request_id,  &r->detail};
 	size_t i;
 
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
@@ -415,10 +415,9 @@ static void bind_opt(sqlite3_stmt *st, int idx, const char *v)
 /* read_record - the current search row into r (heap copies). */
 static enum err read_record(sqlite3_stmt *st, struct audit_record *r)
 {
-	char **f[] = {&r->actor,  &r->actor_role,  &r->actor_name, &r->session,
-	              &r->source, &r->event,       &r->object_type, &r->object_id,
-	              &r->client, &r->purpose,     &r->outcome,    &r->request_id,
-	              &r->detail};
+	char **f[] = {&r->actor,   &r->actor_role,  &r->actor_name, &r->session, &r->source,
+	              &r->event,   &r->object_type, &r->object_id,  &r->client,  &r->purpose,
+	              &r->outcome, &r->request_id,  &r->detail};
 	size_t i;
 
 	memset(r, 0, sizeof *r);
@@ -437,7 +436,9 @@ static enum err read_record(sqlite3_stmt *st, struct audit_record *r)
 enum err store_audit_search(struct store *s, const struct audit_filter *f, size_t limit,
                             struct audit_record *out, size_t *n)
 {
-	enum audit_stmt id = f->client ? QA_SEARCH_CLIENT : f->actor ? QA_SEARCH_ACTOR : QA_SEARCH_ANY;
+	enum audit_stmt id = f->client  ? QA_SEARCH_CLIENT
+	                     : f->actor ? QA_SEARCH_ACTOR
+	                                : QA_SEARCH_ANY;
 	sqlite3_stmt *st = get(s, id);
 	size_t k = 0, i;
 	enum err e = ERR_OK;

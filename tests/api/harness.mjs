@@ -267,6 +267,7 @@ export function serve(data, opts = {}) {
 			caByPort.set(port, ca);
 			const srv = {
 				port,
+				data,
 				proc,
 				ca,
 				stderr: () => stderr,
@@ -559,4 +560,30 @@ export function assertOneLine(text, what) {
 	const ls = lines(text);
 	assert.equal(ls.length, 1, `${what}: expected one line on stderr, got ${ls.length}:\n${text}`);
 	return ls[0];
+}
+
+// ---------------------------------------------------------------- identity helpers
+
+// reauth(srv) - confirm the owner's password and code (for user management).
+export async function reauth(srv) {
+	const ident = ownerOf(srv.data);
+	advance(30);
+	const r = await srv.request('POST', '/api/v1/auth/reauth',
+		{ body: { password: ident.password, code: totp(ident.secret) } });
+	assert.equal(r.status, 200, `reauth: ${r.status} ${r.text}`);
+}
+
+// addUser(srv, role, name) - the owner creates a user; returns the identity
+// {email, password (one-time), secret: null, id, role}.
+export async function addUser(srv, role, name = `${role} ${rnd(6)}`) {
+	await reauth(srv);
+	const email = `${role}.${rnd(8).toLowerCase()}@example.org`;
+	const r = await srv.request('POST', '/api/v1/users', { body: { email, name, role } });
+	assert.equal(r.status, 201, `add ${role}: ${r.status} ${r.text}`);
+	return { email, password: r.json.one_time_password, secret: null, id: r.json.id, role };
+}
+
+// as(srv, session) - a request function acting with another session.
+export function as(srv, session) {
+	return (method, p, o = {}) => request(srv.port, method, p, { ...o, session });
 }

@@ -1,0 +1,264 @@
+// identity.test.mjs - sign-in, MFA, sessions, roles and care teams, tried
+// the way the people who use Confidant would: the owner signs in with the
+// printed password, enrols TOTP, adds staff; each role sees only what its
+// job needs. Time moves through the controllable clock, never by sleeping.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import {
+	addUser, advance, as, createClient, init, ownerOf, request, serve, signIn, totp,
+} from './harness.mjs';
+
+let practice, srv;
+const people = {};
+const sessions = {};
+
+before(async () => {
+	practice = await init(null);
+	srv = await serve(practice.data, { keyfile: practice.keyfile });
+	for (const role of ['clinician', 'clinician2', 'supervisor', 'biller', 'scheduler', 'auditor']) {
+		people[role] = await addUser(srv, role === 'clinician2' ? 'clinician' : role);
+	}
+	for (const who of Object.keys(people)) sessions[who] = await signIn(srv.port, people[who]);
+});
+after(async () => { await srv?.stop(); });
+
+const call = (who) => as(srv, sessions[who]);
+
+// fresh() - sign everyone in again (tests move the clock by hours, which
+// rightly ends idle sessions).
+async function fresh() {
+	srv.session = await signIn(srv.port, ownerOf(srv.data));
+	for (const who of Object.keys(people)) sessions[who] = await signIn(srv.port, people[who]);
+}
+
+describe('first sign-in', () => {
+	test('a new user must change the one-time password and enrol TOTP before anything else', async () => {
+		const ident = await addUser(srv, 'clinician');
+		advance(30);
+		const r = await request(srv.port, 'POST', '/api/v1/auth/login',
+			{ body: { email: ident.email, password: ident.password }, session: null });
+		assert.equal(r.status, 200);
+		assert.equal(r.json.must_change_password, true);
+		assert.equal(r.json.must_enrol_mfa, true);
+		const session = { cookie: /^([^;]+)/.exec(r.headers['set-cookie'][0])[1], csrf: r.json.csrf_token };
+		assert.match(r.headers['set-cookie'][0], /HttpOnly/);
+		assert.match(r.headers['set-cookie'][0], /Secure/);
+		assert.match(r.headers['set-cookie'][0], /SameSite=Strict/);
+		const l = await request(srv.port, 'GET', '/api/v1/clients', { session });
+		assert.equal(l.status, 403);
+		assert.match(l.json.message, /password/);
+		const weak = await request(srv.port, 'POST', '/api/v1/auth/password',
+			{ body: { current: ident.password, new: 'password1234' }, session });
+		assert.equal(weak.status, 400);
+		assert.match(weak.json.message, /common/);
+		const short = await request(srv.port, 'POST', '/api/v1/auth/password',
+			{ body: { current: ident.password, new: 'short pw' }, session });
+		assert.equal(short.status, 400);
+		const ok = await request(srv.port, 'POST', '/api/v1/auth/password',
+			{ body: { current: ident.password, new: 'a quiet harbour at six' }, session });
+		assert.equal(ok.status, 200, ok.text);
+		const l2 = await request(srv.port, 'GET', '/api/v1/clients', { session });
+		assert.equal(l2.status, 403, 'staff without MFA can do nothing but enrol');
+		assert.match(l2.json.message, /two-step/);
+		const en = await request(srv.port, 'POST', '/api/v1/auth/mfa/enrol', { body: {}, session });
+		assert.equal(en.status, 200);
+		assert.match(en.json.otpauth_uri, /^otpauth:\/\/totp\//);
+		assert.match(en.json.qr_svg, /^<svg[^>]*viewBox/);
+	});
+});
+
+describe('sign-in failures look the same', () => {
+	test('unknown user, wrong password and wrong code get one generic answer', async () => {
+		const c = people.clinician;
+		advance(30);
+		const bodies = [
+			{ email: 'nobody@example.org', password: 'whatever whatever', code: '123456' },
+			{ email: c.email, password: 'not the password at all', code: totp(c.secret) },
+			{ email: c.email, password: c.password, code: '000000' },
+		];
+		const answers = [];
+		for (const body of bodies) {
+			const r = await request(srv.port, 'POST', '/api/v1/auth/login', { body, session: null });
+			answers.push([r.status, r.json.error, r.json.message]);
+		}
+		assert.deepEqual(answers[0], answers[1]);
+		assert.deepEqual(answers[1], answers[2]);
+		assert.equal(answers[0][0], 401);
+		advance(3600); // let the throttle lapse for later tests
+	});
+
+	test('a replayed TOTP code is refused', async () => {
+		const b = people.biller;
+		advance(30);
+		const code = totp(b.secret);
+		const first = await request(srv.port, 'POST', '/api/v1/auth/login',
+			{ body: { email: b.email, password: b.password, code }, session: null });
+		assert.equal(first.status, 200, first.text);
+		const again = await request(srv.port, 'POST', '/api/v1/auth/login',
+			{ body: { email: b.email, password: b.password, code }, session: null });
+		assert.equal(again.status, 401, 'the same code worked twice');
+	});
+
+	test('repeated failures throttle the account, even with the right password', async () => {
+		const s = people.scheduler;
+		advance(3600);
+		for (let i = 0; i < 10; i++) {
+			await request(srv.port, 'POST', '/api/v1/auth/login',
+				{ body: { email: s.email, password: `wrong password ${i}` }, session: null });
+		}
+		advance(30);
+		const r = await request(srv.port, 'POST', '/api/v1/auth/login',
+			{ body: { email: s.email, password: s.password, code: totp(s.secret) }, session: null });
+		assert.equal(r.status, 401, 'throttled account signed in');
+		advance(3600);
+		const later = await request(srv.port, 'POST', '/api/v1/auth/login',
+			{ body: { email: s.email, password: s.password, code: totp(s.secret) }, session: null });
+		assert.equal(later.status, 200, `after the lock: ${later.text}`);
+		sessions.scheduler = { cookie: /^([^;]+)/.exec(later.headers['set-cookie'][0])[1], csrf: later.json.csrf_token };
+	});
+});
+
+describe('roles see what their job needs', () => {
+	let mine, theirs;
+	before(async () => {
+		advance(3600);
+		await fresh();
+		const r1 = await call('clinician')('POST', '/api/v1/clients', { body: { legal_name: 'Mine Client', email: 'mine@example.org' } });
+		assert.equal(r1.status, 201, r1.text);
+		mine = r1.json;
+		const r2 = await call('clinician2')('POST', '/api/v1/clients', { body: { legal_name: 'Theirs Client' } });
+		assert.equal(r2.status, 201, r2.text);
+		theirs = r2.json;
+	});
+
+	test("a clinician cannot open another clinician's client (404, no data)", async () => {
+		const r = await call('clinician')('GET', `/api/v1/clients/${theirs.id}`);
+		assert.equal(r.status, 404);
+		assert.ok(!r.text.includes('Theirs'));
+		const p = await call('clinician')('PATCH', `/api/v1/clients/${theirs.id}`, { body: { version: 1, legal_name: 'X' } });
+		assert.equal(p.status, 404);
+		const l = await call('clinician')('GET', '/api/v1/clients?limit=200');
+		assert.ok(l.json.clients.some((c) => c.id === mine.id));
+		assert.ok(!l.json.clients.some((c) => c.id === theirs.id), 'list shows another team\'s client');
+		const s = await call('clinician')('POST', '/api/v1/clients/search', { body: { query: 'client' } });
+		assert.ok(!s.json.clients.some((c) => c.id === theirs.id), 'search shows another team\'s client');
+	});
+
+	test('care team and supervision open a client', async () => {
+		const before1 = await call('supervisor')('GET', `/api/v1/clients/${mine.id}`);
+		assert.equal(before1.status, 404);
+		const sv = await srv.request('POST', `/api/v1/users/${people.supervisor.id}/supervisees`, { body: { user_id: people.clinician.id } });
+		assert.equal(sv.status, 200, sv.text);
+		const after1 = await call('supervisor')('GET', `/api/v1/clients/${mine.id}`);
+		assert.equal(after1.status, 200);
+		const w = await call('supervisor')('PATCH', `/api/v1/clients/${mine.id}`, { body: { version: 1, phone: '1' } });
+		assert.equal(w.status, 403, 'supervisors review; they do not edit demographics');
+		const ct = await srv.request('POST', `/api/v1/clients/${theirs.id}/care-team`, { body: { user_id: people.clinician.id } });
+		assert.equal(ct.status, 200, ct.text);
+		const now = await call('clinician')('GET', `/api/v1/clients/${theirs.id}`);
+		assert.equal(now.status, 200);
+	});
+
+	test('billing reads demographics but cannot register or change clients', async () => {
+		assert.equal((await call('biller')('GET', `/api/v1/clients/${mine.id}`)).status, 200);
+		assert.equal((await call('biller')('POST', '/api/v1/clients', { body: { legal_name: 'B' } })).status, 403);
+		assert.equal((await call('biller')('PATCH', `/api/v1/clients/${mine.id}`, { body: { version: 1 } })).status, 403);
+		assert.equal((await call('biller')('GET', '/api/v1/users')).status, 403);
+	});
+
+	test('front desk registers clients but cannot manage users', async () => {
+		const r = await call('scheduler')('POST', '/api/v1/clients', { body: { legal_name: 'Desk Registered' } });
+		assert.equal(r.status, 201);
+		assert.equal((await call('scheduler')('GET', '/api/v1/users')).status, 403);
+		assert.equal((await call('scheduler')('POST', '/api/v1/users', { body: { email: 'a@b.c', name: 'n', role: 'owner' } })).status, 403);
+	});
+
+	test('a client account sees only its own record', async () => {
+		await (await import('./harness.mjs')).reauth(srv);
+		const r = await srv.request('POST', '/api/v1/users', {
+			body: { email: 'portal.mine@example.org', name: 'Mine Client', role: 'client', client_id: mine.id },
+		});
+		assert.equal(r.status, 201, r.text);
+		const ident = { email: 'portal.mine@example.org', password: r.json.one_time_password, secret: null };
+		const session = await signIn(srv.port, ident);
+		const me = as(srv, session);
+		const own = await me('GET', `/api/v1/clients/${mine.id}`);
+		assert.equal(own.status, 200);
+		assert.equal(own.json.legal_name, 'Mine Client');
+		assert.equal((await me('GET', `/api/v1/clients/${theirs.id}`)).status, 404);
+		const l = await me('GET', '/api/v1/clients');
+		assert.deepEqual(l.json.clients.map((c) => c.id), [mine.id]);
+		assert.equal((await me('POST', '/api/v1/clients/search', { body: { query: 'client' } })).status, 403);
+		assert.equal((await me('PATCH', `/api/v1/clients/${mine.id}`, { body: { version: 1 } })).status, 403);
+	});
+});
+
+describe('sessions end when they should', () => {
+	before(async () => {
+		advance(3600);
+		await fresh();
+	});
+	test('logout ends the session on the server: the old cookie is refused', async () => {
+		const ident = people.auditor;
+		const session = await signIn(srv.port, ident);
+		assert.equal((await as(srv, session)('GET', '/api/v1/auth/session')).status, 200);
+		const out = await as(srv, session)('POST', '/api/v1/auth/logout', { body: {} });
+		assert.equal(out.status, 200);
+		assert.match(out.headers['set-cookie'][0], /Max-Age=0/);
+		assert.equal((await as(srv, session)('GET', '/api/v1/auth/session')).status, 401);
+	});
+
+	test('a missing or wrong CSRF token is refused on state-changing requests', async () => {
+		const s = sessions.clinician;
+		const none = await request(srv.port, 'POST', '/api/v1/clients',
+			{ body: { legal_name: 'No Csrf' }, session: s, headers: { 'x-csrf-token': '' } });
+		assert.equal(none.status, 403);
+		const wrong = await request(srv.port, 'POST', '/api/v1/clients',
+			{ body: { legal_name: 'Wrong Csrf' }, session: s, headers: { 'x-csrf-token': sessions.biller.csrf } });
+		assert.equal(wrong.status, 403);
+	});
+
+	test('an idle session times out (15 minutes), an active one does not', async () => {
+		const ident = people.clinician2;
+		const session = await signIn(srv.port, ident);
+		const me = as(srv, session);
+		advance(14 * 60);
+		assert.equal((await me('GET', '/api/v1/auth/session')).status, 200);
+		advance(14 * 60);
+		assert.equal((await me('GET', '/api/v1/auth/session')).status, 200, 'activity keeps it alive');
+		advance(15 * 60 + 1);
+		assert.equal((await me('GET', '/api/v1/auth/session')).status, 401, 'idle session still valid');
+		await fresh();
+	});
+
+	test('disabling a user or changing their role takes effect on the next request', async () => {
+		const ident = await addUser(srv, 'biller');
+		const session = await signIn(srv.port, ident);
+		const me = as(srv, session);
+		assert.equal((await me('POST', '/api/v1/clients', { body: { legal_name: 'Nope' } })).status, 403);
+		await (await import('./harness.mjs')).reauth(srv);
+		const role = await srv.request('PATCH', `/api/v1/users/${ident.id}`, { body: { role: 'scheduler' } });
+		assert.equal(role.status, 200, role.text);
+		// a role change ends the user's sessions: they sign in again as a scheduler
+		assert.equal((await me('GET', '/api/v1/auth/session')).status, 401);
+		const s2 = await signIn(srv.port, ident);
+		assert.equal((await as(srv, s2)('POST', '/api/v1/clients', { body: { legal_name: 'Now Allowed' } })).status, 201);
+		await (await import('./harness.mjs')).reauth(srv);
+		const dis = await srv.request('PATCH', `/api/v1/users/${ident.id}`, { body: { disabled: true } });
+		assert.equal(dis.status, 200);
+		assert.equal((await as(srv, s2)('GET', '/api/v1/auth/session')).status, 401);
+		advance(30);
+		const back = await request(srv.port, 'POST', '/api/v1/auth/login',
+			{ body: { email: ident.email, password: ident.password, code: totp(ident.secret) }, session: null });
+		assert.equal(back.status, 401, 'a disabled user signed in');
+	});
+
+	test('user management needs a recent re-authentication', async () => {
+		await fresh();
+		advance(10 * 60);
+		const r = await srv.request('POST', '/api/v1/users', { body: { email: 'late@example.org', name: 'Late', role: 'biller' } });
+		assert.equal(r.status, 401);
+		assert.match(r.json.message, /Confirm your password/);
+	});
+});
