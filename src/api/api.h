@@ -77,6 +77,10 @@ enum err api_client_search(struct app *app, const struct http_request *rq,
                            struct http_response *rs);
 enum err api_client_care_team(struct app *app, const struct http_request *rq,
                               struct http_response *rs);
+enum err api_break_glass_open(struct app *app, const struct http_request *rq,
+                              struct http_response *rs);
+enum err api_break_glass_list(struct app *app, const struct http_request *rq,
+                              struct http_response *rs);
 enum err api_login(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_logout(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_session(struct app *app, const struct http_request *rq, struct http_response *rs);

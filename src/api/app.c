@@ -97,6 +97,7 @@ enum err api_begin(struct app *app, const struct http_request *rq, struct domain
 	ctx->actor_id = -1; /* never the system's 0 */
 	ctx->request_id = rq->request_id;
 	ctx->source = rq->remote_addr != NULL ? rq->remote_addr : "";
+	ctx->purpose = "";
 	if (rq->principal != NULL)
 		domain_ctx_from(ctx, rq->principal);
 	return ERR_OK;

@@ -46,5 +46,10 @@ const struct route api_routes[] = {
          api_client_update},
         {HTTP_POST, "/api/v1/clients/{id}/care-team", ROLE_OWNER, AUDIT_CARE_TEAM, 1 * KB, 0,
          api_client_care_team},
+        {HTTP_POST, "/api/v1/clients/{id}/break-glass", ROLE_CLINICIAN | ROLE_SUPERVISOR,
+         AUDIT_BREAK_GLASS, 2 * KB, 0, api_break_glass_open},
+        {HTTP_GET, "/api/v1/break-glass",
+         ROLE_OWNER | ROLE_AUDITOR | ROLE_CLINICIAN | ROLE_SUPERVISOR, AUDIT_BREAK_GLASS, 0, 0,
+         api_break_glass_list},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

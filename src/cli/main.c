@@ -30,6 +30,7 @@ static const char usage[] =
         "  audit export-checkpoints\n"
         "                  write the signed checkpoints to a file, for verify\n"
         "  user            add, list, disable, enable users; reset MFA; set roles\n"
+        "  routes          print the HTTP routes and who may call them\n"
         "  version         print the version\n";
 
 struct command {
@@ -41,6 +42,7 @@ struct command {
 static const struct command commands[] = {
         {"init", NULL, cli_init},
         {"user", NULL, cli_user},
+        {"routes", NULL, cli_routes},
         {"serve", NULL, cli_serve},
         {"backup", "verify", cli_backup_verify},
         {"backup", NULL, cli_backup},

@@ -51,6 +51,7 @@ void domain_ctx_system(struct domain_ctx *ctx, struct store *s, const struct vau
 	ctx->session = "";
 	ctx->source = "";
 	ctx->request_id = "";
+	ctx->purpose = "operations";
 	ctx->now = domain_now();
 }
 
@@ -60,8 +61,13 @@ static enum err reaches(struct domain_ctx *ctx, int64_t client_id, int *yes)
 {
 	enum err e = store_care_team_reaches(ctx->store, client_id, ctx->actor_id, yes);
 
-	if (e == ERR_OK && !*yes)
+	if (e == ERR_OK && *yes) {
+		ctx->purpose = "treatment";
+	} else if (e == ERR_OK) {
 		e = store_break_glass_active(ctx->store, ctx->actor_id, client_id, ctx->now, yes);
+		if (e == ERR_OK && *yes)
+			ctx->purpose = "break-glass"; /* flagged in every event it allows */
+	}
 	return e;
 }
 

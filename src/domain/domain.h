@@ -49,6 +49,7 @@ struct domain_ctx {
 	const char *session;       /* session public id, or "" */
 	const char *source;        /* peer address, or "" */
 	const char *request_id;    /* request id or "" */
+	const char *purpose;       /* why: "treatment", "operations", "break-glass"... */
 	int64_t now;               /* unix seconds, fixed for the operation */
 	const char *message;       /* OUT on ERR_INVAL: static PHI-free text */
 };
@@ -95,6 +96,17 @@ enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
  * audited as client.search with the count (never the query). */
 enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t limit,
                               struct client *out, size_t *n);
+
+/* domain_break_glass_open - open a client outside the actor's care teams
+ * for a while (clinicians and supervisors), with a reason; *expires_at is
+ * when it closes. ERR_CONFLICT if the actor already has access. */
+enum err domain_break_glass_open(struct domain_ctx *ctx, const char *client_public_id,
+                                 const char *reason, int64_t *expires_at);
+
+/* domain_break_glass_list - recent grants for review: all for the owner and
+ * the privacy officer, those on their own clients for clinicians. */
+enum err domain_break_glass_list(struct domain_ctx *ctx, struct break_glass *out, size_t max,
+                                 size_t *n);
 
 /* domain_emit - append an audit event for the current operation, inside its
  * transaction, with actor, role, session and source from ctx. object_type

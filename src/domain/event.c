@@ -24,10 +24,14 @@ enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_
 	        .request_id = ctx->request_id,
 	        .detail = detail,
 	        .at = ctx->now,
+	        .actor_role = ctx->role_name,
+	        .session = ctx->session,
+	        .source = ctx->source,
+	        .object_type = object_type,
+	        .object_id = object_id,
+	        .purpose = ctx->purpose,
 	};
 
-	(void)object_type;
-	(void)object_id;
 	return audit_emit(ctx->store, ctx->vault, &a);
 }
 
@@ -42,6 +46,12 @@ void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t c
 	        .request_id = ctx->request_id,
 	        .detail = "",
 	        .at = ctx->now,
+	        .actor_role = ctx->role_name,
+	        .session = ctx->session,
+	        .source = ctx->source,
+	        .object_type = client_id ? "client" : "",
+	        .object_id = "",
+	        .purpose = ctx->purpose,
 	};
 
 	store_rollback(ctx->store);

@@ -182,6 +182,28 @@ enum err store_care_team_remove(struct store *s, int64_t client_id, int64_t user
 enum err store_care_team_reaches(struct store *s, int64_t client_id, int64_t user_id, int *yes);
 enum err store_supervision_add(struct store *s, int64_t supervisor_id, int64_t supervisee_id);
 
+/* A break-glass grant, for the review list. reason is PHI (sealed at rest
+ * under the client's key); free it with mem_free_wiped_str. */
+struct break_glass {
+	int64_t id;                /* grant row id */
+	char user_public_id[33];   /* who opened the record */
+	char user_name[128];       /* their display name */
+	char client_public_id[33]; /* whose record */
+	char *reason;              /* the reason they gave */
+	int64_t started_at;        /* unix seconds */
+	int64_t expires_at;        /* unix seconds */
+};
+
+/* store_break_glass_create - a grant for (user, client) until expires_at,
+ * the reason sealed under the client's key. */
+enum err store_break_glass_create(struct store *s, const struct vault *v, int64_t user_id,
+                                  int64_t client_id, const char *reason, int64_t now,
+                                  int64_t expires_at);
+/* store_break_glass_list - grants started since `since`, newest first; with
+ * team_user, only those on clients of that user's care teams. */
+enum err store_break_glass_list(struct store *s, const struct vault *v, int64_t since,
+                                int64_t team_user, struct break_glass *out, size_t max, size_t *n);
+
 /* Break-glass grants: active if one for (user, client) has not expired. */
 enum err store_break_glass_active(struct store *s, int64_t user_id, int64_t client_id, int64_t now,
                                   int *yes);

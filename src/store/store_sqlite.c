@@ -60,6 +60,9 @@ enum stmt_id {
 	Q_APPT_INSERT,
 	Q_NOTE_INSERT,
 	Q_NOTE_SEAL,
+	Q_BG_INSERT,
+	Q_BG_SEAL,
+	Q_BG_LIST,
 	Q__COUNT
 };
 
@@ -128,6 +131,15 @@ static const char *const sql[Q__COUNT] = {
         [Q_NOTE_INSERT] = "INSERT INTO notes(client_id, author_id, key_version, "
                           "body_sealed, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         [Q_NOTE_SEAL] = "UPDATE notes SET body_sealed = ?2 WHERE id = ?1",
+        [Q_BG_INSERT] = "INSERT INTO break_glass(user_id, client_id, key_version, reason_sealed, "
+                        "started_at, expires_at) VALUES (?1, ?2, ?3, x'', ?4, ?5)",
+        [Q_BG_SEAL] = "UPDATE break_glass SET reason_sealed = ?2 WHERE id = ?1",
+        [Q_BG_LIST] = "SELECT b.id, u.public_id, u.display_name, c.public_id, b.client_id, "
+                      "b.key_version, b.reason_sealed, b.started_at, b.expires_at "
+                      "FROM break_glass b JOIN users u ON u.id = b.user_id "
+                      "JOIN clients c ON c.id = b.client_id WHERE b.started_at >= ?1 AND "
+                      "(?2 = 0 OR b.client_id IN (SELECT client_id FROM care_team WHERE "
+                      "user_id = ?2)) ORDER BY b.id DESC LIMIT ?3",
 };
 
 const struct stmt_group store_group_core = {sql, Q__COUNT};
@@ -1101,4 +1113,90 @@ enum err store_note_insert(struct store *s, const struct vault *v, int64_t clien
 	sqlite3_clear_bindings(st);
 	free(blob);
 	return e;
+}
+
+/* ---- break-glass grants ------------------------------------------------------ */
+
+enum err store_break_glass_create(struct store *s, const struct vault *v, int64_t user_id,
+                                  int64_t client_id, const char *reason, int64_t now,
+                                  int64_t expires_at)
+{
+	sqlite3_stmt *st;
+	unsigned char *blob = NULL;
+	int64_t id;
+	enum err e;
+
+	e = client_key_load(s, v, client_id, 1);
+	if (e != ERR_OK)
+		return e;
+	st = get(s, Q_BG_INSERT);
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, client_id);
+	sqlite3_bind_int64(st, 3, s->key->version);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, expires_at);
+	e = step_done(s, st);
+	if (e != ERR_OK)
+		return e;
+	id = sqlite3_last_insert_rowid(s->db);
+	st = get(s, Q_BG_SEAL);
+	sqlite3_bind_int64(st, 1, id);
+	e = seal_bind(s, st, 2, "break_glass", "reason", id, reason, &blob);
+	if (e == ERR_OK)
+		e = step_done(s, st);
+	sqlite3_clear_bindings(st);
+	free(blob);
+	return e;
+}
+
+enum err store_break_glass_list(struct store *s, const struct vault *v, int64_t since,
+                                int64_t team_user, struct break_glass *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = get(s, Q_BG_LIST);
+	size_t k = 0, i;
+	int rc = SQLITE_DONE;
+	enum err e = ERR_OK;
+
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, team_user);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct break_glass *b = &out[k];
+		const unsigned char *t;
+		int64_t row = sqlite3_column_int64(st, 0);
+
+		memset(b, 0, sizeof *b);
+		b->id = row;
+		t = sqlite3_column_text(st, 1);
+		if (t == NULL || strlen((const char *)t) != 32)
+			e = ERR_DB;
+		else
+			memcpy(b->user_public_id, t, 33);
+		t = sqlite3_column_text(st, 2);
+		snprintf(b->user_name, sizeof b->user_name, "%s", t ? (const char *)t : "");
+		t = sqlite3_column_text(st, 3);
+		if (e == ERR_OK && (t == NULL || strlen((const char *)t) != 32))
+			e = ERR_DB;
+		else if (e == ERR_OK)
+			memcpy(b->client_public_id, t, 33);
+		b->started_at = sqlite3_column_int64(st, 7);
+		b->expires_at = sqlite3_column_int64(st, 8);
+		if (e == ERR_OK)
+			e = client_key_load(s, v, sqlite3_column_int64(st, 4),
+			                    (uint32_t)sqlite3_column_int64(st, 5));
+		if (e == ERR_OK)
+			e = open_column(s, st, 6, "break_glass", "reason", row, &b->reason);
+		if (e == ERR_OK)
+			k++;
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		e = db_err(s, rc);
+	sqlite3_reset(st);
+	if (e != ERR_OK) {
+		for (i = 0; i < k; i++)
+			mem_free_wiped_str(out[i].reason);
+		return e;
+	}
+	*n = k;
+	return ERR_OK;
 }

@@ -262,3 +262,35 @@ describe('sessions end when they should', () => {
 		assert.match(r.json.message, /Confirm your password/);
 	});
 });
+
+describe('break the glass', () => {
+	test('a clinician opens another team\'s client only with a reason, for a while, in view of reviewers', async () => {
+		advance(3600);
+		await fresh();
+		const c = await call('clinician2')('POST', '/api/v1/clients', { body: { legal_name: 'Emergency Client' } });
+		assert.equal(c.status, 201);
+		const id = c.json.id;
+		const me = call('clinician');
+		assert.equal((await me('GET', `/api/v1/clients/${id}`)).status, 404);
+		const noReason = await me('POST', `/api/v1/clients/${id}/break-glass`, { body: { reason: 'x' } });
+		assert.equal(noReason.status, 400);
+		const bg = await me('POST', `/api/v1/clients/${id}/break-glass`,
+			{ body: { reason: 'on call: client phoned the crisis line' } });
+		assert.equal(bg.status, 201, bg.text);
+		assert.equal((await me('GET', `/api/v1/clients/${id}`)).status, 200);
+		// the client's own clinician and the owner see it in the review list
+		const own = await call('clinician2')('GET', '/api/v1/break-glass');
+		assert.equal(own.status, 200);
+		const g = own.json.grants.find((x) => x.client_id === id);
+		assert.ok(g, 'grant missing from the client clinician\'s review list');
+		assert.equal(g.user_id, people.clinician.id);
+		assert.match(g.reason, /crisis line/);
+		const owner = await srv.request('GET', '/api/v1/break-glass');
+		assert.ok(owner.json.grants.some((x) => x.client_id === id));
+		assert.equal((await call('biller')('GET', '/api/v1/break-glass')).status, 403);
+		// time-boxed: an hour later the door is shut again
+		advance(61 * 60);
+		sessions.clinician = await signIn(srv.port, people.clinician);
+		assert.equal((await call('clinician')('GET', `/api/v1/clients/${id}`)).status, 404);
+	});
+});
