@@ -983,9 +983,9 @@ _Static_assert(VAULT_SIGN_PUBLICBYTES == crypto_sign_PUBLICKEYBYTES &&
                "vault.h signature sizes must match libsodium");
 
 struct vault_sign_key {
-	unsigned char seed[crypto_sign_SEEDBYTES];     /* the secret the pair derives from */
-	unsigned char sk[crypto_sign_SECRETKEYBYTES];  /* libsodium's secret key (seed || pk) */
-	unsigned char pk[crypto_sign_PUBLICKEYBYTES];  /* the public key */
+	unsigned char seed[crypto_sign_SEEDBYTES];    /* the secret the pair derives from */
+	unsigned char sk[crypto_sign_SECRETKEYBYTES]; /* libsodium's secret key (seed || pk) */
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES]; /* the public key */
 };
 
 static struct vault_sign_key *sign_key_alloc(void)

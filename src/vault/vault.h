@@ -299,7 +299,6 @@ void vault_sign(unsigned char sig[VAULT_SIGNBYTES], const struct vault_sign_key 
 /* vault_sign_verify - ERR_OK if sig is pk's signature of m, else
  * ERR_CRYPTO (also for a malformed public key). */
 enum err vault_sign_verify(const unsigned char sig[VAULT_SIGNBYTES],
-                           const unsigned char pk[VAULT_SIGN_PUBLICBYTES], const void *m,
-                           size_t n);
+                           const unsigned char pk[VAULT_SIGN_PUBLICBYTES], const void *m, size_t n);
 
 #endif

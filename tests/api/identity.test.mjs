@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	addUser, advance, as, createClient, init, ownerOf, request, serve, signIn, totp,
+	addUser, advance, as, createClient, init, ownerOf, reauth, request, run, serve, signIn, totp,
 } from './harness.mjs';
 
 let practice, srv;
@@ -292,5 +292,89 @@ describe('break the glass', () => {
 		advance(61 * 60);
 		sessions.clinician = await signIn(srv.port, people.clinician);
 		assert.equal((await call('clinician')('GET', `/api/v1/clients/${id}`)).status, 404);
+	});
+});
+
+// The expected access rule of every route. `confidant routes` must list
+// exactly these: a route added without a rule here fails this test.
+const ALL = ['owner', 'clinician', 'supervisor', 'biller', 'scheduler', 'client', 'auditor'];
+const STAFF = ALL.filter((r) => r !== 'client');
+const EXPECT = {
+	'GET /api/v1/health': 'public',
+	'POST /api/v1/auth/login': 'public',
+	'POST /api/v1/auth/logout': ALL,
+	'GET /api/v1/auth/session': ALL,
+	'POST /api/v1/auth/password': ALL,
+	'POST /api/v1/auth/mfa/enrol': ALL,
+	'POST /api/v1/auth/mfa/confirm': ALL,
+	'POST /api/v1/auth/reauth': ALL,
+	'GET /api/v1/users': ['owner'],
+	'POST /api/v1/users': ['owner'],
+	'PATCH /api/v1/users/{id}': ['owner'],
+	'POST /api/v1/users/{id}/reset-mfa': ['owner'],
+	'POST /api/v1/users/{id}/supervisees': ['owner'],
+	'POST /api/v1/clients': ['owner', 'clinician', 'scheduler'],
+	'GET /api/v1/clients': ALL,
+	'POST /api/v1/clients/search': STAFF,
+	'GET /api/v1/clients/{id}': ALL,
+	'PATCH /api/v1/clients/{id}': ['owner', 'clinician', 'scheduler'],
+	'POST /api/v1/clients/{id}/care-team': ['owner'],
+	'POST /api/v1/clients/{id}/break-glass': ['clinician', 'supervisor'],
+	'GET /api/v1/break-glass': ['owner', 'clinician', 'supervisor', 'auditor'],
+	'GET /api/v1/audit': ['owner', 'auditor'],
+	'GET /api/v1/audit/clients/{id}': ['owner', 'auditor'],
+	'GET /api/v1/audit/breach': ['owner', 'auditor'],
+};
+
+describe('the routes table, for every role', () => {
+	test('every route has the expected rule, and the server enforces it for each role', async () => {
+		const r = await run(['routes']);
+		assert.equal(r.status, 0);
+		const table = r.stdout.trim().split('\n').map((l) => {
+			const [method, path, roles] = l.split('\t');
+			return { key: `${method} ${path}`, method, path, roles: roles === 'public' ? 'public' : roles.split(',') };
+		});
+		const got = Object.fromEntries(table.map((t) => [t.key, t.roles]));
+		for (const k of Object.keys(got)) assert.ok(k in EXPECT, `route ${k} has no expected rule in this test`);
+		for (const k of Object.keys(EXPECT)) assert.ok(k in got, `expected route ${k} is not served`);
+		for (const [k, want] of Object.entries(EXPECT)) {
+			assert.deepEqual(want === 'public' ? want : [...got[k]].sort(), want === 'public' ? want : [...want].sort(), k);
+		}
+
+		advance(3600);
+		await fresh();
+		await reauth(srv);
+		const c = await srv.request('POST', '/api/v1/clients', { body: { legal_name: 'Walk Client' } });
+		const portal = await srv.request('POST', '/api/v1/users', {
+			body: { email: `walk.${Date.now()}@example.org`, name: 'Walk Client', role: 'client', client_id: c.json.id },
+		});
+		assert.equal(portal.status, 201, portal.text);
+		const byRole = {
+			owner: srv.session,
+			clinician: sessions.clinician,
+			supervisor: sessions.supervisor,
+			biller: sessions.biller,
+			scheduler: sessions.scheduler,
+			auditor: sessions.auditor,
+			client: await signIn(srv.port, { email: portal.json.email, password: portal.json.one_time_password, secret: null }),
+		};
+		const none = '0'.repeat(32);
+		let checked = 0;
+		for (const t of table) {
+			if (t.roles === 'public' || t.key === 'POST /api/v1/auth/logout') continue;
+			const p = t.path.replaceAll('{id}', none);
+			for (const role of ALL) {
+				const opts = t.method === 'GET' ? {} : { body: {} };
+				const res = await as(srv, byRole[role])(t.method, p, opts);
+				const roleRefusal = res.status === 403 && /role does not allow/.test(res.json?.message ?? '');
+				if (t.roles.includes(role))
+					assert.ok(!roleRefusal, `${role} refused on ${t.key} (${res.status} ${res.text})`);
+				else
+					assert.ok(roleRefusal, `${role} not refused on ${t.key}: ${res.status} ${res.text}`);
+				assert.ok(res.status !== 200 || t.roles.includes(role));
+				checked++;
+			}
+		}
+		assert.ok(checked >= 100, `only ${checked} route x role checks ran`);
 	});
 });
