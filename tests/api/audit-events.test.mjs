@@ -1,0 +1,126 @@
+// audit-events.test.mjs - every route that touches PHI writes its audit
+// event (found by the request id the server returned), with actor, role,
+// session, source, object and client ids, and never any PHI; the access
+// report and the breach-impact report answer from those events.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { addUser, advance, as, init, reauth, rnd, serve, signIn } from './harness.mjs';
+
+let practice, srv, clin, clinSession;
+const canary = () => `CANARY${rnd(18)}`;
+
+before(async () => {
+	practice = await init(null);
+	srv = await serve(practice.data, { keyfile: practice.keyfile });
+	clin = await addUser(srv, 'clinician', 'Dana Reyes');
+	clinSession = await signIn(srv.port, clin);
+});
+after(async () => { await srv?.stop(); });
+
+// eventsFor(rid) - the events written by request rid (owner reads the trail).
+async function eventsFor(rid) {
+	const r = await srv.request('GET', '/api/v1/audit?limit=200');
+	assert.equal(r.status, 200, r.text);
+	return r.json.events.filter((e) => e.request_id === rid);
+}
+
+describe('every PHI route writes its event', () => {
+	const canaries = [];
+	let client;
+
+	test('create, read, update, list, search: one event each, ids only', async () => {
+		const me = as(srv, clinSession);
+		const fields = { legal_name: canary(), preferred_name: canary(), email: `${canary()}@example.org`,
+			phone: canary(), address: canary(), pronouns: canary(), date_of_birth: '1977-07-07' };
+		canaries.push(...Object.values(fields));
+		const steps = [
+			['POST', '/api/v1/clients', { body: fields }, 'client.create'],
+		];
+		const c = await me(...steps[0].slice(0, 3));
+		assert.equal(c.status, 201);
+		client = c.json;
+		const calls = [
+			['client.create', c],
+			['client.read', await me('GET', `/api/v1/clients/${client.id}`)],
+			['client.update', await me('PATCH', `/api/v1/clients/${client.id}`, { body: { version: 1, phone: canary() } })],
+			['client.list', await me('GET', '/api/v1/clients')],
+			['client.search', await me('POST', '/api/v1/clients/search', { body: { query: fields.legal_name.slice(0, 10) } })],
+		];
+		for (const [event, res] of calls) {
+			assert.ok(res.status < 300, `${event}: ${res.status} ${res.text}`);
+			const rid = res.headers['x-request-id'];
+			const evs = await eventsFor(rid);
+			const ev = evs.find((e) => e.event === event);
+			assert.ok(ev, `no ${event} event for request ${rid}: ${JSON.stringify(evs)}`);
+			assert.equal(ev.actor, clin.id);
+			assert.equal(ev.actor_role, 'clinician');
+			assert.equal(ev.session.length, 32);
+			assert.equal(ev.source, '127.0.0.1');
+			assert.equal(ev.outcome, 'ok');
+			if (event !== 'client.list' && event !== 'client.search') {
+				assert.equal(ev.client, client.id);
+				assert.equal(ev.object_type, 'client');
+				assert.equal(ev.object_id, client.id);
+			}
+		}
+	});
+
+	test('a refused read is recorded as refused', async () => {
+		const other = await addUser(srv, 'clinician');
+		const s = await signIn(srv.port, other);
+		const res = await as(srv, s)('GET', `/api/v1/clients/${client.id}`);
+		assert.equal(res.status, 404);
+		const evs = await eventsFor(res.headers['x-request-id']);
+		assert.ok(evs.some((e) => e.event === 'client.read' && e.outcome === 'denied' && e.actor === other.id),
+			JSON.stringify(evs));
+	});
+
+	test('the access report says who opened the record, with names and roles', async () => {
+		const r = await srv.request('GET', `/api/v1/audit/clients/${client.id}`);
+		assert.equal(r.status, 200, r.text);
+		const names = new Set(r.json.events.map((e) => `${e.actor_name}|${e.actor_role}|${e.event}`));
+		assert.ok(names.has('Dana Reyes|clinician|client.read'), [...names].join('\n'));
+		assert.ok(names.has('Dana Reyes|clinician|client.update'));
+	});
+
+	test('the breach-impact report lists the clients a user touched, as CSV too', async () => {
+		const r = await srv.request('GET', `/api/v1/audit/breach?actor=${clin.id}`);
+		assert.equal(r.status, 200, r.text);
+		const row = r.json.clients.find((x) => x.client === client.id);
+		assert.ok(row, JSON.stringify(r.json));
+		assert.ok(row.events >= 3);
+		const csv = await srv.request('GET', `/api/v1/audit/breach?actor=${clin.id}&format=csv`);
+		assert.equal(csv.status, 200);
+		assert.match(csv.headers['content-type'], /text\/csv/);
+		assert.ok(csv.text.includes(client.id));
+	});
+
+	test('no audit event carries PHI', async () => {
+		const r = await srv.request('GET', '/api/v1/audit?limit=200');
+		const text = JSON.stringify(r.json.events);
+		for (const c of canaries) assert.ok(!text.includes(c), `audit trail contains ${c}`);
+		assert.ok(!text.includes('1977-07-07'), 'audit trail contains a birth date');
+	});
+
+	test('staff other than owner and privacy officer cannot read the trail', async () => {
+		const res = await as(srv, clinSession)('GET', '/api/v1/audit');
+		assert.equal(res.status, 403);
+	});
+});
+
+describe('sign-in and administration are audited', () => {
+	test('failed and successful sign-ins, user creation', async () => {
+		advance(30);
+		await as(srv, null)('POST', '/api/v1/auth/login', { body: { email: clin.email, password: 'wrong wrong wrong' } });
+		await reauth(srv);
+		const u = await srv.request('POST', '/api/v1/users', { body: { email: `x${rnd(6)}@example.org`, name: 'New Person', role: 'biller' } });
+		assert.equal(u.status, 201);
+		const r = await srv.request('GET', '/api/v1/audit?limit=200');
+		const evs = r.json.events;
+		assert.ok(evs.some((e) => e.event === 'auth.login_failed' && e.actor === clin.id));
+		assert.ok(evs.some((e) => e.event === 'auth.login' && e.actor === clin.id && e.outcome === 'ok'));
+		assert.ok(evs.some((e) => e.event === 'user.create' && e.object_id === u.json.id));
+		assert.ok(evs.some((e) => e.event === 'auth.mfa_enrol' && e.actor === clin.id));
+	});
+});
