@@ -34,7 +34,7 @@ static const char usage[] =
         "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8443; port 0\n"
         "                      picks a free one; [::1]:8443 for IPv6)\n"
         "  --keyfile FILE      unlock with this key file\n"
-        "  --threads N         worker threads (default: number of CPUs)\n"
+        "  --threads N         worker threads (default: 4 per CPU, at least 8)\n"
         "  --web DIR           the browser app's files (default " CONFIDANT_WEB_DIR ")\n"
         "\n"
         "Every route that touches records needs a signed-in session: sign in with\n"
@@ -134,8 +134,12 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	if (threads == 0) {
+		/* Handlers block on the database and on group commit, so more
+		 * threads than CPUs keep the CPUs busy and let commits batch. */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 ? (unsigned)n : 2;
+		threads = n > 0 ? (unsigned)n * 4 : 8;
+		if (threads < 8)
+			threads = 8;
 	}
 	e = store_pool_new(db, threads * 2, &pool);
 	if (e != ERR_OK) {
@@ -143,7 +147,11 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	api_json_init();
-	auth_hash_cap_init(threads);
+	{
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		/* At most one Argon2id per CPU: a sign-in flood cannot starve others. */
+		auth_hash_cap_init(n > 0 ? (unsigned)n : 2);
+	}
 	if (app_init(&app, pool, v) != ERR_OK)
 		goto out;
 	app_ready = 1;

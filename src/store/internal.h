@@ -37,6 +37,8 @@ struct store {
 	const struct vault *key_vault;         /* vault that unwrapped key (cache check) */
 	uint32_t key_master;                   /* its master version then (cache check) */
 	int schema;                            /* highest migration applied */
+	struct store_sync
+	        *sync; /* group commit (server pools), or NULL: each commit syncs (FULL) */
 };
 
 /* stmt_get - statement id of group, reset and unbound, ready for binding. */

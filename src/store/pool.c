@@ -5,6 +5,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store.h"
 
@@ -15,7 +16,22 @@ struct store_pool {
 	struct store **free_list; /* connections not in use */
 	unsigned n;               /* connections in all */
 	unsigned nfree;           /* entries in free_list */
+	struct store_sync *sync;  /* group commit shared by all, or NULL */
 };
+
+/* group_commit_off - CONFIDANT_GROUP_COMMIT=off, for benchmarks that
+ * compare against one fsync per commit. */
+static int group_commit_off(void)
+{
+	const char *v = getenv("CONFIDANT_GROUP_COMMIT");
+
+	return v != NULL && strcmp(v, "off") == 0;
+}
+
+uint64_t store_pool_syncs(struct store_pool *p)
+{
+	return p->sync != NULL ? store_sync_count(p->sync) : 0;
+}
 
 enum err store_pool_new(const char *path, unsigned n, struct store_pool **out)
 {
@@ -36,10 +52,20 @@ enum err store_pool_new(const char *path, unsigned n, struct store_pool **out)
 		e = ERR_NOMEM;
 		goto out;
 	}
+	if (!group_commit_off()) {
+		e = store_sync_new(path, &p->sync);
+		if (e != ERR_OK)
+			goto out;
+	}
 	for (i = 0; i < n; i++) {
 		e = store_open(path, 0, &p->all[i]);
 		if (e != ERR_OK)
 			goto out;
+		e = store_use_sync(p->all[i], p->sync);
+		if (e != ERR_OK) {
+			p->n++;
+			goto out;
+		}
 		p->free_list[p->nfree++] = p->all[i];
 		p->n++;
 	}
@@ -81,6 +107,7 @@ void store_pool_free(struct store_pool *p)
 		store_close(p->all[i]);
 	free(p->all);
 	free(p->free_list);
+	store_sync_free(p->sync);
 	pthread_cond_destroy(&p->ready);
 	pthread_mutex_destroy(&p->lock);
 	free(p);

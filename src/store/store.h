@@ -377,12 +377,30 @@ enum err store_appointment_insert(struct store *s, int64_t clinician_id, int64_t
 enum err store_note_insert(struct store *s, const struct vault *v, int64_t client_id,
                            int64_t author_id, const char *body, int64_t now);
 
-/* Connection pool for servers: n connections opened at start. */
+/* Group commit (durable.c): connections that share a store_sync commit
+ * with synchronous=NORMAL and then wait until one fdatasync of the WAL
+ * covers their commit, so concurrent commits share fsyncs. */
+struct store_sync;
+enum err store_sync_new(const char *db_path, struct store_sync **out);
+void store_sync_free(struct store_sync *y);
+/* store_sync_wait - after a COMMIT: return once it is durable (ERR_IO if a
+ * sync failed; the caller must not acknowledge the change). */
+enum err store_sync_wait(struct store_sync *y);
+/* store_sync_count - fdatasync calls so far (benchmarks). */
+uint64_t store_sync_count(struct store_sync *y);
+/* store_use_sync - put connection s in group-commit mode with y. */
+enum err store_use_sync(struct store *s, struct store_sync *y);
+
+/* Connection pool for servers: n connections opened at start, sharing one
+ * group-commit syncer (CONFIDANT_GROUP_COMMIT=off: each commit syncs
+ * itself, for comparison in benchmarks). */
 struct store_pool;
 enum err store_pool_new(const char *path, unsigned n, struct store_pool **out);
 /* store_pool_take - a connection; waits while all are in use. */
 struct store *store_pool_take(struct store_pool *p);
 void store_pool_give(struct store_pool *p, struct store *s);
 void store_pool_free(struct store_pool *p);
+/* store_pool_syncs - fdatasync calls made by the pool's group commit. */
+uint64_t store_pool_syncs(struct store_pool *p);
 
 #endif

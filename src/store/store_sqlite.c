@@ -330,8 +330,23 @@ enum err store_commit(struct store *s)
 {
 	enum err e = exec_simple(s, Q_COMMIT);
 
-	if (e != ERR_OK)
+	if (e != ERR_OK) {
 		store_rollback(s);
+		return e;
+	}
+	/* Acknowledged writes must be durable: wait for the shared sync. */
+	if (s->sync != NULL)
+		e = store_sync_wait(s->sync);
+	return e;
+}
+
+enum err store_use_sync(struct store *s, struct store_sync *y)
+{
+	enum err e =
+	        pragma(s->db, y != NULL ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+
+	if (e == ERR_OK)
+		s->sync = y;
 	return e;
 }
 
