@@ -81,6 +81,9 @@ enum err api_break_glass_open(struct app *app, const struct http_request *rq,
                               struct http_response *rs);
 enum err api_break_glass_list(struct app *app, const struct http_request *rq,
                               struct http_response *rs);
+enum err api_settings_get(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_settings_update(struct app *app, const struct http_request *rq,
+                             struct http_response *rs);
 enum err api_login(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_logout(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_session(struct app *app, const struct http_request *rq, struct http_response *rs);

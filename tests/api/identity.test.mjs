@@ -313,6 +313,8 @@ const EXPECT = {
 	'PATCH /api/v1/users/{id}': ['owner'],
 	'POST /api/v1/users/{id}/reset-mfa': ['owner'],
 	'POST /api/v1/users/{id}/supervisees': ['owner'],
+	'GET /api/v1/settings': ['owner'],
+	'PATCH /api/v1/settings': ['owner'],
 	'POST /api/v1/clients': ['owner', 'clinician', 'scheduler'],
 	'GET /api/v1/clients': ALL,
 	'POST /api/v1/clients/search': STAFF,
@@ -376,5 +378,28 @@ describe('the routes table, for every role', () => {
 			}
 		}
 		assert.ok(checked >= 100, `only ${checked} route x role checks ran`);
+	});
+});
+
+describe('practice settings', () => {
+	test('the owner shortens the idle timeout; out-of-range values change nothing', async () => {
+		advance(3600);
+		await fresh();
+		const before1 = await srv.request('GET', '/api/v1/settings');
+		assert.equal(before1.json.require_mfa, 1);
+		assert.equal(before1.json.session_idle_seconds, 900);
+		const noReauth = await srv.request('PATCH', '/api/v1/settings', { body: { session_idle_seconds: 300 } });
+		assert.equal(noReauth.status, 200, 'the owner just signed in, which counts as a re-authentication');
+		const bad = await srv.request('PATCH', '/api/v1/settings', { body: { session_idle_seconds: 5, require_mfa: 0 } });
+		assert.equal(bad.status, 400);
+		const after1 = await srv.request('GET', '/api/v1/settings');
+		assert.equal(after1.json.session_idle_seconds, 300);
+		assert.equal(after1.json.require_mfa, 1, 'a refused change was partly applied');
+		const s = sessions.biller;
+		advance(301);
+		assert.equal((await as(srv, s)('GET', '/api/v1/auth/session')).status, 401);
+		srv.session = await signIn(srv.port, ownerOf(srv.data)); // the owner's session idled out too
+		const reset = await srv.request('PATCH', '/api/v1/settings', { body: { session_idle_seconds: 900 } });
+		assert.equal(reset.status, 200, reset.text);
 	});
 });
