@@ -250,6 +250,11 @@ out:
 	return e;
 }
 
+/* SESSION_TOUCH_EVERY - last_seen is written at most this often (seconds),
+ * so most requests check their session without writing; the idle timeout
+ * is then exact to within this much. */
+#define SESSION_TOUCH_EVERY 30
+
 enum err domain_session_check(struct domain_ctx *ctx, const char *token, int state_changing,
                               const char *csrf, struct principal *out)
 {
@@ -257,12 +262,14 @@ enum err domain_session_check(struct domain_ctx *ctx, const char *token, int sta
 	struct session_row srow;
 	struct user_auth u;
 	int64_t idle;
+	int end = 0;
 	enum err e;
 
 	if (token == NULL || !auth_token_valid(token))
 		return ERR_AUTH;
 	auth_token_hash(token, strlen(token), th);
-	e = store_begin(ctx->store);
+	memset(&u, 0, sizeof u);
+	e = store_begin_read(ctx->store);
 	if (e != ERR_OK)
 		return e;
 	e = store_session_find(ctx->store, th, &srow);
@@ -276,15 +283,15 @@ enum err domain_session_check(struct domain_ctx *ctx, const char *token, int sta
 		goto out;
 	}
 	if (ctx->now >= srow.expires_at || ctx->now - srow.last_seen >= idle) {
-		(void)store_session_end(ctx->store, srow.id, ctx->now);
+		end = 1;
 		e = ERR_AUTH;
-		goto commit;
+		goto out;
 	}
 	e = store_user_auth_by_id(ctx->store, srow.user_id, &u);
 	if (e != ERR_OK || u.disabled || domain_role_bit(u.role) == 0) {
-		(void)store_session_end(ctx->store, srow.id, ctx->now);
+		end = 1;
 		e = ERR_AUTH;
-		goto commit;
+		goto out;
 	}
 	if (state_changing) {
 		if (csrf == NULL || !auth_token_valid(csrf)) {
@@ -297,19 +304,26 @@ enum err domain_session_check(struct domain_ctx *ctx, const char *token, int sta
 			goto out;
 		}
 	}
-	e = store_session_touch(ctx->store, srow.id, ctx->now);
-	if (e != ERR_OK)
-		goto out;
-	srow.last_seen = ctx->now;
 	fill_principal(ctx, &u, &srow, out);
-commit:
-	if (store_commit(ctx->store) != ERR_OK && e == ERR_OK)
-		e = ERR_DB;
-	mem_wipe(&u, sizeof u);
-	return e;
 out:
-	store_rollback(ctx->store);
+	store_end_read(ctx->store);
 	mem_wipe(&u, sizeof u);
+	/* Writes, when needed, in their own short transaction. */
+	if (end || (e == ERR_OK && ctx->now - srow.last_seen >= SESSION_TOUCH_EVERY)) {
+		enum err w = store_begin(ctx->store);
+
+		if (w == ERR_OK)
+			w = end ? store_session_end(ctx->store, srow.id, ctx->now)
+			        : store_session_touch(ctx->store, srow.id, ctx->now);
+		if (w == ERR_OK)
+			w = store_commit(ctx->store);
+		else
+			store_rollback(ctx->store);
+		if (w != ERR_OK && e == ERR_OK)
+			e = w;
+		if (e == ERR_OK)
+			out->session.last_seen = ctx->now;
+	}
 	return e;
 }
 

@@ -24,16 +24,28 @@
 #include "store/internal.h"
 
 struct store_sync {
-	pthread_mutex_t lock; /* guards everything below */
-	pthread_cond_t done;  /* broadcast when a sync finishes */
-	char wal[4096];       /* path of the WAL file */
-	int fd;               /* the WAL, opened on first use; -1 before */
-	uint64_t committed;   /* tickets handed out (commits finished in SQLite) */
-	uint64_t synced;      /* every ticket <= this is durable */
-	int syncing;          /* non-zero while a leader is in fdatasync */
-	int failed;           /* a sync failed: refuse from now on (fail closed) */
-	uint64_t syncs;       /* fdatasync calls made (for benchmarks) */
+	pthread_mutex_t lock;   /* guards everything below */
+	pthread_cond_t done;    /* broadcast when a sync finishes */
+	char wal[4096];         /* path of the WAL file */
+	int fd;                 /* the WAL, opened on first use; -1 before */
+	uint64_t committed;     /* tickets handed out (commits finished in SQLite) */
+	uint64_t synced;        /* every ticket <= this is durable */
+	int syncing;            /* non-zero while a leader is in fdatasync */
+	int failed;             /* a sync failed: refuse from now on (fail closed) */
+	uint64_t syncs;         /* fdatasync calls made (for benchmarks) */
+	pthread_mutex_t writer; /* one write transaction at a time, queued here rather
+	                           than in SQLite's sleeping busy handler */
 };
+
+void store_sync_writer_lock(struct store_sync *y)
+{
+	pthread_mutex_lock(&y->writer);
+}
+
+void store_sync_writer_unlock(struct store_sync *y)
+{
+	pthread_mutex_unlock(&y->writer);
+}
 
 enum err store_sync_new(const char *db_path, struct store_sync **out)
 {
@@ -48,6 +60,7 @@ enum err store_sync_new(const char *db_path, struct store_sync **out)
 		return ERR_TOOBIG;
 	}
 	pthread_mutex_init(&y->lock, NULL);
+	pthread_mutex_init(&y->writer, NULL);
 	pthread_cond_init(&y->done, NULL);
 	y->fd = -1;
 	*out = y;
@@ -63,6 +76,7 @@ void store_sync_free(struct store_sync *y)
 	if (y->fd >= 0)
 		close(y->fd);
 	pthread_cond_destroy(&y->done);
+	pthread_mutex_destroy(&y->writer);
 	pthread_mutex_destroy(&y->lock);
 	free(y);
 }

@@ -37,9 +37,13 @@ struct store {
 	const struct vault *key_vault;         /* vault that unwrapped key (cache check) */
 	uint32_t key_master;                   /* its master version then (cache check) */
 	int schema;                            /* highest migration applied */
-	struct store_sync
-	        *sync; /* group commit (server pools), or NULL: each commit syncs (FULL) */
+	struct store_sync *sync;               /* group commit, or NULL: commits sync (FULL) */
+	int writer;                            /* holds the pool's write turn */
 };
+
+/* store_sync_writer_lock / _unlock - the pool's write turn (durable.c). */
+void store_sync_writer_lock(struct store_sync *y);
+void store_sync_writer_unlock(struct store_sync *y);
 
 /* stmt_get - statement id of group, reset and unbound, ready for binding. */
 sqlite3_stmt *stmt_get(struct store *s, unsigned group, unsigned id);

@@ -48,6 +48,10 @@ int store_schema_version(struct store *s);
 /* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE) so a
  * transaction never fails half-way for lock reasons. */
 enum err store_begin(struct store *s);
+/* store_begin_read / store_end_read - a read-only snapshot (no write lock,
+ * no sync); for checks that write nothing. */
+enum err store_begin_read(struct store *s);
+void store_end_read(struct store *s);
 enum err store_commit(struct store *s);
 void store_rollback(struct store *s);
 

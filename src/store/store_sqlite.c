@@ -146,6 +146,15 @@ const struct stmt_group store_group_core = {sql, Q__COUNT};
 
 #define get(s, id) stmt_get((s), STORE_GROUP_CORE, (id))
 
+/* writer_release - give up the in-process write turn, if held. */
+static void writer_release(struct store *s)
+{
+	if (s->writer) {
+		s->writer = 0;
+		store_sync_writer_unlock(s->sync);
+	}
+}
+
 static enum err exec_simple(struct store *s, enum stmt_id id)
 {
 	return step_done(s, get(s, id));
@@ -323,7 +332,29 @@ int store_schema_version(struct store *s)
 
 enum err store_begin(struct store *s)
 {
-	return exec_simple(s, Q_BEGIN_IMMEDIATE);
+	enum err e;
+
+	/* Server connections queue for the write lock in-process: SQLite's
+	 * own busy handler would sleep in milliseconds-long steps. */
+	if (s->sync != NULL && !s->writer) {
+		store_sync_writer_lock(s->sync);
+		s->writer = 1;
+	}
+	e = exec_simple(s, Q_BEGIN_IMMEDIATE);
+	if (e != ERR_OK)
+		writer_release(s);
+	return e;
+}
+
+enum err store_begin_read(struct store *s)
+{
+	return exec_simple(s, Q_BEGIN);
+}
+
+void store_end_read(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)exec_simple(s, Q_COMMIT);
 }
 
 enum err store_commit(struct store *s)
@@ -334,6 +365,9 @@ enum err store_commit(struct store *s)
 		store_rollback(s);
 		return e;
 	}
+	/* Let the next writer in while this commit waits for its sync: that
+	 * overlap is what lets commits share one fsync. */
+	writer_release(s);
 	/* Acknowledged writes must be durable: wait for the shared sync. */
 	if (s->sync != NULL)
 		e = store_sync_wait(s->sync);
@@ -354,6 +388,7 @@ void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		(void)exec_simple(s, Q_ROLLBACK);
+	writer_release(s);
 }
 
 /* ---- meta ----------------------------------------------------------- */
