@@ -58,7 +58,7 @@ const struct route api_routes[] = {
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},
-        {HTTP_GET, "/api/v1/audit/clients/{id}", ROLE_OWNER | ROLE_AUDITOR,
+        {HTTP_GET, "/api/v1/audit/clients/{id}", ROLE_OWNER | ROLE_AUDITOR | ROLE_CLIENT,
          AUDIT_AUDIT_ACCESS_REPORT, 0, 0, api_audit_access_report},
         {HTTP_GET, "/api/v1/audit/breach", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_BREACH_REPORT, 0,
          0, api_audit_breach_report},

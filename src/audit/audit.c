@@ -303,11 +303,17 @@ static enum err emit(struct store *s, const struct vault *v, const struct audit_
 	r.detail = a->detail ? a->detail : "";
 	r.format = 2;
 	r.actor_role = a->actor_role ? a->actor_role : "";
+	/* The practice acting on itself (the CLI) is the "system" role, for
+	 * operations, unless the caller said otherwise. */
+	if (r.actor_role[0] == '\0' && strcmp(r.actor, "system") == 0)
+		r.actor_role = "system";
 	r.session = a->session ? a->session : "";
 	r.source = a->source ? a->source : "";
 	r.object_type = a->object_type ? a->object_type : "";
 	r.object_id = a->object_id ? a->object_id : "";
 	r.purpose = a->purpose ? a->purpose : "";
+	if (r.purpose[0] == '\0' && strcmp(r.actor, "system") == 0)
+		r.purpose = "operations";
 	e = row_hash_v2(k, &r, r.hash);
 	if (e != ERR_OK)
 		goto out;

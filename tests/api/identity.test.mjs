@@ -191,6 +191,13 @@ describe('roles see what their job needs', () => {
 		assert.deepEqual(l.json.clients.map((c) => c.id), [mine.id]);
 		assert.equal((await me('POST', '/api/v1/clients/search', { body: { query: 'client' } })).status, 403);
 		assert.equal((await me('PATCH', `/api/v1/clients/${mine.id}`, { body: { version: 1 } })).status, 403);
+		// who looked at my record: my own access report, nobody else's
+		const rep = await me('GET', `/api/v1/audit/clients/${mine.id}`);
+		assert.equal(rep.status, 200, rep.text);
+		assert.ok(rep.json.events.some((e) => e.event === 'client.create' && e.actor_role === 'clinician'), rep.text);
+		assert.ok(rep.json.events.some((e) => e.event === 'client.read' && e.actor_role === 'supervisor'), rep.text);
+		const other = await me('GET', `/api/v1/audit/clients/${theirs.id}`);
+		assert.ok(other.status === 404 || other.status === 403, `other client's report: ${other.status}`);
 	});
 });
 
@@ -324,7 +331,7 @@ const EXPECT = {
 	'POST /api/v1/clients/{id}/break-glass': ['clinician', 'supervisor'],
 	'GET /api/v1/break-glass': ['owner', 'clinician', 'supervisor', 'auditor'],
 	'GET /api/v1/audit': ['owner', 'auditor'],
-	'GET /api/v1/audit/clients/{id}': ['owner', 'auditor'],
+	'GET /api/v1/audit/clients/{id}': ['owner', 'auditor', 'client'],
 	'GET /api/v1/audit/breach': ['owner', 'auditor'],
 };
 
