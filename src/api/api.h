@@ -62,6 +62,13 @@ struct json_t;
  * failure rs->message says why (never quoting the input). */
 enum err api_json_object(const struct http_request *rq, struct http_response *rs,
                          const char *const *allowed, void **out);
+/* api_time_json - unix seconds as an ISO 8601 UTC string value. */
+struct json_t *api_time_json(int64_t t);
+
+/* api_public_id_ok - non-zero if s is 32 lowercase hex digits (checked
+ * before any lookup by id). */
+int api_public_id_ok(const char *s);
+
 /* api_json_send - serialise a jansson value into rs->body (steals v). */
 enum err api_json_send(struct http_response *rs, void *v);
 

@@ -23,14 +23,6 @@
 /* Longest id accepted in a query parameter. */
 #define ID_MAX 64
 
-static json_t *time_json(int64_t t)
-{
-	char s[AUDIT_TIME_LEN];
-
-	domain_time_format(t, s);
-	return json_string(s);
-}
-
 static json_t *record_json(const struct audit_record *r)
 {
 	json_t *o = json_object();
@@ -38,7 +30,7 @@ static json_t *record_json(const struct audit_record *r)
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "seq", json_integer(r->seq));
-	json_object_set_new(o, "at", time_json(r->at));
+	json_object_set_new(o, "at", api_time_json(r->at));
 	json_object_set_new(o, "actor", json_string(r->actor));
 	json_object_set_new(o, "actor_role", json_string(r->actor_role));
 	json_object_set_new(o, "actor_name", json_string(r->actor_name));
@@ -280,8 +272,8 @@ static enum err send_breach(struct http_response *rs, const struct audit_filter 
 	json_object_set_new(o, "actor", f->actor ? json_string(f->actor) : json_null());
 	json_object_set_new(o, "session", f->session ? json_string(f->session) : json_null());
 	json_object_set_new(o, "source", f->source ? json_string(f->source) : json_null());
-	json_object_set_new(o, "from", f->from ? time_json(f->from) : json_null());
-	json_object_set_new(o, "to", f->to ? time_json(f->to) : json_null());
+	json_object_set_new(o, "from", f->from ? api_time_json(f->from) : json_null());
+	json_object_set_new(o, "to", f->to ? api_time_json(f->to) : json_null());
 	for (i = 0; i < b->n; i++) {
 		const struct audit_touch *t = &b->clients[i];
 		json_t *c = json_object();
@@ -290,8 +282,8 @@ static enum err send_breach(struct http_response *rs, const struct audit_filter 
 			continue;
 		json_object_set_new(c, "client", json_string(t->client));
 		json_object_set_new(c, "events", json_integer(t->events));
-		json_object_set_new(c, "first", time_json(t->first));
-		json_object_set_new(c, "last", time_json(t->last));
+		json_object_set_new(c, "first", api_time_json(t->first));
+		json_object_set_new(c, "last", api_time_json(t->last));
 		json_array_append_new(arr, c);
 	}
 	json_object_set_new(o, "clients", arr);

@@ -13,17 +13,6 @@
 #include "core/mem.h"
 #include "domain/identity.h"
 
-static json_t *time_json(int64_t t)
-{
-	char s[32];
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(s);
-}
-
 /* session_json - what the app needs to know of a session. */
 static json_t *session_json(const struct principal *p, int64_t idle)
 {
@@ -31,7 +20,7 @@ static json_t *session_json(const struct principal *p, int64_t idle)
 	                 p->user.public_id, "email", p->user.email, "name", p->user.display_name,
 	                 "role", p->user.role, "must_change_password", p->must_change,
 	                 "must_enrol_mfa", p->must_enrol, "session", "expires_at",
-	                 time_json(p->session.expires_at), "idle_seconds", (json_int_t)idle);
+	                 api_time_json(p->session.expires_at), "idle_seconds", (json_int_t)idle);
 }
 
 /* str_field - a required (or optional) string member; ERR_INVAL if wrong. */

@@ -13,17 +13,6 @@
 
 #define BG_PAGE 200
 
-static json_t *time_json(int64_t t)
-{
-	char s[32];
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(s);
-}
-
 enum err api_break_glass_open(struct app *app, const struct http_request *rq,
                               struct http_response *rs)
 {
@@ -34,7 +23,7 @@ enum err api_break_glass_open(struct app *app, const struct http_request *rq,
 	json_t *reason;
 	enum err e;
 
-	if (strlen(rq->param[0]) != 32)
+	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
 	e = api_json_object(rq, rs, allowed, &root);
 	if (e != ERR_OK)
@@ -56,7 +45,7 @@ enum err api_break_glass_open(struct app *app, const struct http_request *rq,
 	if (e != ERR_OK)
 		return e;
 	rs->status = 201;
-	return api_json_send(rs, json_pack("{s:o}", "expires_at", time_json(until)));
+	return api_json_send(rs, json_pack("{s:o}", "expires_at", api_time_json(until)));
 }
 
 enum err api_break_glass_list(struct app *app, const struct http_request *rq,
@@ -85,8 +74,8 @@ enum err api_break_glass_list(struct app *app, const struct http_request *rq,
 			                       bs[i].user_public_id, "user_name", bs[i].user_name,
 			                       "client_id", bs[i].client_public_id, "reason",
 			                       bs[i].reason ? bs[i].reason : "", "started_at",
-			                       time_json(bs[i].started_at), "expires_at",
-			                       time_json(bs[i].expires_at)));
+			                       api_time_json(bs[i].started_at), "expires_at",
+			                       api_time_json(bs[i].expires_at)));
 		e = api_json_send(rs, json_pack("{s:o}", "grants", arr));
 	}
 	for (i = 0; i < n; i++)

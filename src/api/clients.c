@@ -17,17 +17,6 @@ static const char *const writable[] = {
         "email",  "phone",      "address",        "version",  NULL,
 };
 
-static json_t *time_json(int64_t t)
-{
-	char s[32];
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(s);
-}
-
 static json_t *client_json(const struct client *c)
 {
 	json_t *o = json_object();
@@ -41,8 +30,8 @@ static json_t *client_json(const struct client *c)
 		char *const *p = client_field_ptr((struct client *)(uintptr_t)c, &client_fields[i]);
 		json_object_set_new(o, client_fields[i].name, *p ? json_string(*p) : json_null());
 	}
-	json_object_set_new(o, "created_at", time_json(c->created_at));
-	json_object_set_new(o, "updated_at", time_json(c->updated_at));
+	json_object_set_new(o, "created_at", api_time_json(c->created_at));
+	json_object_set_new(o, "updated_at", api_time_json(c->updated_at));
 	json_object_set_new(o, "version", json_integer(c->version));
 	return o;
 }
@@ -81,19 +70,6 @@ static enum err decode(json_t *o, struct client *c, struct http_response *rs)
 		}
 	}
 	return ERR_OK;
-}
-
-/* public_id_ok - 32 lowercase hex digits. */
-static int public_id_ok(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != 32)
-		return 0;
-	for (i = 0; i < 32; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
 }
 
 /* send_client - 200/201 with the client as JSON. */
@@ -148,7 +124,7 @@ enum err api_client_get(struct app *app, const struct http_request *rq, struct h
 	struct client c;
 	enum err e;
 
-	if (!public_id_ok(rq->param[0]))
+	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
 	e = api_begin(app, rq, &ctx);
 	if (e != ERR_OK)
@@ -172,7 +148,7 @@ enum err api_client_update(struct app *app, const struct http_request *rq, struc
 	enum err e;
 
 	memset(&c, 0, sizeof c);
-	if (!public_id_ok(rq->param[0]))
+	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
 	e = api_json_object(rq, rs, writable, &root);
 	if (e != ERR_OK)

@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "core/mem.h"
@@ -115,4 +116,27 @@ enum err api_json_send(struct http_response *rs, void *v)
 	/* The text may hold PHI: wipe it before it goes back to the heap. */
 	json_mem_free(text);
 	return e;
+}
+
+json_t *api_time_json(int64_t t)
+{
+	char s[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(s);
+}
+
+int api_public_id_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != 32)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
 }

@@ -19,18 +19,6 @@ static json_t *user_json(const struct user_auth *u)
 	                 "mfa_enrolled", u->mfa_enrolled != 0);
 }
 
-static int public_id_ok(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || strlen(s) != 32)
-		return 0;
-	for (i = 0; i < 32; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
 enum err api_user_list(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	struct domain_ctx ctx;
@@ -109,7 +97,7 @@ enum err api_user_update(struct app *app, const struct http_request *rq, struct 
 	json_t *ro, *di;
 	enum err e;
 
-	if (!public_id_ok(rq->param[0]))
+	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
 	e = api_json_object(rq, rs, allowed, &root);
 	if (e != ERR_OK)
@@ -142,7 +130,7 @@ enum err api_user_reset_mfa(struct app *app, const struct http_request *rq,
 	struct domain_ctx ctx;
 	enum err e;
 
-	if (!public_id_ok(rq->param[0]))
+	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
 	e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
@@ -154,8 +142,11 @@ enum err api_user_reset_mfa(struct app *app, const struct http_request *rq,
 	return e == ERR_OK ? api_json_send(rs, json_object()) : e;
 }
 
-enum err api_client_care_team(struct app *app, const struct http_request *rq,
-                              struct http_response *rs)
+/* link_records - POST {"user_id"} on /.../{id}/...: join two records with fn. */
+static enum err link_records(struct app *app, const struct http_request *rq,
+                             struct http_response *rs,
+                             enum err (*fn)(struct domain_ctx *, const char *, const char *),
+                             const char *missing)
 {
 	static const char *const allowed[] = {"user_id", NULL};
 	struct domain_ctx ctx;
@@ -163,20 +154,20 @@ enum err api_client_care_team(struct app *app, const struct http_request *rq,
 	json_t *uid;
 	enum err e;
 
-	if (!public_id_ok(rq->param[0]))
+	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
 	e = api_json_object(rq, rs, allowed, &root);
 	if (e != ERR_OK)
 		return e;
 	uid = json_object_get(root, "user_id");
-	if (!json_is_string(uid) || !public_id_ok(json_string_value(uid))) {
+	if (!json_is_string(uid) || !api_public_id_ok(json_string_value(uid))) {
 		json_decref(root);
-		rs->message = "user_id (a user's id) is required";
+		rs->message = missing;
 		return ERR_INVAL;
 	}
 	e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
-		e = domain_care_team_add(&ctx, rq->param[0], json_string_value(uid));
+		e = fn(&ctx, rq->param[0], json_string_value(uid));
 		if (e != ERR_OK)
 			rs->message = ctx.message;
 		api_end(app, &ctx);
@@ -185,33 +176,15 @@ enum err api_client_care_team(struct app *app, const struct http_request *rq,
 	return e == ERR_OK ? api_json_send(rs, json_object()) : e;
 }
 
+enum err api_client_care_team(struct app *app, const struct http_request *rq,
+                              struct http_response *rs)
+{
+	return link_records(app, rq, rs, domain_care_team_add, "user_id (a user's id) is required");
+}
+
 enum err api_user_supervisee(struct app *app, const struct http_request *rq,
                              struct http_response *rs)
 {
-	static const char *const allowed[] = {"user_id", NULL};
-	struct domain_ctx ctx;
-	void *root = NULL;
-	json_t *uid;
-	enum err e;
-
-	if (!public_id_ok(rq->param[0]))
-		return ERR_NOTFOUND;
-	e = api_json_object(rq, rs, allowed, &root);
-	if (e != ERR_OK)
-		return e;
-	uid = json_object_get(root, "user_id");
-	if (!json_is_string(uid) || !public_id_ok(json_string_value(uid))) {
-		json_decref(root);
-		rs->message = "user_id (a clinician's id) is required";
-		return ERR_INVAL;
-	}
-	e = api_begin(app, rq, &ctx);
-	if (e == ERR_OK) {
-		e = domain_supervision_add(&ctx, rq->param[0], json_string_value(uid));
-		if (e != ERR_OK)
-			rs->message = ctx.message;
-		api_end(app, &ctx);
-	}
-	json_decref(root);
-	return e == ERR_OK ? api_json_send(rs, json_object()) : e;
+	return link_records(app, rq, rs, domain_supervision_add,
+	                    "user_id (a clinician's id) is required");
 }
