@@ -270,8 +270,8 @@ int cli_audit_verify(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	file = cli_get(o, "checkpoints");
-	if (cli_practice_open("audit verify", cli_get(o, "data"), cli_get(o, "keyfile"), &s, &v) !=
-	    ERR_OK)
+	if (cli_practice_open_readonly("audit verify", cli_get(o, "data"), cli_get(o, "keyfile"),
+	                               &s, &v) != ERR_OK)
 		return 1;
 	e = verify_all("audit verify", s, v, file, &r);
 	vault_free(v);
@@ -385,8 +385,8 @@ int cli_audit_export(int argc, char **argv)
 		return cli_fail("audit export-checkpoints", "--out FILE is required (see --help)");
 	memset(&x, 0, sizeof x);
 	buf_init(&x.out, 1024u * 1024 * 1024, 0);
-	if (cli_practice_open("audit export-checkpoints", cli_get(o, "data"), cli_get(o, "keyfile"),
-	                      &s, &v) != ERR_OK)
+	if (cli_practice_open_readonly("audit export-checkpoints", cli_get(o, "data"),
+	                               cli_get(o, "keyfile"), &s, &v) != ERR_OK)
 		return 1;
 	rc = 1;
 	/* Export only what verifies, and never overwrite evidence the

@@ -65,6 +65,12 @@ enum err cli_unlock_wraps(const struct cli_secret *sec, const struct vault_wrap 
 enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile, struct store **s,
                            struct vault **v);
 
+/* cli_practice_open_readonly - the same, read-only and without migrating:
+ * for commands that inspect a practice (audit verify) and must not change
+ * what they inspect. */
+enum err cli_practice_open_readonly(const char *cmd, const char *dir, const char *keyfile,
+                                    struct store **s, struct vault **v);
+
 /* cli_path - dir + "/" + name into out (PATH_MAX); ERR_TOOBIG if too long. */
 enum err cli_path(char *out, size_t size, const char *dir, const char *name);
 

@@ -257,8 +257,23 @@ enum err cli_unlock_wraps(const struct cli_secret *sec, const struct vault_wrap 
 	return ERR_CRYPTO;
 }
 
+static enum err practice_open(const char *cmd, const char *dir, const char *keyfile, unsigned flags,
+                              struct store **s, struct vault **v);
+
 enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile, struct store **s,
                            struct vault **v)
+{
+	return practice_open(cmd, dir, keyfile, STORE_MIGRATE, s, v);
+}
+
+enum err cli_practice_open_readonly(const char *cmd, const char *dir, const char *keyfile,
+                                    struct store **s, struct vault **v)
+{
+	return practice_open(cmd, dir, keyfile, STORE_READONLY, s, v);
+}
+
+static enum err practice_open(const char *cmd, const char *dir, const char *keyfile, unsigned flags,
+                              struct store **s, struct vault **v)
 {
 	char path[PATH_MAX];
 	struct vault_wrap w[STORE_KEYRING_MAX];
@@ -275,7 +290,14 @@ enum err cli_practice_open(const char *cmd, const char *dir, const char *keyfile
 		cli_fail(cmd, "--data path is too long");
 		return e;
 	}
-	e = store_open(path, STORE_MIGRATE, s);
+	e = store_open(path, flags, s);
+	if (e == ERR_DB && (flags & STORE_READONLY)) {
+		cli_fail(cmd,
+		         "cannot read the practice in %s as it is (an older version? start it "
+		         "once with confidant serve to upgrade it)",
+		         dir);
+		return e;
+	}
 	if (e == ERR_NOTFOUND) {
 		cli_fail(cmd, "no practice in %s; create one with: confidant init --data %s", dir,
 		         dir);
