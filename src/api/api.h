@@ -91,6 +91,16 @@ enum err api_break_glass_list(struct app *app, const struct http_request *rq,
 enum err api_settings_get(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_settings_update(struct app *app, const struct http_request *rq,
                              struct http_response *rs);
+enum err api_note_create(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_note_list(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_note_get(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_note_update(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_note_sign(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_note_cosign(struct app *app, const struct http_request *rq, struct http_response *rs);
+enum err api_note_addendum(struct app *app, const struct http_request *rq,
+                           struct http_response *rs);
+enum err api_note_templates(struct app *app, const struct http_request *rq,
+                            struct http_response *rs);
 enum err api_login(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_logout(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_session(struct app *app, const struct http_request *rq, struct http_response *rs);

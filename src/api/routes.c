@@ -10,6 +10,7 @@
 #define KB 1024
 #define STAFF ROLE_ALL_STAFF
 #define FRONT (ROLE_OWNER | ROLE_CLINICIAN | ROLE_SCHEDULER) /* may register clients */
+#define CLINICAL (ROLE_CLINICIAN | ROLE_SUPERVISOR)          /* the treating team */
 
 const struct route api_routes[] = {
         {HTTP_GET, "/api/v1/health", 0, AUDIT_NONE, 0, ROUTE_PUBLIC, api_health},
@@ -55,6 +56,19 @@ const struct route api_routes[] = {
         {HTTP_GET, "/api/v1/break-glass",
          ROLE_OWNER | ROLE_AUDITOR | ROLE_CLINICIAN | ROLE_SUPERVISOR, AUDIT_BREAK_GLASS, 0, 0,
          api_break_glass_list},
+
+        {HTTP_GET, "/api/v1/note-templates", CLINICAL, AUDIT_NONE, 0, 0, api_note_templates},
+        {HTTP_POST, "/api/v1/clients/{id}/notes", CLINICAL, AUDIT_NOTE_CREATE, 256 * KB, 0,
+         api_note_create},
+        {HTTP_GET, "/api/v1/clients/{id}/notes", CLINICAL, AUDIT_NOTE_LIST, 0, 0, api_note_list},
+        {HTTP_GET, "/api/v1/notes/{id}", CLINICAL, AUDIT_NOTE_READ, 0, 0, api_note_get},
+        {HTTP_PATCH, "/api/v1/notes/{id}", CLINICAL, AUDIT_NOTE_UPDATE, 256 * KB, 0,
+         api_note_update},
+        {HTTP_POST, "/api/v1/notes/{id}/sign", CLINICAL, AUDIT_NOTE_SIGN, 1 * KB, 0, api_note_sign},
+        {HTTP_POST, "/api/v1/notes/{id}/cosign", ROLE_SUPERVISOR, AUDIT_NOTE_COSIGN, 1 * KB, 0,
+         api_note_cosign},
+        {HTTP_POST, "/api/v1/notes/{id}/addenda", CLINICAL, AUDIT_NOTE_ADDENDUM, 32 * KB, 0,
+         api_note_addendum},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

@@ -45,6 +45,13 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_SETTINGS] = "settings.update",
         [AUDIT_PASSWORD] = "auth.password",
         [AUDIT_CHECKPOINT] = "audit.checkpoint",
+        [AUDIT_NOTE_CREATE] = "note.create",
+        [AUDIT_NOTE_READ] = "note.read",
+        [AUDIT_NOTE_LIST] = "note.list",
+        [AUDIT_NOTE_UPDATE] = "note.update",
+        [AUDIT_NOTE_SIGN] = "note.sign",
+        [AUDIT_NOTE_COSIGN] = "note.cosign",
+        [AUDIT_NOTE_ADDENDUM] = "note.addendum",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -50,6 +50,13 @@ enum audit_event {
 	AUDIT_SETTINGS,            /* practice settings changed */
 	AUDIT_PASSWORD,            /* a password was set or changed */
 	AUDIT_CHECKPOINT,          /* a checkpoint was asked for (confidant audit checkpoint) */
+	AUDIT_NOTE_CREATE,         /* a progress note draft was started */
+	AUDIT_NOTE_READ,           /* a note's text was read */
+	AUDIT_NOTE_LIST,           /* a client's list of notes was read (no text) */
+	AUDIT_NOTE_UPDATE,         /* a draft was changed */
+	AUDIT_NOTE_SIGN,           /* a note was signed and locked */
+	AUDIT_NOTE_COSIGN,         /* a supervisor co-signed a note */
+	AUDIT_NOTE_ADDENDUM,       /* a signed addendum was added */
 	AUDIT__COUNT               /* not an event */
 };
 

@@ -55,9 +55,10 @@ void domain_ctx_system(struct domain_ctx *ctx, struct store *s, const struct vau
 	ctx->now = domain_now();
 }
 
-/* reaches - is the client on the actor's care teams (or their supervisees'),
- * or opened to them by an active break-glass grant? */
-static enum err reaches(struct domain_ctx *ctx, int64_t client_id, int *yes)
+/* domain_reaches_client - is the client on the actor's care teams (or
+ * their supervisees'), or opened to them by an active break-glass grant?
+ * Sets ctx->purpose to match. */
+enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *yes)
 {
 	enum err e = store_care_team_reaches(ctx->store, client_id, ctx->actor_id, yes);
 
@@ -82,10 +83,10 @@ enum err domain_client_access(struct domain_ctx *ctx, int64_t client_id, enum ac
 	case ROLE_SCHEDULER: yes = 1; break;
 	case ROLE_BILLER:
 	case ROLE_AUDITOR: yes = need == ACCESS_READ; break;
-	case ROLE_CLINICIAN: e = reaches(ctx, client_id, &yes); break;
+	case ROLE_CLINICIAN: e = domain_reaches_client(ctx, client_id, &yes); break;
 	case ROLE_SUPERVISOR:
 		if (need == ACCESS_READ)
-			e = reaches(ctx, client_id, &yes);
+			e = domain_reaches_client(ctx, client_id, &yes);
 		break;
 	case ROLE_CLIENT:
 		yes = need == ACCESS_READ && ctx->client_self != 0 && ctx->client_self == client_id;

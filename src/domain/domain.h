@@ -97,6 +97,11 @@ enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
 enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t limit,
                               struct client *out, size_t *n);
 
+/* domain_reaches_client - *yes if the actor's care teams (or supervisees'
+ * teams) include the client, or a break-glass grant is open; sets
+ * ctx->purpose ("treatment" or "break-glass"). */
+enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *yes);
+
 /* domain_break_glass_open - open a client outside the actor's care teams
  * for a while (clinicians and supervisors), with a reason; *expires_at is
  * when it closes. ERR_CONFLICT if the actor already has access. */

@@ -10,6 +10,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_CORE] = &store_group_core,
         [STORE_GROUP_AUDIT] = &store_group_audit,
         [STORE_GROUP_IDENTITY] = &store_group_identity,
+        [STORE_GROUP_NOTES] = &store_group_notes,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -15,6 +15,7 @@ enum store_group {
 	STORE_GROUP_CORE,     /* store_sqlite.c: meta, keyring, clients, demo */
 	STORE_GROUP_AUDIT,    /* store_audit.c: the audit chain and checkpoints */
 	STORE_GROUP_IDENTITY, /* store_identity.c: users, sessions, care teams */
+	STORE_GROUP_NOTES,    /* store_notes.c: progress notes and addenda */
 	STORE_GROUP__COUNT
 };
 
@@ -26,6 +27,7 @@ struct stmt_group {
 extern const struct stmt_group store_group_core;
 extern const struct stmt_group store_group_audit;
 extern const struct stmt_group store_group_identity;
+extern const struct stmt_group store_group_notes;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
@@ -44,6 +46,22 @@ struct store {
 /* store_sync_writer_lock / _unlock - the pool's write turn (durable.c). */
 void store_sync_writer_lock(struct store_sync *y);
 void store_sync_writer_unlock(struct store_sync *y);
+
+/* client_key_load - unwrap the data key of (client, version) into s->key
+ * (cached per connection). ERR_NOTFOUND if the client was shredded. */
+enum err client_key_load(struct store *s, const struct vault *v, int64_t client_id,
+                         uint32_t key_version);
+
+/* seal_bind - seal text (NULL binds NULL) for (table, column, row) under
+ * s->key and bind it to parameter idx; *blob is the allocation to free
+ * after the step. */
+enum err seal_bind(struct store *s, sqlite3_stmt *st, int idx, const char *table,
+                   const char *column, int64_t row, const char *text, unsigned char **blob);
+
+/* open_column - open sealed column col of the current row into a new
+ * NUL-terminated string (NULL for SQL NULL); ERR_CRYPTO if it fails. */
+enum err open_column(struct store *s, sqlite3_stmt *st, int col, const char *table,
+                     const char *column, int64_t row, char **out);
 
 /* stmt_get - statement id of group, reset and unbound, ready for binding. */
 sqlite3_stmt *stmt_get(struct store *s, unsigned group, unsigned id);

@@ -378,6 +378,80 @@ enum err store_snapshot(struct store *s, const char *path);
 /* Demo and benchmark data (bulk inserts inside the caller's transaction). */
 enum err store_appointment_insert(struct store *s, int64_t clinician_id, int64_t client_id,
                                   int64_t starts_at, int64_t ends_at, int status);
+/* ---- notes (store_notes.c) ----------------------------------------- */
+
+enum note_status {
+	NOTE_DRAFT = 0,  /* editable by its author */
+	NOTE_SIGNED = 1, /* locked; corrections are addenda */
+	NOTE_COSIGN = 2, /* signed by a supervisee, awaiting the supervisor */
+};
+
+/* A progress note. content is the template's fields as a JSON object
+ * (PHI, sealed at rest); NULL in lists. */
+struct note {
+	int64_t id;                     /* row id */
+	char public_id[33];             /* opaque id */
+	int64_t client_id;              /* whose note (row id) */
+	char client_public_id[33];      /* and their public id */
+	int64_t author_id;              /* who wrote it */
+	char author_public_id[33];      /* their public id */
+	char author_name[128];          /* their display name */
+	char template_name[16];         /* "soap", "dap", "birp", "intake", "discharge" */
+	char date[11];                  /* date of service, YYYY-MM-DD */
+	int status;                     /* enum note_status */
+	char *content;                  /* JSON text, or NULL */
+	int64_t created_at;             /* unix seconds */
+	int64_t updated_at;             /* unix seconds */
+	int64_t signed_at;              /* 0 while a draft */
+	int64_t signed_by;              /* signer's row id, 0 while a draft */
+	unsigned char content_hash[32]; /* BLAKE2b of the signed content */
+	int64_t cosigned_at;            /* 0 unless co-signed */
+	int64_t cosigned_by;            /* supervisor's row id, or 0 */
+	int64_t version;                /* optimistic-locking counter */
+};
+void note_cleanup(struct note *n);
+
+/* An addendum: a signed correction or addition to a signed note. */
+struct addendum {
+	char author_public_id[33]; /* who wrote it */
+	char author_name[128];     /* their display name */
+	char *text;                /* the text (PHI, sealed at rest) */
+	unsigned char hash[32];    /* BLAKE2b of text: what was signed */
+	int64_t created_at;        /* when (it is signed when written) */
+};
+void addendum_cleanup(struct addendum *a);
+
+/* store_note_create - a draft from n (client_id, author_id, template_name,
+ * date, content); sets id, public_id, status, version, times. */
+enum err store_note_create(struct store *s, const struct vault *v, struct note *n, int64_t now);
+/* store_note_get - by public id, with the opened text if with_content. */
+enum err store_note_get(struct store *s, const struct vault *v, const char *public_id,
+                        int with_content, struct note *out);
+/* store_note_list - a client's notes, newest first, ids below `before`
+ * (0: from the newest), without their text. */
+enum err store_note_list(struct store *s, int64_t client_id, int64_t before, struct note *out,
+                         size_t max, size_t *n);
+/* store_note_update_draft - new date and content for a draft whose version
+ * is still n->version; ERR_CONFLICT if signed or changed meanwhile. */
+enum err store_note_update_draft(struct store *s, const struct vault *v, struct note *n,
+                                 int64_t now);
+/* store_note_sign - lock a draft: status NOTE_SIGNED or NOTE_COSIGN, the
+ * signer, time and content hash. ERR_CONFLICT if it is not a draft. */
+enum err store_note_sign(struct store *s, int64_t id, int status, int64_t signer, int64_t now,
+                         const unsigned char hash[32]);
+/* store_note_cosign - a supervisor's co-signature (ERR_CONFLICT if none due). */
+enum err store_note_cosign(struct store *s, int64_t id, int64_t by, int64_t now);
+/* store_addendum_add / store_addenda - write and read a note's addenda. */
+enum err store_addendum_add(struct store *s, const struct vault *v, const struct note *n,
+                            int64_t author, const char *text, const unsigned char hash[32],
+                            int64_t now);
+enum err store_addenda(struct store *s, const struct vault *v, const struct note *n,
+                       struct addendum *out, size_t max, size_t *count);
+/* store_supervises / store_has_supervisor - the supervision table. */
+enum err store_supervises(struct store *s, int64_t supervisor, int64_t supervisee, int *yes);
+enum err store_has_supervisor(struct store *s, int64_t user, int *yes);
+
+/* store_note_insert - a signed SOAP note with body as its text (demo data). */
 enum err store_note_insert(struct store *s, const struct vault *v, int64_t client_id,
                            int64_t author_id, const char *body, int64_t now);
 

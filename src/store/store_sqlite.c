@@ -58,8 +58,6 @@ enum stmt_id {
 	Q_SEARCH_FIND,
 	Q_SEARCH_HAS,
 	Q_APPT_INSERT,
-	Q_NOTE_INSERT,
-	Q_NOTE_SEAL,
 	Q_BG_INSERT,
 	Q_BG_SEAL,
 	Q_BG_LIST,
@@ -128,9 +126,6 @@ static const char *const sql[Q__COUNT] = {
         [Q_SEARCH_HAS] = "SELECT 1 FROM client_search WHERE token = ?1 AND client_id = ?2",
         [Q_APPT_INSERT] = "INSERT INTO appointments(clinician_id, client_id, starts_at, "
                           "ends_at, status) VALUES (?1, ?2, ?3, ?4, ?5)",
-        [Q_NOTE_INSERT] = "INSERT INTO notes(client_id, author_id, key_version, "
-                          "body_sealed, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        [Q_NOTE_SEAL] = "UPDATE notes SET body_sealed = ?2 WHERE id = ?1",
         [Q_BG_INSERT] = "INSERT INTO break_glass(user_id, client_id, key_version, reason_sealed, "
                         "started_at, expires_at) VALUES (?1, ?2, ?3, x'', ?4, ?5)",
         [Q_BG_SEAL] = "UPDATE break_glass SET reason_sealed = ?2 WHERE id = ?1",
@@ -498,8 +493,8 @@ enum err store_vault_load_root(struct store *s, struct vault *v)
 /* ---- client data keys ----------------------------------------------- */
 
 /* client_key_load - unwrap the data key of (client, version) into s->key. */
-static enum err client_key_load(struct store *s, const struct vault *v, int64_t client_id,
-                                uint32_t key_version)
+enum err client_key_load(struct store *s, const struct vault *v, int64_t client_id,
+                         uint32_t key_version)
 {
 	sqlite3_stmt *st = get(s, Q_CKEY_GET);
 	enum err e;
@@ -687,8 +682,8 @@ enum err store_client_count(struct store *s, int64_t *out)
 /* seal_bind - seal text (may be NULL) for (table, column, row) under s->key
  * and bind it to parameter idx. *blob receives the allocation to free after
  * the step. */
-static enum err seal_bind(struct store *s, sqlite3_stmt *st, int idx, const char *table,
-                          const char *column, int64_t row, const char *text, unsigned char **blob)
+enum err seal_bind(struct store *s, sqlite3_stmt *st, int idx, const char *table,
+                   const char *column, int64_t row, const char *text, unsigned char **blob)
 {
 	struct vault_ad ad = {table, column, row, s->key->version};
 	size_t n, len;
@@ -714,8 +709,8 @@ static enum err seal_bind(struct store *s, sqlite3_stmt *st, int idx, const char
 
 /* open_column - open a sealed column into a new NUL-terminated string (or
  * NULL for SQL NULL). */
-static enum err open_column(struct store *s, sqlite3_stmt *st, int col, const char *table,
-                            const char *column, int64_t row, char **out)
+enum err open_column(struct store *s, sqlite3_stmt *st, int col, const char *table,
+                     const char *column, int64_t row, char **out)
 {
 	struct vault_ad ad = {table, column, row, s->key->version};
 	const unsigned char *ct;
@@ -1131,38 +1126,6 @@ enum err store_appointment_insert(struct store *s, int64_t clinician_id, int64_t
 	sqlite3_bind_int64(st, 4, ends_at);
 	sqlite3_bind_int(st, 5, status);
 	return step_done(s, st);
-}
-
-enum err store_note_insert(struct store *s, const struct vault *v, int64_t client_id,
-                           int64_t author_id, const char *body, int64_t now)
-{
-	sqlite3_stmt *st;
-	unsigned char *blob = NULL;
-	enum err e;
-	int64_t id;
-
-	e = client_key_load(s, v, client_id, 1);
-	if (e != ERR_OK)
-		return e;
-	/* The row id is part of the associated data: insert, then seal. */
-	st = get(s, Q_NOTE_INSERT);
-	sqlite3_bind_int64(st, 1, client_id);
-	sqlite3_bind_int64(st, 2, author_id);
-	sqlite3_bind_int(st, 3, 1);
-	sqlite3_bind_zeroblob(st, 4, 0);
-	sqlite3_bind_int64(st, 5, now);
-	e = step_done(s, st);
-	if (e != ERR_OK)
-		return e;
-	id = sqlite3_last_insert_rowid(s->db);
-	st = get(s, Q_NOTE_SEAL);
-	sqlite3_bind_int64(st, 1, id);
-	e = seal_bind(s, st, 2, "notes", "body", id, body, &blob);
-	if (e == ERR_OK)
-		e = step_done(s, st);
-	sqlite3_clear_bindings(st);
-	free(blob);
-	return e;
 }
 
 /* ---- break-glass grants ------------------------------------------------------ */

@@ -856,6 +856,11 @@ void vault_mac(unsigned char out[32], const struct vault_key *key, const void *d
 	crypto_generichash(out, 32, data, n, key->k, sizeof key->k);
 }
 
+void vault_hash(unsigned char out[32], const void *data, size_t n)
+{
+	crypto_generichash(out, 32, data, n, NULL, 0);
+}
+
 void vault_random(void *out, size_t n)
 {
 	randombytes_buf(out, n);

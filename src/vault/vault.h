@@ -200,6 +200,10 @@ void vault_blind_index(unsigned char out[VAULT_INDEXBYTES], const struct vault_k
 /* vault_mac - keyed BLAKE2b-256 over data (used by the audit chain). */
 void vault_mac(unsigned char out[32], const struct vault_key *key, const void *data, size_t n);
 
+/* vault_hash - BLAKE2b-256 of data (unkeyed): content hashes that prove
+ * what was signed. */
+void vault_hash(unsigned char out[32], const void *data, size_t n);
+
 /* vault_random - n random bytes. */
 void vault_random(void *out, size_t n);
 

@@ -1,0 +1,419 @@
+/*
+ * notes.c - progress notes over HTTP:
+ *   POST /api/v1/clients/{id}/notes    {"template", "date", "fields": {...}} -> draft
+ *   GET  /api/v1/clients/{id}/notes    list (no text), newest first, ?before= cursor
+ *   GET  /api/v1/notes/{id}            one note with its fields and addenda
+ *   PATCH /api/v1/notes/{id}           {"version", "date"?, "fields"} (drafts only)
+ *   POST /api/v1/notes/{id}/sign | /cosign | /addenda {"text"}
+ *   GET  /api/v1/note-templates        the templates and their fields
+ * The fields of a template become one canonical JSON document (sorted keys,
+ * compact): what is sealed, and what the signature hash covers.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/mem.h"
+#include "domain/notes.h"
+
+#define NOTES_PAGE 50
+#define ADDENDA_MAX 100
+
+static const char *status_name(int s)
+{
+	return s == NOTE_DRAFT ? "draft" : s == NOTE_COSIGN ? "awaiting_cosign" : "signed";
+}
+
+static json_t *hex_json(const unsigned char h[32])
+{
+	static const char digits[] = "0123456789abcdef";
+	char s[65];
+	unsigned i;
+
+	for (i = 0; i < 32; i++) {
+		s[2 * i] = digits[h[i] >> 4];
+		s[2 * i + 1] = digits[h[i] & 15];
+	}
+	s[64] = '\0';
+	return json_string(s);
+}
+
+/* note_json - a note; its fields when it has text. */
+static json_t *note_json(const struct note *n)
+{
+	json_t *o =
+	        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:o,s:o}", "id", n->public_id, "client",
+	                  n->client_public_id, "template", n->template_name, "date", n->date,
+	                  "status", status_name(n->status), "author", n->author_public_id,
+	                  "version", (json_int_t)n->version, "created_at",
+	                  api_time_json(n->created_at), "updated_at", api_time_json(n->updated_at));
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "author_name", json_string(n->author_name));
+	if (n->signed_at) {
+		json_object_set_new(o, "signed_at", api_time_json(n->signed_at));
+		json_object_set_new(o, "content_hash", hex_json(n->content_hash));
+	}
+	if (n->cosigned_at)
+		json_object_set_new(o, "cosigned_at", api_time_json(n->cosigned_at));
+	if (n->content != NULL) {
+		json_t *fields = json_loads(n->content, JSON_REJECT_DUPLICATES, NULL);
+
+		json_object_set_new(o, "fields", fields ? fields : json_object());
+	}
+	return o;
+}
+
+/* fields_text - validate a "fields" object against template t and build
+ * the canonical text (caller frees it wiped). */
+static enum err fields_text(json_t *fields, const struct note_template *t, struct http_response *rs,
+                            char **out)
+{
+	const char *key;
+	json_t *val;
+	size_t i;
+
+	if (!json_is_object(fields)) {
+		rs->message = "fields (an object of the template's fields) is required";
+		return ERR_INVAL;
+	}
+	json_object_foreach(fields, key, val)
+	{
+		int known = 0;
+
+		for (i = 0; t->fields[i] != NULL; i++)
+			if (strcmp(t->fields[i], key) == 0)
+				known = 1;
+		if (!known) {
+			rs->message = "fields has a name this template does not have";
+			return ERR_INVAL;
+		}
+		if (!json_is_string(val) || json_string_length(val) > NOTE_FIELD_MAX) {
+			rs->message = "each field is a string of at most 20 KB";
+			return ERR_INVAL;
+		}
+	}
+	*out = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	return *out ? ERR_OK : ERR_NOMEM;
+}
+
+static enum err send_note(struct http_response *rs, const struct note *n, unsigned status)
+{
+	json_t *o = note_json(n);
+
+	if (o == NULL)
+		return ERR_NOMEM;
+	rs->status = status;
+	return api_json_send(rs, o);
+}
+
+static enum err str_member(json_t *o, const char *name, const char **out)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = json_is_string(v) ? json_string_value(v) : NULL;
+	return v == NULL || json_is_string(v) ? ERR_OK : ERR_INVAL;
+}
+
+enum err api_note_create(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	static const char *const allowed[] = {"template", "date", "fields", NULL};
+	const struct note_template *t;
+	struct domain_ctx ctx;
+	const char *tmpl = NULL, *date = NULL;
+	struct note n;
+	void *root = NULL;
+	enum err e;
+
+	memset(&n, 0, sizeof n);
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	if (str_member(root, "template", &tmpl) != ERR_OK || tmpl == NULL ||
+	    (t = domain_note_template(tmpl)) == NULL) {
+		rs->message = "template must be soap, dap, birp, intake or discharge";
+		e = ERR_INVAL;
+		goto out;
+	}
+	if (str_member(root, "date", &date) != ERR_OK || date == NULL || strlen(date) != 10) {
+		rs->message = "date must be YYYY-MM-DD";
+		e = ERR_INVAL;
+		goto out;
+	}
+	memcpy(n.template_name, tmpl, strlen(tmpl) + 1);
+	memcpy(n.date, date, 11);
+	e = fields_text(json_object_get(root, "fields"), t, rs, &n.content);
+	if (e != ERR_OK)
+		goto out;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_note_create(&ctx, rq->param[0], &n);
+		if (e == ERR_INVAL)
+			rs->message = ctx.message;
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK) {
+		memcpy(n.client_public_id, rq->param[0], 33);
+		snprintf(rs->location, sizeof rs->location, "/api/v1/notes/%s", n.public_id);
+		e = send_note(rs, &n, 201);
+	}
+out:
+	json_decref(root);
+	note_cleanup(&n);
+	return e;
+}
+
+enum err api_note_list(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	struct domain_ctx ctx;
+	struct note *ns;
+	const char *b = http_request_query(rq, "before");
+	long long before = 0;
+	size_t n = 0, i;
+	json_t *arr, *o;
+	enum err e;
+
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	if (b != NULL) {
+		char *end;
+
+		before = strtoll(b, &end, 10);
+		if (*end != '\0' || before <= 0) {
+			rs->message = "before must be a cursor from a previous page";
+			return ERR_INVAL;
+		}
+	}
+	ns = calloc(NOTES_PAGE, sizeof *ns);
+	if (ns == NULL)
+		return ERR_NOMEM;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_note_list(&ctx, rq->param[0], before, ns, NOTES_PAGE, &n);
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK) {
+		char next[24];
+
+		arr = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, note_json(&ns[i]));
+		o = json_pack("{s:o}", "notes", arr);
+		if (n == NOTES_PAGE) {
+			snprintf(next, sizeof next, "%lld", (long long)ns[n - 1].id);
+			json_object_set_new(o, "next", json_string(next));
+		} else {
+			json_object_set_new(o, "next", json_null());
+		}
+		e = api_json_send(rs, o);
+	}
+	for (i = 0; i < n; i++)
+		note_cleanup(&ns[i]);
+	free(ns);
+	return e;
+}
+
+enum err api_note_get(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	struct addendum *adds;
+	struct domain_ctx ctx;
+	struct note n;
+	size_t na = 0, i;
+	json_t *o, *arr;
+	enum err e;
+
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	adds = calloc(ADDENDA_MAX, sizeof *adds);
+	if (adds == NULL)
+		return ERR_NOMEM;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_note_get(&ctx, rq->param[0], &n, adds, ADDENDA_MAX, &na);
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK) {
+		o = note_json(&n);
+		arr = json_array();
+		for (i = 0; i < na; i++)
+			json_array_append_new(
+			        arr, json_pack("{s:s,s:s,s:s,s:o,s:o}", "author",
+			                       adds[i].author_public_id, "author_name",
+			                       adds[i].author_name, "text", adds[i].text,
+			                       "signed_at", api_time_json(adds[i].created_at),
+			                       "content_hash", hex_json(adds[i].hash)));
+		json_object_set_new(o, "addenda", arr);
+		e = api_json_send(rs, o);
+		note_cleanup(&n);
+	}
+	for (i = 0; i < na; i++)
+		addendum_cleanup(&adds[i]);
+	free(adds);
+	return e;
+}
+
+enum err api_note_update(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	static const char *const allowed[] = {"version", "date", "fields", "template", NULL};
+	const struct note_template *t;
+	struct domain_ctx ctx;
+	struct note cur, n;
+	const char *date = NULL, *tmpl = NULL;
+	void *root = NULL;
+	json_t *ver;
+	enum err e;
+
+	memset(&n, 0, sizeof n);
+	memset(&cur, 0, sizeof cur);
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	ver = json_object_get(root, "version");
+	if (!json_is_integer(ver) || str_member(root, "date", &date) != ERR_OK ||
+	    str_member(root, "template", &tmpl) != ERR_OK) {
+		rs->message = "version (an integer) is required; date and template are strings";
+		e = ERR_INVAL;
+		goto out;
+	}
+	e = api_begin(app, rq, &ctx);
+	if (e != ERR_OK)
+		goto out;
+	/* The current note tells the template and the date to keep. */
+	e = domain_note_get(&ctx, rq->param[0], &cur, NULL, 0, NULL);
+	if (e == ERR_OK) {
+		t = domain_note_template(cur.template_name);
+		if (tmpl != NULL && strcmp(tmpl, cur.template_name) != 0) {
+			rs->message = "a note's template cannot change";
+			e = ERR_INVAL;
+		} else if (t == NULL) {
+			e = ERR_INTERNAL;
+		} else {
+			memcpy(n.public_id, cur.public_id, 33);
+			memcpy(n.template_name, cur.template_name, sizeof n.template_name);
+			snprintf(n.date, sizeof n.date, "%s", date ? date : cur.date);
+			if (date != NULL && strlen(date) != 10) {
+				rs->message = "date must be YYYY-MM-DD";
+				e = ERR_INVAL;
+			}
+			if (e == ERR_OK)
+				e = fields_text(json_object_get(root, "fields"), t, rs, &n.content);
+			n.version = json_integer_value(ver);
+		}
+	}
+	if (e == ERR_OK) {
+		e = domain_note_update(&ctx, &n);
+		if (e != ERR_OK)
+			rs->message = ctx.message;
+	}
+	api_end(app, &ctx);
+	if (e == ERR_OK) {
+		n.client_id = cur.client_id;
+		memcpy(n.client_public_id, cur.client_public_id, 33);
+		memcpy(n.author_public_id, cur.author_public_id, 33);
+		memcpy(n.author_name, cur.author_name, sizeof n.author_name);
+		n.created_at = cur.created_at;
+		e = send_note(rs, &n, 200);
+	}
+out:
+	json_decref(root);
+	note_cleanup(&cur);
+	note_cleanup(&n);
+	return e;
+}
+
+enum err api_note_sign(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	struct domain_ctx ctx;
+	struct note n;
+	enum err e;
+
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_note_sign(&ctx, rq->param[0], &n);
+		if (e != ERR_OK)
+			rs->message = ctx.message;
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK) {
+		e = send_note(rs, &n, 200);
+		note_cleanup(&n);
+	}
+	return e;
+}
+
+/* simple_post - a POST whose body is {} or {"text"} and whose answer is {}. */
+static enum err simple_post(struct app *app, const struct http_request *rq,
+                            struct http_response *rs, int with_text)
+{
+	static const char *const none[] = {NULL};
+	static const char *const text_only[] = {"text", NULL};
+	struct domain_ctx ctx;
+	const char *text = NULL;
+	void *root = NULL;
+	enum err e;
+
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	if (with_text || rq->body_len > 0) {
+		e = api_json_object(rq, rs, with_text ? text_only : none, &root);
+		if (e != ERR_OK)
+			return e;
+	}
+	if (with_text && (str_member(root, "text", &text) != ERR_OK || text == NULL)) {
+		json_decref(root);
+		rs->message = "text is required";
+		return ERR_INVAL;
+	}
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = with_text ? domain_note_addendum(&ctx, rq->param[0], text)
+		              : domain_note_cosign(&ctx, rq->param[0]);
+		if (e != ERR_OK)
+			rs->message = ctx.message;
+		api_end(app, &ctx);
+	}
+	json_decref(root);
+	if (e == ERR_OK && with_text)
+		rs->status = 201;
+	return e == ERR_OK ? api_json_send(rs, json_object()) : e;
+}
+
+enum err api_note_cosign(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	return simple_post(app, rq, rs, 0);
+}
+
+enum err api_note_addendum(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	return simple_post(app, rq, rs, 1);
+}
+
+enum err api_note_templates(struct app *app, const struct http_request *rq,
+                            struct http_response *rs)
+{
+	const struct note_template *t;
+	json_t *arr = json_array();
+	size_t n, i, j;
+
+	(void)app;
+	(void)rq;
+	t = domain_note_templates(&n);
+	for (i = 0; i < n; i++) {
+		json_t *f = json_array();
+
+		for (j = 0; t[i].fields[j] != NULL; j++)
+			json_array_append_new(f, json_string(t[i].fields[j]));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:o}", "name", t[i].name, "title",
+		                                     t[i].title, "fields", f));
+	}
+	return api_json_send(rs, json_pack("{s:o}", "templates", arr));
+}

@@ -1,0 +1,390 @@
+/*
+ * store_notes.c - progress notes and their addenda. The note's text is one
+ * JSON document sealed under the client's key, bound to the note's row;
+ * addenda likewise. Never: changes a signed note (the schema refuses too)
+ * or returns text that failed to open.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/mem.h"
+#include "store/internal.h"
+
+enum notes_stmt {
+	QN_INSERT,
+	QN_SEAL,
+	QN_GET,
+	QN_LIST,
+	QN_UPDATE,
+	QN_SIGN,
+	QN_COSIGN,
+	QN_ADD_INSERT,
+	QN_ADD_SEAL,
+	QN_ADD_LIST,
+	QN_SUPERVISES,
+	QN_HAS_SUPERVISOR,
+	QN__COUNT
+};
+
+#define NOTE_COLS                                                                                  \
+	"n.id, n.public_id, n.client_id, c.public_id, n.author_id, u.public_id, u.display_name, "  \
+	"n.template, n.note_date, n.status, n.key_version, n.body_sealed, n.created_at, "          \
+	"n.updated_at, coalesce(n.signed_at, 0), n.content_hash, coalesce(n.cosigned_at, 0), "     \
+	"n.version, coalesce(n.signed_by, 0), coalesce(n.cosigned_by, 0)"
+#define NOTE_FROM                                                                                  \
+	" FROM notes n JOIN clients c ON c.id = n.client_id JOIN users u ON u.id = n.author_id "
+
+static const char *const sql[QN__COUNT] = {
+        [QN_INSERT] =
+                "INSERT INTO notes(public_id, client_id, author_id, key_version, body_sealed, "
+                "created_at, updated_at, template, note_date, status, version) "
+                "VALUES (?1, ?2, ?3, ?4, x'', ?5, ?5, ?6, ?7, 0, 1)",
+        [QN_SEAL] = "UPDATE notes SET body_sealed = ?2 WHERE id = ?1",
+        [QN_GET] = "SELECT " NOTE_COLS NOTE_FROM "WHERE n.public_id = ?1",
+        [QN_LIST] = "SELECT " NOTE_COLS NOTE_FROM "WHERE n.client_id = ?1 AND n.id < ?2 "
+                    "ORDER BY n.id DESC LIMIT ?3",
+        [QN_UPDATE] = "UPDATE notes SET note_date = ?2, updated_at = ?3, version = version + 1 "
+                      "WHERE id = ?1 AND version = ?4 AND status = 0",
+        [QN_SIGN] = "UPDATE notes SET status = ?2, signed_by = ?3, signed_at = ?4, "
+                    "content_hash = ?5, version = version + 1 WHERE id = ?1 AND status = 0",
+        [QN_COSIGN] = "UPDATE notes SET status = 1, cosigned_by = ?2, cosigned_at = ?3, "
+                      "version = version + 1 WHERE id = ?1 AND status = 2",
+        [QN_ADD_INSERT] = "INSERT INTO note_addenda(note_id, author_id, key_version, body_sealed, "
+                          "content_hash, created_at) VALUES (?1, ?2, ?3, x'', ?4, ?5)",
+        [QN_ADD_SEAL] = "UPDATE note_addenda SET body_sealed = ?2 WHERE id = ?1 AND "
+                        "length(body_sealed) = 0",
+        [QN_ADD_LIST] = "SELECT a.id, u.public_id, u.display_name, a.key_version, a.body_sealed, "
+                        "a.content_hash, a.created_at FROM note_addenda a JOIN users u ON "
+                        "u.id = a.author_id WHERE a.note_id = ?1 ORDER BY a.id",
+        [QN_SUPERVISES] = "SELECT 1 FROM supervision WHERE supervisor_id = ?1 AND "
+                          "supervisee_id = ?2",
+        [QN_HAS_SUPERVISOR] = "SELECT 1 FROM supervision WHERE supervisee_id = ?1 LIMIT 1",
+};
+
+const struct stmt_group store_group_notes = {sql, QN__COUNT};
+
+#define get(s, id) stmt_get((s), STORE_GROUP_NOTES, (id))
+
+void note_cleanup(struct note *n)
+{
+	mem_free_wiped_str(n->content);
+	mem_wipe(n, sizeof *n);
+}
+
+void addendum_cleanup(struct addendum *a)
+{
+	mem_free_wiped_str(a->text);
+	mem_wipe(a, sizeof *a);
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+/* read_note - the current row; the text only when with_content. */
+static enum err read_note(struct store *s, const struct vault *v, sqlite3_stmt *st,
+                          int with_content, struct note *out)
+{
+	struct note n;
+	enum err e = ERR_OK;
+
+	memset(&n, 0, sizeof n);
+	n.id = sqlite3_column_int64(st, 0);
+	copy_col(st, 1, n.public_id, sizeof n.public_id);
+	n.client_id = sqlite3_column_int64(st, 2);
+	copy_col(st, 3, n.client_public_id, sizeof n.client_public_id);
+	n.author_id = sqlite3_column_int64(st, 4);
+	copy_col(st, 5, n.author_public_id, sizeof n.author_public_id);
+	copy_col(st, 6, n.author_name, sizeof n.author_name);
+	copy_col(st, 7, n.template_name, sizeof n.template_name);
+	copy_col(st, 8, n.date, sizeof n.date);
+	n.status = sqlite3_column_int(st, 9);
+	n.created_at = sqlite3_column_int64(st, 12);
+	n.updated_at = sqlite3_column_int64(st, 13);
+	n.signed_at = sqlite3_column_int64(st, 14);
+	if (sqlite3_column_bytes(st, 15) == 32)
+		memcpy(n.content_hash, sqlite3_column_blob(st, 15), 32);
+	n.cosigned_at = sqlite3_column_int64(st, 16);
+	n.version = sqlite3_column_int64(st, 17);
+	n.signed_by = sqlite3_column_int64(st, 18);
+	n.cosigned_by = sqlite3_column_int64(st, 19);
+	if (with_content) {
+		e = client_key_load(s, v, n.client_id, (uint32_t)sqlite3_column_int64(st, 10));
+		if (e == ERR_OK)
+			e = open_column(s, st, 11, "notes", "body", n.id, &n.content);
+		if (e == ERR_OK && n.content == NULL)
+			e = ERR_CRYPTO;
+	}
+	if (e != ERR_OK) {
+		note_cleanup(&n);
+		return e;
+	}
+	*out = n;
+	return ERR_OK;
+}
+
+/* seal_row - seal text into column `body_sealed` of row id via statement q. */
+static enum err seal_row(struct store *s, enum notes_stmt q, const char *table, int64_t id,
+                         const char *text)
+{
+	sqlite3_stmt *st = get(s, q);
+	unsigned char *blob = NULL;
+	enum err e;
+
+	sqlite3_bind_int64(st, 1, id);
+	e = seal_bind(s, st, 2, table, "body", id, text, &blob);
+	if (e == ERR_OK)
+		e = step_done(s, st);
+	sqlite3_clear_bindings(st);
+	free(blob);
+	return e;
+}
+
+enum err store_note_create(struct store *s, const struct vault *v, struct note *n, int64_t now)
+{
+	sqlite3_stmt *st;
+	char pid[33];
+	enum err e;
+
+	e = client_key_load(s, v, n->client_id, 1);
+	if (e != ERR_OK)
+		return e;
+	random_public_id(pid);
+	st = get(s, QN_INSERT);
+	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, n->client_id);
+	sqlite3_bind_int64(st, 3, n->author_id);
+	sqlite3_bind_int64(st, 4, s->key->version);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_text(st, 6, n->template_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, n->date, -1, SQLITE_STATIC);
+	e = step_done(s, st);
+	if (e != ERR_OK)
+		return e;
+	n->id = sqlite3_last_insert_rowid(s->db);
+	e = seal_row(s, QN_SEAL, "notes", n->id, n->content);
+	if (e != ERR_OK)
+		return e;
+	memcpy(n->public_id, pid, sizeof pid);
+	n->status = NOTE_DRAFT;
+	n->version = 1;
+	n->created_at = n->updated_at = now;
+	return ERR_OK;
+}
+
+enum err store_note_get(struct store *s, const struct vault *v, const char *public_id,
+                        int with_content, struct note *out)
+{
+	sqlite3_stmt *st = get(s, QN_GET);
+	enum err e;
+	int rc;
+
+	sqlite3_bind_text(st, 1, public_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		e = read_note(s, v, st, with_content, out);
+	else
+		e = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(s, rc);
+	sqlite3_reset(st);
+	return e;
+}
+
+enum err store_note_list(struct store *s, int64_t client_id, int64_t before, struct note *out,
+                         size_t max, size_t *n)
+{
+	sqlite3_stmt *st = get(s, QN_LIST);
+	size_t k = 0;
+	int rc = SQLITE_DONE;
+	enum err e = ERR_OK;
+
+	sqlite3_bind_int64(st, 1, client_id);
+	sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e = read_note(s, NULL, st, 0, &out[k]);
+		if (e == ERR_OK)
+			k++;
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		e = db_err(s, rc);
+	sqlite3_reset(st);
+	if (e == ERR_OK)
+		*n = k;
+	return e;
+}
+
+enum err store_note_update_draft(struct store *s, const struct vault *v, struct note *n,
+                                 int64_t now)
+{
+	sqlite3_stmt *st = get(s, QN_UPDATE);
+	enum err e;
+
+	sqlite3_bind_int64(st, 1, n->id);
+	sqlite3_bind_text(st, 2, n->date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, n->version);
+	e = step_done(s, st);
+	if (e != ERR_OK)
+		return e;
+	if (sqlite3_changes(s->db) != 1)
+		return ERR_CONFLICT;
+	e = client_key_load(s, v, n->client_id, 1);
+	if (e == ERR_OK)
+		e = seal_row(s, QN_SEAL, "notes", n->id, n->content);
+	if (e == ERR_OK) {
+		n->version++;
+		n->updated_at = now;
+	}
+	return e;
+}
+
+enum err store_note_sign(struct store *s, int64_t id, int status, int64_t signer, int64_t now,
+                         const unsigned char hash[32])
+{
+	sqlite3_stmt *st = get(s, QN_SIGN);
+	enum err e;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, status);
+	sqlite3_bind_int64(st, 3, signer);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_blob(st, 5, hash, 32, SQLITE_STATIC);
+	e = step_done(s, st);
+	if (e == ERR_OK && sqlite3_changes(s->db) != 1)
+		e = ERR_CONFLICT;
+	return e;
+}
+
+enum err store_note_cosign(struct store *s, int64_t id, int64_t by, int64_t now)
+{
+	sqlite3_stmt *st = get(s, QN_COSIGN);
+	enum err e;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, by);
+	sqlite3_bind_int64(st, 3, now);
+	e = step_done(s, st);
+	if (e == ERR_OK && sqlite3_changes(s->db) != 1)
+		e = ERR_CONFLICT;
+	return e;
+}
+
+enum err store_addendum_add(struct store *s, const struct vault *v, const struct note *n,
+                            int64_t author, const char *text, const unsigned char hash[32],
+                            int64_t now)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	enum err e;
+
+	e = client_key_load(s, v, n->client_id, 1);
+	if (e != ERR_OK)
+		return e;
+	st = get(s, QN_ADD_INSERT);
+	sqlite3_bind_int64(st, 1, n->id);
+	sqlite3_bind_int64(st, 2, author);
+	sqlite3_bind_int64(st, 3, s->key->version);
+	sqlite3_bind_blob(st, 4, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	e = step_done(s, st);
+	if (e != ERR_OK)
+		return e;
+	id = sqlite3_last_insert_rowid(s->db);
+	return seal_row(s, QN_ADD_SEAL, "note_addenda", id, text);
+}
+
+enum err store_addenda(struct store *s, const struct vault *v, const struct note *n,
+                       struct addendum *out, size_t max, size_t *count)
+{
+	sqlite3_stmt *st = get(s, QN_ADD_LIST);
+	size_t k = 0, i;
+	int rc = SQLITE_DONE;
+	enum err e = ERR_OK;
+
+	sqlite3_bind_int64(st, 1, n->id);
+	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct addendum *a = &out[k];
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		memset(a, 0, sizeof *a);
+		copy_col(st, 1, a->author_public_id, sizeof a->author_public_id);
+		copy_col(st, 2, a->author_name, sizeof a->author_name);
+		if (sqlite3_column_bytes(st, 5) == 32)
+			memcpy(a->hash, sqlite3_column_blob(st, 5), 32);
+		a->created_at = sqlite3_column_int64(st, 6);
+		e = client_key_load(s, v, n->client_id, (uint32_t)sqlite3_column_int64(st, 3));
+		if (e == ERR_OK)
+			e = open_column(s, st, 4, "note_addenda", "body", id, &a->text);
+		if (e == ERR_OK && a->text == NULL)
+			e = ERR_CRYPTO;
+		if (e == ERR_OK)
+			k++;
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		e = db_err(s, rc);
+	sqlite3_reset(st);
+	if (e != ERR_OK) {
+		for (i = 0; i < k; i++)
+			addendum_cleanup(&out[i]);
+		return e;
+	}
+	*count = k;
+	return ERR_OK;
+}
+
+static enum err exists2(struct store *s, enum notes_stmt q, int64_t a, int64_t b, int *yes)
+{
+	sqlite3_stmt *st = get(s, q);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a);
+	if (b)
+		sqlite3_bind_int64(st, 2, b);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, rc);
+	*yes = rc == SQLITE_ROW;
+	return ERR_OK;
+}
+
+enum err store_supervises(struct store *s, int64_t supervisor, int64_t supervisee, int *yes)
+{
+	return exists2(s, QN_SUPERVISES, supervisor, supervisee, yes);
+}
+
+enum err store_has_supervisor(struct store *s, int64_t user, int *yes)
+{
+	return exists2(s, QN_HAS_SUPERVISOR, user, 0, yes);
+}
+
+enum err store_note_insert(struct store *s, const struct vault *v, int64_t client_id,
+                           int64_t author_id, const char *body, int64_t now)
+{
+	struct note n;
+	unsigned char h[32];
+	enum err e;
+
+	memset(&n, 0, sizeof n);
+	n.client_id = client_id;
+	n.author_id = author_id;
+	snprintf(n.template_name, sizeof n.template_name, "soap");
+	{
+		time_t t = (time_t)now;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(n.date, sizeof n.date, "%Y-%m-%d", &tm);
+	}
+	n.content = (char *)(uintptr_t)body;
+	e = store_note_create(s, v, &n, now);
+	vault_hash(h, body, strlen(body));
+	if (e == ERR_OK)
+		e = store_note_sign(s, n.id, NOTE_SIGNED, author_id, now, h);
+	return e;
+}
