@@ -10,7 +10,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-ifneq ($(filter test test-unit test-api,$(MAKECMDGOALS)),)
+ifneq ($(filter test test-unit test-api test-web,$(MAKECMDGOALS)),)
 SANITIZE ?= address,undefined
 endif
 ifeq ($(SANITIZE),none)
@@ -48,12 +48,13 @@ MAIN := src/cli/main.c
 LIBSRCS := $(filter-out $(MAIN),$(SRCS))
 OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/migrations.o \
 	$(BUILD)/obj/gen/blocklist.o
+OBJS += $(BUILD)/obj/gen/icd10_list.o
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test test-unit test-api bench check format clean
+.PHONY: all deps run test test-unit test-api test-web bench check format clean
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -87,6 +88,17 @@ $(BUILD)/obj/gen/blocklist.o: $(BUILD)/gen/blocklist.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The ICD-10-CM code list, compiled in the same way (domain/icd10.c).
+$(BUILD)/gen/icd10_list.c $(BUILD)/gen/icd10_list.h: data/icd10cm.tsv scripts/embed-icd10.sh
+	@mkdir -p $(BUILD)/gen
+	scripts/embed-icd10.sh $(BUILD)/gen data/icd10cm.tsv
+
+$(BUILD)/obj/gen/icd10_list.o: $(BUILD)/gen/icd10_list.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/domain/icd10.o: | $(BUILD)/gen/icd10_list.h
+
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS) cmocka) -Itests/unit -o $@ $< $(OBJS) \
@@ -95,13 +107,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
 run: $(BIN)
 	@scripts/run-demo.sh $(BIN)
 
-test: check test-unit test-api
+test: check test-unit test-api test-web
 
 test-unit: $(BIN) $(UNIT_BINS)
 	@scripts/test-unit.sh $(UNIT_BINS)
 
 test-api: $(BIN)
 	@scripts/test-api.sh $(BIN)
+
+test-web: $(BIN)
+	@scripts/test-web.sh $(BIN)
 
 bench: $(BIN)
 	@scripts/bench.sh $(BIN)

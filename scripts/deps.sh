@@ -9,7 +9,7 @@ libs=(libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-
       libsodium:libsodium-dev libzstd:libzstd-dev gnutls:libgnutls28-dev cmocka:libcmocka-dev
       liboath:liboath-dev libqrencode:libqrencode-dev)
 tools=(pkg-config:pkg-config openssl:openssl curl:curl node:nodejs sqlite3:sqlite3
-       clang-format:clang-format)
+       clang-format:clang-format chromium:chromium)
 
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)

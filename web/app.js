@@ -1,6 +1,194 @@
-// app.js - the browser app's entry point. Talks only to this origin.
-const out = document.getElementById('status');
-fetch('/api/v1/health', { credentials: 'same-origin' })
-  .then((r) => r.json())
-  .then((j) => { out.textContent = j.status === 'ok' ? 'running' : 'unavailable'; })
-  .catch(() => { out.textContent = 'unreachable'; });
+// app.js - the browser app's entry point: the session, the screens it
+// allows, hash routes (#/clients, #/clients/new, #/clients/ID), the header
+// and the warning before automatic sign-out.
+//
+// Talks only to this origin (api.js). Client ids may appear in the URL;
+// names and search terms never do, nor in document.title.
+// Never: keeps client data after sign-out - ending a session empties the
+// page, forgets the CSRF token and stops every timer.
+import { api, configure, forgetCsrf, hasCsrf, setCsrf } from './js/api.js';
+import * as auth from './js/auth.js';
+import * as clients from './js/clients.js';
+import { h, screen } from './js/dom.js';
+import { IdleWatch } from './js/idle.js';
+
+const ROLES = {
+	owner: 'Practice owner', clinician: 'Clinician', supervisor: 'Supervisor', scheduler: 'Front desk',
+	biller: 'Biller', auditor: 'Privacy officer', client: 'Client',
+};
+const REGISTER = new Set(['owner', 'clinician', 'scheduler']);
+
+const $ = (id) => document.getElementById(id);
+const view = $('view');
+const statusEl = $('status');
+const header = $('top');
+const dialog = $('idle');
+
+let session = null; // {user, must_change_password, must_enrol_mfa, session: {idle_seconds…}}
+let idle = null;
+let flash = ''; // a notice for the next screen (app.go)
+
+const app = {
+	view,
+	gen: 0, // bumped on every screen change and at sign-out; late answers check it
+
+	live(gen) { return gen === app.gen && session !== null; },
+
+	status(text) { statusEl.textContent = text; },
+
+	canRegister() { return session !== null && REGISTER.has(session.user.role); },
+
+	// go(hash, notice) - show another screen; notice is announced there.
+	go(hash, notice = '') {
+		flash = notice;
+		if (location.hash === hash) route();
+		else location.hash = hash;
+	},
+
+	signOutButton() {
+		return h('button', { type: 'button', class: 'secondary', text: 'Sign out', onclick: () => signOut() });
+	},
+
+	// signedIn(login, password) - after POST auth/login answered 200.
+	async signedIn(login, password) {
+		const { csrf_token: token, ...rest } = login;
+		setCsrf(token);
+		session = rest;
+		app.status('');
+		next(password);
+	},
+
+	// proceed() - re-read the session and show the next step.
+	async proceed() {
+		const gen = ++app.gen;
+		try {
+			const s = await api('GET', '/api/v1/auth/session');
+			if (gen !== app.gen) return;
+			session = s;
+			next(null);
+		} catch (err) {
+			if (err.status !== 401) app.status(err.message);
+		}
+	},
+};
+
+// next(password) - the first unfinished sign-in step, or the app.
+function next(password) {
+	app.gen++;
+	if (session.must_change_password) {
+		showHeader(false);
+		auth.password(app, password);
+	} else if (session.must_enrol_mfa) {
+		showHeader(false);
+		auth.enrol(app);
+	} else {
+		showHeader(true);
+		startIdle();
+		route();
+	}
+}
+
+function showHeader(on) {
+	header.hidden = !on;
+	$('who-name').textContent = on ? session.user.name : '';
+	$('who-role').textContent = on ? (ROLES[session.user.role] ?? session.user.role) : '';
+	$('nav-new').hidden = !(on && app.canRegister());
+}
+
+function startIdle() {
+	idle?.stop();
+	idle = new IdleWatch({
+		idleSeconds: session.session?.idle_seconds ?? 900,
+		onWarn: () => { if (!dialog.open) dialog.showModal(); $('idle-stay').focus(); },
+		onEnd: () => signOut('For privacy you were signed out after a period without activity. Please sign in again.'),
+	});
+}
+
+// endSession(message) - forget everything of the session and show sign-in.
+function endSession(message) {
+	app.gen++;
+	session = null;
+	idle?.stop();
+	idle = null;
+	forgetCsrf();
+	if (dialog.open) dialog.close();
+	showHeader(false);
+	view.replaceChildren();
+	history.replaceState(null, '', location.pathname);
+	auth.signIn(app);
+	app.status(message ?? '');
+}
+
+// signOut(message) - end the session on the server too.
+async function signOut(message) {
+	if (session !== null) {
+		const done = api('POST', '/api/v1/auth/logout', {}).catch(() => null);
+		endSession(message ?? 'You have signed out.');
+		await done;
+	} else {
+		endSession(message);
+	}
+}
+
+function route() {
+	if (session === null || session.must_change_password || session.must_enrol_mfa) return;
+	app.gen++;
+	app.status(flash);
+	flash = '';
+	const hash = location.hash;
+	for (const a of document.querySelectorAll('#top nav a')) {
+		if (a.getAttribute('href') === hash || (hash === '' && a.id === 'nav-clients')) a.setAttribute('aria-current', 'page');
+		else a.removeAttribute('aria-current');
+	}
+	let m;
+	if (hash === '' || hash === '#' || hash === '#/' || hash === '#/clients') clients.list(app);
+	else if (hash === '#/clients/new') clients.create(app);
+	else if ((m = /^#\/clients\/([0-9a-f]{32})$/.exec(hash))) clients.detail(app, m[1]);
+	else screen(view, 'Not found', 'Page not found', h('p', {}, h('a', { href: '#/clients', text: 'Go to the client list' })));
+}
+
+configure({
+	unauthenticated: () => {
+		if (session !== null) endSession('Your session has ended. Please sign in again.');
+	},
+	activity: () => idle?.touch(),
+});
+
+window.addEventListener('hashchange', route);
+$('signout').addEventListener('click', () => signOut());
+async function stay() {
+	try {
+		await api('GET', '/api/v1/auth/session');
+		if (dialog.open) dialog.close();
+		app.status('You are still signed in.');
+	} catch (err) {
+		if (err.status !== 401) app.status(err.message);
+	}
+}
+$('idle-stay').addEventListener('click', stay);
+$('idle-out').addEventListener('click', () => signOut());
+// Escape answers the question too: someone pressed a key, so they are there.
+dialog.addEventListener('cancel', (ev) => {
+	ev.preventDefault();
+	stay();
+});
+$('skip').addEventListener('click', (ev) => {
+	ev.preventDefault();
+	(view.querySelector('h1') ?? $('main')).focus();
+});
+
+// A reload keeps the session if this tab still has its CSRF token.
+async function boot() {
+	if (hasCsrf()) {
+		try {
+			session = await api('GET', '/api/v1/auth/session');
+			next(null);
+			return;
+		} catch {
+			session = null;
+		}
+	}
+	forgetCsrf();
+	auth.signIn(app);
+}
+boot();

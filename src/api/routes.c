@@ -5,6 +5,7 @@
  * runs the session gate (api_authorize) before every non-public handler.
  */
 #include "api/api.h"
+#include "api/diagnoses.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -69,6 +70,14 @@ const struct route api_routes[] = {
          api_note_cosign},
         {HTTP_POST, "/api/v1/notes/{id}/addenda", CLINICAL, AUDIT_NOTE_ADDENDUM, 32 * KB, 0,
          api_note_addendum},
+
+        {HTTP_GET, "/api/v1/icd10", CLINICAL | ROLE_BILLER, AUDIT_NONE, 0, 0, api_icd10_search},
+        {HTTP_GET, "/api/v1/clients/{id}/diagnoses", CLINICAL | ROLE_BILLER, AUDIT_DIAGNOSIS_READ,
+         0, 0, api_diagnosis_list},
+        {HTTP_POST, "/api/v1/clients/{id}/diagnoses", CLINICAL, AUDIT_DIAGNOSIS_ADD, 1 * KB, 0,
+         api_diagnosis_add},
+        {HTTP_PATCH, "/api/v1/diagnoses/{id}", CLINICAL, AUDIT_DIAGNOSIS_UPDATE, 1 * KB, 0,
+         api_diagnosis_update},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

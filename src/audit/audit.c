@@ -52,6 +52,9 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_NOTE_SIGN] = "note.sign",
         [AUDIT_NOTE_COSIGN] = "note.cosign",
         [AUDIT_NOTE_ADDENDUM] = "note.addendum",
+        [AUDIT_DIAGNOSIS_ADD] = "diagnosis.add",
+        [AUDIT_DIAGNOSIS_READ] = "diagnosis.read",
+        [AUDIT_DIAGNOSIS_UPDATE] = "diagnosis.update",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -57,6 +57,9 @@ enum audit_event {
 	AUDIT_NOTE_SIGN,           /* a note was signed and locked */
 	AUDIT_NOTE_COSIGN,         /* a supervisor co-signed a note */
 	AUDIT_NOTE_ADDENDUM,       /* a signed addendum was added */
+	AUDIT_DIAGNOSIS_ADD,       /* a diagnosis was added to a client's record */
+	AUDIT_DIAGNOSIS_READ,      /* a client's diagnoses were read */
+	AUDIT_DIAGNOSIS_UPDATE,    /* a diagnosis was resolved, reopened or made primary */
 	AUDIT__COUNT               /* not an event */
 };
 

@@ -11,6 +11,8 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_AUDIT] = &store_group_audit,
         [STORE_GROUP_IDENTITY] = &store_group_identity,
         [STORE_GROUP_NOTES] = &store_group_notes,
+        /* Appended groups follow, one a line. */
+        [STORE_GROUP_DIAGNOSES] = &store_group_diagnoses,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -16,6 +16,8 @@ enum store_group {
 	STORE_GROUP_AUDIT,    /* store_audit.c: the audit chain and checkpoints */
 	STORE_GROUP_IDENTITY, /* store_identity.c: users, sessions, care teams */
 	STORE_GROUP_NOTES,    /* store_notes.c: progress notes and addenda */
+	/* store_diagnoses.c: a client's diagnoses */
+	STORE_GROUP_DIAGNOSES,
 	STORE_GROUP__COUNT
 };
 
@@ -28,6 +30,7 @@ extern const struct stmt_group store_group_core;
 extern const struct stmt_group store_group_audit;
 extern const struct stmt_group store_group_identity;
 extern const struct stmt_group store_group_notes;
+extern const struct stmt_group store_group_diagnoses;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

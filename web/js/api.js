@@ -1,0 +1,75 @@
+// api.js - every request the app makes: same origin only, JSON, the CSRF
+// token on every request that is not a GET, and one place that notices a
+// session has ended (401).
+//
+// The CSRF token is kept in memory and in sessionStorage (this tab only,
+// gone when the tab closes) so that a reload keeps the session; the
+// session itself is an HttpOnly cookie this code never sees.
+// Never: puts a name, a search term or any client field in a URL.
+
+const CSRF_KEY = 'confidant.csrf';
+
+let csrf = null;
+try { csrf = sessionStorage.getItem(CSRF_KEY); } catch { csrf = null; }
+
+const hooks = { unauthenticated: () => {}, activity: () => {} };
+
+// ApiError - a refused request: HTTP status, the API's stable code, its
+// message (names fields, never values) and request id.
+export class ApiError extends Error {
+	constructor(status, code, message, requestId) {
+		super(message);
+		this.status = status;
+		this.code = code;
+		this.requestId = requestId ?? null;
+	}
+}
+
+// configure({unauthenticated(err), activity()}) - called on a 401 from any
+// route but sign-in, and after every answered request (the server counts
+// its idle time from requests).
+export function configure(h) {
+	Object.assign(hooks, h);
+}
+
+export function hasCsrf() {
+	return csrf !== null && csrf !== '';
+}
+
+export function setCsrf(token) {
+	csrf = token;
+	try { sessionStorage.setItem(CSRF_KEY, token); } catch { /* private mode: memory only */ }
+}
+
+export function forgetCsrf() {
+	csrf = null;
+	try { sessionStorage.removeItem(CSRF_KEY); } catch { /* nothing stored */ }
+}
+
+// api(method, path, body) - the parsed JSON answer, or throws ApiError.
+export async function api(method, path, body) {
+	const headers = { accept: 'application/json' };
+	const init = { method, headers, credentials: 'same-origin', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' };
+	if (method !== 'GET') {
+		if (csrf) headers['x-csrf-token'] = csrf;
+		headers['content-type'] = 'application/json';
+		init.body = JSON.stringify(body ?? {});
+	}
+	let res;
+	try {
+		res = await fetch(path, init);
+	} catch {
+		throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
+	}
+	let json = null;
+	try { json = await res.json(); } catch { json = null; }
+	if (res.ok) {
+		hooks.activity();
+		return json;
+	}
+	const err = new ApiError(res.status, json?.error ?? 'internal',
+		json?.message ?? 'Something went wrong; please try again.', json?.request_id);
+	if (res.status === 401 && path !== '/api/v1/auth/login') hooks.unauthenticated(err);
+	else if (res.status !== 401) hooks.activity();
+	return Promise.reject(err);
+}

@@ -1,0 +1,253 @@
+// clients.js - the client list (paged), search, a client's record, editing
+// it (with the version read, so a concurrent change is refused, not lost)
+// and registering a new client.
+//
+// Client data lives only in the elements of the current screen and the
+// closures of their handlers: nothing is cached at module level, so
+// replacing the screen (or signing out) leaves no reference to it.
+// Never: puts a name or a search term in the URL or in document.title.
+import { api } from './api.js';
+import { Form, h, screen } from './dom.js';
+
+const PAGE = 50;
+const SEARCH_LIMIT = 50;
+const ID = /^[0-9a-f]{32}$/;
+
+const STATUS = [['active', 'Active'], ['prospective', 'Prospective'], ['discharged', 'Discharged']];
+
+// The editable fields of a client, in the order shown.
+const FIELDS = [
+	{ name: 'legal_name', label: 'Legal name', hint: 'Required.' },
+	{ name: 'preferred_name', label: 'Preferred name' },
+	{ name: 'pronouns', label: 'Pronouns' },
+	{ name: 'date_of_birth', label: 'Date of birth', type: 'date' },
+	{ name: 'email', label: 'Email', type: 'email', spellcheck: 'false', autocapitalize: 'none' },
+	{ name: 'phone', label: 'Phone', type: 'tel' },
+	{ name: 'address', label: 'Address', rows: 3 },
+	{ name: 'status', label: 'Status', options: STATUS },
+];
+
+function statusText(s) {
+	return (STATUS.find(([v]) => v === s) ?? [s, s])[1];
+}
+
+function displayName(c) {
+	return c.preferred_name ? `${c.legal_name} (${c.preferred_name})` : c.legal_name;
+}
+
+function when(iso) {
+	const d = new Date(iso);
+	return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+function backLink() {
+	return h('p', { class: 'back' }, h('a', { href: '#/clients', text: 'All clients' }));
+}
+
+function row(c) {
+	if (!ID.test(c.id)) return null;
+	const meta = [c.date_of_birth ? `born ${c.date_of_birth}` : null, statusText(c.status)].filter(Boolean).join(' · ');
+	return h('li', {}, h('a', { href: `#/clients/${c.id}` },
+		h('span', { class: 'name', text: displayName(c) }), ' ', h('span', { class: 'meta', text: meta })));
+}
+
+// list(app) - the first page of clients, "Load more", and search.
+export function list(app) {
+	const gen = app.gen;
+	const q = h('input', { type: 'search', id: 'client-search', name: 'query', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'client-search-hint' });
+	const clearBtn = h('button', { type: 'button', class: 'secondary', text: 'Show all', hidden: true });
+	const search = h('form', { role: 'search', method: 'post', class: 'search', 'aria-label': 'Client search' },
+		h('label', { for: 'client-search', text: 'Search clients' }),
+		h('p', { class: 'hint', id: 'client-search-hint', text: 'The beginnings of name words, or a date of birth as YYYY-MM-DD.' }),
+		h('div', { class: 'inline' }, q, h('button', { type: 'submit', text: 'Search' }), clearBtn));
+	const count = h('p', { class: 'count', role: 'status' });
+	const error = h('p', { class: 'form-alert', role: 'alert' });
+	const ul = h('ul', { class: 'client-list', 'aria-labelledby': 'clients-h' });
+	const more = h('button', { type: 'button', class: 'secondary', text: 'Load more clients', hidden: true });
+	let next = null;
+	let busy = false;
+
+	async function load(after) {
+		const path = `/api/v1/clients?limit=${PAGE}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+		const r = await api('GET', path);
+		if (!app.live(gen)) return;
+		const first = r.clients.length > 0 ? ul.children.length : -1;
+		if (!after) ul.replaceChildren();
+		ul.append(...r.clients.map(row).filter(Boolean));
+		next = r.next;
+		more.hidden = next === null;
+		const n = ul.children.length;
+		count.textContent = n === 0 ? 'No clients yet.' : `${n} client${n === 1 ? '' : 's'} shown${next ? '; more to load' : ''}.`;
+		if (after && first >= 0) ul.children[first]?.querySelector('a')?.focus();
+	}
+
+	async function guarded(fn) {
+		if (busy) return;
+		busy = true;
+		error.textContent = '';
+		try { await fn(); } catch (err) { if (app.live(gen)) error.textContent = err.message; } finally { busy = false; }
+	}
+
+	search.addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		const query = q.value.trim();
+		if (query === '') {
+			clearBtn.hidden = true;
+			guarded(() => load(null));
+			return;
+		}
+		guarded(async () => {
+			const r = await api('POST', '/api/v1/clients/search', { query, limit: SEARCH_LIMIT });
+			if (!app.live(gen)) return;
+			ul.replaceChildren(...r.clients.map(row).filter(Boolean));
+			next = null;
+			more.hidden = true;
+			clearBtn.hidden = false;
+			const n = ul.children.length;
+			count.textContent = n === 0 ? 'No client matches.'
+				: `${n} matching client${n === 1 ? '' : 's'}${n === SEARCH_LIMIT ? ' (the first ones: add words to narrow it)' : ''}.`;
+		});
+	});
+	clearBtn.addEventListener('click', () => {
+		q.value = '';
+		clearBtn.hidden = true;
+		guarded(() => load(null));
+		q.focus();
+	});
+	more.addEventListener('click', () => guarded(() => load(next)));
+
+	const h1 = screen(app.view, 'Clients', 'Clients', search, count, error, ul, h('div', { class: 'actions' }, more),
+		app.canRegister() ? h('p', {}, h('a', { href: '#/clients/new', class: 'button', text: 'New client' })) : null);
+	h1.id = 'clients-h';
+	guarded(() => load(null));
+}
+
+// addFields(form, c) - the client fields, filled from c (or empty).
+function addFields(form, c) {
+	for (const f of FIELDS) {
+		form.add({ ...f, value: c ? (c[f.name] ?? '') : (f.name === 'status' ? 'active' : ''), autocomplete: 'off' });
+	}
+	form.fields.get('legal_name').input.required = true;
+}
+
+// badDate(form) - a date field the browser could not read (half typed).
+function badDate(form) {
+	const f = form.fields.get('date_of_birth');
+	if (f.input.validity.badInput) {
+		form.fieldError('date_of_birth', 'Date of birth must be a real date, YYYY-MM-DD');
+		return true;
+	}
+	return false;
+}
+
+// detail(app, id) - one client's record, and its edit form.
+export async function detail(app, id) {
+	const gen = app.gen;
+	screen(app.view, 'Client record', 'Client record', backLink(), h('p', { text: 'Loading…' }));
+	let c;
+	try {
+		c = await api('GET', `/api/v1/clients/${id}`);
+	} catch (err) {
+		if (!app.live(gen)) return;
+		if (err.status === 404) {
+			screen(app.view, 'Client not found', 'Client not found', backLink(),
+				h('p', { text: 'There is no client at this address, or the record is outside your access.' }));
+		} else {
+			screen(app.view, 'Client record', 'Client record', backLink(), h('p', { class: 'form-alert', role: 'alert', text: err.message }));
+		}
+		return;
+	}
+	if (app.live(gen)) show(app, c);
+}
+
+function show(app, c) {
+	const dl = h('dl', { class: 'record' });
+	for (const f of FIELDS) {
+		const v = f.name === 'status' ? statusText(c.status) : c[f.name];
+		dl.append(h('dt', { text: f.label }), h('dd', { class: v ? null : 'none', text: v || 'not recorded' }));
+	}
+	dl.append(h('dt', { text: 'Registered' }), h('dd', { text: when(c.created_at) }),
+		h('dt', { text: 'Last changed' }), h('dd', { text: `${when(c.updated_at)} (version ${c.version})` }));
+	const edit = app.canRegister()
+		? h('div', { class: 'actions' }, h('button', { type: 'button', text: 'Edit', onclick: () => editForm(app, c) }))
+		: null;
+	screen(app.view, 'Client record', displayName(c), backLink(), dl, edit);
+}
+
+function editForm(app, c) {
+	const gen = app.gen;
+	const conflict = h('div', { class: 'conflict', role: 'alert' });
+	const form = new Form({
+		name: 'edit',
+		submit: 'Save changes',
+		extra: [h('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => show(app, c) })],
+		onsubmit: async (v, f) => {
+			if (badDate(f)) return;
+			conflict.replaceChildren();
+			const body = { version: c.version };
+			for (const { name } of FIELDS) {
+				const nv = v[name].trim();
+				if (nv !== (c[name] ?? '')) body[name] = nv === '' ? null : nv;
+			}
+			if (Object.keys(body).length === 1) {
+				app.status('Nothing to save: no field was changed.');
+				show(app, c);
+				return;
+			}
+			let updated;
+			try {
+				updated = await api('PATCH', `/api/v1/clients/${c.id}`, body);
+			} catch (err) {
+				if (err.status !== 409) throw err;
+				conflict.append(
+					h('p', {}, h('strong', { text: 'This record was changed since you read it.' }),
+						' Someone saved a change while you were editing, so your changes have not been saved. Reload the record to see the current version, then make your changes again.'),
+					h('button', { type: 'button', text: 'Reload the record', onclick: () => reload() }));
+				conflict.querySelector('button').focus();
+				return;
+			}
+			if (!app.live(gen)) return;
+			app.status('Changes saved.');
+			show(app, updated);
+		},
+	});
+	async function reload() {
+		try {
+			const fresh = await api('GET', `/api/v1/clients/${c.id}`);
+			if (!app.live(gen)) return;
+			app.status('The current version is shown; your earlier changes were not saved.');
+			editForm(app, fresh);
+		} catch (err) {
+			if (app.live(gen)) form.alert.textContent = err.message;
+		}
+	}
+	addFields(form, c);
+	form.el.insertBefore(conflict, form.alert);
+	screen(app.view, 'Edit client record', `Edit ${displayName(c)}`, backLink(), form.el);
+}
+
+// create(app) - register a new client; on success, open their record.
+export function create(app) {
+	if (!app.canRegister()) {
+		screen(app.view, 'New client', 'New client', backLink(), h('p', { text: 'Your role does not register clients.' }));
+		return;
+	}
+	const gen = app.gen;
+	const form = new Form({
+		name: 'new-client',
+		submit: 'Register client',
+		onsubmit: async (v, f) => {
+			if (badDate(f)) return;
+			const body = {};
+			for (const { name } of FIELDS) {
+				const x = v[name].trim();
+				if (x !== '') body[name] = x;
+			}
+			const c = await api('POST', '/api/v1/clients', body);
+			if (!app.live(gen)) return;
+			app.go(`#/clients/${c.id}`, 'Client registered.');
+		},
+	});
+	addFields(form, null);
+	screen(app.view, 'New client', 'New client', backLink(), form.el);
+}
