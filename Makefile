@@ -14,7 +14,7 @@ ifneq ($(filter test test-unit test-api test-web,$(MAKECMDGOALS)),)
 SANITIZE ?= address,undefined
 endif
 ifeq ($(SANITIZE),none)
-SANITIZE :=
+override SANITIZE :=
 endif
 
 ifeq ($(SANITIZE),)
@@ -54,7 +54,7 @@ MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test test-unit test-api test-web bench check format clean
+.PHONY: all deps run test test-unit test-api test-web test-fuzz bench check format clean
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -107,7 +107,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
 run: $(BIN)
 	@scripts/run-demo.sh $(BIN)
 
-test: check test-unit test-api test-web
+test: check test-unit test-api test-web test-fuzz
 
 test-unit: $(BIN) $(UNIT_BINS)
 	@scripts/test-unit.sh $(UNIT_BINS)
@@ -117,6 +117,11 @@ test-api: $(BIN)
 
 test-web: $(BIN)
 	@scripts/test-web.sh $(BIN)
+
+# A short libFuzzer run of every parser target (longer: scripts/fuzz.sh 300).
+test-fuzz: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory SANITIZE=none all >/dev/null
+	@scripts/fuzz.sh $${FUZZ_SECONDS:-5}
 
 bench: $(BIN)
 	@scripts/bench.sh $(BIN)

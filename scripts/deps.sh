@@ -9,7 +9,7 @@ libs=(libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-
       libsodium:libsodium-dev libzstd:libzstd-dev gnutls:libgnutls28-dev cmocka:libcmocka-dev
       liboath:liboath-dev libqrencode:libqrencode-dev)
 tools=(pkg-config:pkg-config openssl:openssl curl:curl node:nodejs sqlite3:sqlite3
-       clang-format:clang-format chromium:chromium)
+       clang-format:clang-format chromium:chromium clang:clang)
 
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
@@ -23,7 +23,10 @@ for pair in "${tools[@]}"; do
 	cmd=${pair%%:*} deb=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$deb")
 done
-# gcc's sanitizer runtimes come with gcc on Debian; nothing to add for them.
+# gcc's sanitizer runtimes come with gcc on Debian; libFuzzer's (for
+# scripts/fuzz.sh) comes with a separate package.
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||
+	missing+=(libclang-rt-14-dev)
 
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0

@@ -16,9 +16,19 @@ libs="$(pkg-config --libs $pkgs) -lpthread"
 srcs=$(find "$root/src" -name '*.c' ! -path '*/cli/*' | sort)
 gen="$root/build/release/gen/migrations.c $(ls "$root"/build/release/gen/*.c | grep -v migrations.c || true)"
 [ -f "$root/build/release/gen/migrations.c" ] || make -C "$root" >/dev/null
+# Compile the code under test once (-fsanitize=fuzzer-no-link), link each target.
+rm -rf "$out/obj" && mkdir -p "$out/obj"
+objs=()
+for f in $srcs $gen; do
+	o="$out/obj/$(echo "${f#$root/}" | tr / _).o"
+	clang ${cflags/fuzzer,/fuzzer-no-link,} -c -o "$o" "$f" &
+	objs+=("$o")
+	[ "$(jobs -r | wc -l)" -lt "$(nproc)" ] || wait -n
+done
+wait
 for t in "$root"/tests/fuzz/fuzz_*.c; do
 	name=$(basename "$t" .c)
-	clang $cflags -o "$out/$name" "$t" $srcs $gen $libs
+	clang $cflags -o "$out/$name" "$t" "${objs[@]}" $libs
 	corpus=$root/tests/fuzz/corpus/$name
 	mkdir -p "$out/$name.corpus"
 	echo "fuzz: $name for ${secs}s"
