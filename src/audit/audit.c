@@ -282,7 +282,7 @@ static enum err due(struct store *s, int64_t seq, int64_t at, int *yes)
 static enum err emit(struct store *s, const struct vault *v, const struct audit_entry *a, int force,
                      struct audit_checkpoint *cp)
 {
-	struct vault_key *k = NULL;
+	const struct vault_key *k = NULL;
 	struct audit_row r;
 	int checkpoint = force;
 	enum err e;
@@ -291,15 +291,12 @@ static enum err emit(struct store *s, const struct vault *v, const struct audit_
 		e = ERR_INVAL;
 		goto out;
 	}
-	k = vault_key_new();
+	memset(&r, 0, sizeof r);
+	k = vault_audit_key(v);
 	if (k == NULL) {
-		e = ERR_NOMEM;
+		e = ERR_CRYPTO; /* the root key was never loaded */
 		goto out;
 	}
-	memset(&r, 0, sizeof r);
-	e = vault_subkey(v, VAULT_SUB_AUDIT, k);
-	if (e != ERR_OK)
-		goto out;
 	e = store_audit_tail(s, &r.seq, r.prev_hash);
 	if (e != ERR_OK)
 		goto out;
@@ -344,7 +341,6 @@ out:
 	else if (e != ERR_OK)
 		log_error("audit emit failed event=%s err=%s", audit_event_name(a->event),
 		          err_name(e));
-	vault_key_free(k);
 	return e;
 }
 

@@ -80,7 +80,21 @@ struct vault {
 	uint32_t version;                   /* its version */
 	unsigned char root[VAULT_KEYBYTES]; /* the root key (survives rotation) */
 	int has_root;                       /* non-zero once root is known */
+	struct vault_key audit;             /* audit subkey of root, derived once
+	                                       (every audited request needs it) */
 };
+
+/* derive_audit - keep the audit subkey next to the root key it comes from. */
+static void derive_audit(struct vault *v)
+{
+	if (v->has_root)
+		(void)vault_subkey(v, VAULT_SUB_AUDIT, &v->audit);
+}
+
+const struct vault_key *vault_audit_key(const struct vault *v)
+{
+	return v->has_root ? &v->audit : NULL;
+}
 
 struct vault_stream {
 	crypto_secretstream_xchacha20poly1305_state st; /* libsodium state (holds a key) */
@@ -266,6 +280,7 @@ enum err vault_new(uint32_t version, struct vault **out)
 	crypto_aead_xchacha20poly1305_ietf_keygen(v->key);
 	crypto_kdf_keygen(v->root);
 	v->has_root = 1;
+	derive_audit(v);
 	v->version = version;
 	*out = v;
 	return ERR_OK;
@@ -311,6 +326,7 @@ enum err vault_root_load(struct vault *v, const struct vault_wrap *w)
 	if (rc == ERR_OK) {
 		memcpy(v->root, root, sizeof root);
 		v->has_root = 1;
+		derive_audit(v);
 	}
 	sodium_memzero(root, sizeof root);
 	return rc;
@@ -320,6 +336,7 @@ void vault_root_copy(struct vault *dst, const struct vault *src)
 {
 	memcpy(dst->root, src->root, sizeof dst->root);
 	dst->has_root = src->has_root;
+	derive_audit(dst);
 }
 
 void vault_free(struct vault *v)

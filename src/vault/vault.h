@@ -163,6 +163,11 @@ void vault_key_free(struct vault_key *k);
  * (ERR_INVAL if it is not loaded). */
 enum err vault_subkey(const struct vault *v, enum vault_purpose purpose, struct vault_key *out);
 
+/* vault_audit_key - the audit subkey, derived once when the root key became
+ * known and kept in the vault's locked memory (borrowed: valid while v
+ * is); NULL if the root key is not loaded. */
+const struct vault_key *vault_audit_key(const struct vault *v);
+
 /* vault_datakey_create - a new random data key for owner (a client id) with
  * the given version; fills key and writes its wrapped form to wrapped. */
 enum err vault_datakey_create(const struct vault *v, int64_t owner, uint32_t version,
