@@ -69,6 +69,12 @@ struct json_t *api_time_json(int64_t t);
  * before any lookup by id). */
 int api_public_id_ok(const char *s);
 
+/* api_str_member - the string member `name` of object o (borrowed) into
+ * *out: NULL when absent or null. ERR_INVAL with rs->message = message
+ * when it is another type, or absent/empty and required. */
+enum err api_str_member(void *o, const char *name, int required, const char **out,
+                        struct http_response *rs, const char *message);
+
 /* api_json_send - serialise a jansson value into rs->body (steals v). */
 enum err api_json_send(struct http_response *rs, void *v);
 

@@ -140,3 +140,18 @@ int api_public_id_ok(const char *s)
 			return 0;
 	return 1;
 }
+
+enum err api_str_member(void *o, const char *name, int required, const char **out,
+                        struct http_response *rs, const char *message)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = json_is_string(v) ? json_string_value(v) : NULL;
+	if ((v != NULL && !json_is_string(v) && !json_is_null(v)) ||
+	    (required && (*out == NULL || (*out)[0] == '\0'))) {
+		*out = NULL;
+		rs->message = message;
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}

@@ -5,6 +5,7 @@
  * runs the session gate (api_authorize) before every non-public handler.
  */
 #include "api/api.h"
+#include "api/consent.h"
 #include "api/diagnoses.h"
 #include "audit/audit.h"
 
@@ -85,5 +86,24 @@ const struct route api_routes[] = {
          AUDIT_AUDIT_ACCESS_REPORT, 0, 0, api_audit_access_report},
         {HTTP_GET, "/api/v1/audit/breach", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_BREACH_REPORT, 0,
          0, api_audit_breach_report},
+
+        {HTTP_GET, "/api/v1/consent-templates", ROLE_ALL, AUDIT_NONE, 0, 0,
+         api_consent_template_list},
+        {HTTP_POST, "/api/v1/consent-templates", ROLE_OWNER, AUDIT_CONSENT_TEMPLATE, 80 * KB,
+         ROUTE_REAUTH, api_consent_template_add},
+        {HTTP_GET, "/api/v1/consent-templates/{id}", ROLE_ALL, AUDIT_NONE, 0, 0,
+         api_consent_template_get},
+        {HTTP_POST, "/api/v1/clients/{id}/consents/preview", FRONT | ROLE_CLIENT, AUDIT_NONE,
+         16 * KB, 0, api_consent_preview},
+        {HTTP_POST, "/api/v1/clients/{id}/consents", FRONT | ROLE_CLIENT, AUDIT_CONSENT_GIVE,
+         16 * KB, 0, api_consent_give},
+        {HTTP_GET, "/api/v1/clients/{id}/consents", ROLE_ALL, AUDIT_CONSENT_READ, 0, 0,
+         api_consent_list},
+        {HTTP_POST, "/api/v1/consents/{id}/withdraw", FRONT | ROLE_CLIENT, AUDIT_CONSENT_WITHDRAW,
+         1 * KB, 0, api_consent_withdraw},
+        {HTTP_POST, "/api/v1/clients/{id}/disclosures", ROLE_OWNER | ROLE_CLINICIAN,
+         AUDIT_DISCLOSURE, 1 * KB, 0, api_disclosure_make},
+        {HTTP_GET, "/api/v1/clients/{id}/disclosures", ROLE_ALL, AUDIT_DISCLOSURE_LIST, 0, 0,
+         api_disclosure_list},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

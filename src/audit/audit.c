@@ -55,6 +55,12 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_DIAGNOSIS_ADD] = "diagnosis.add",
         [AUDIT_DIAGNOSIS_READ] = "diagnosis.read",
         [AUDIT_DIAGNOSIS_UPDATE] = "diagnosis.update",
+        [AUDIT_CONSENT_TEMPLATE] = "consent.template",
+        [AUDIT_CONSENT_GIVE] = "consent.give",
+        [AUDIT_CONSENT_WITHDRAW] = "consent.withdraw",
+        [AUDIT_CONSENT_READ] = "consent.read",
+        [AUDIT_DISCLOSURE] = "disclosure.release",
+        [AUDIT_DISCLOSURE_LIST] = "disclosure.accounting",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

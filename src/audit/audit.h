@@ -60,6 +60,12 @@ enum audit_event {
 	AUDIT_DIAGNOSIS_ADD,       /* a diagnosis was added to a client's record */
 	AUDIT_DIAGNOSIS_READ,      /* a client's diagnoses were read */
 	AUDIT_DIAGNOSIS_UPDATE,    /* a diagnosis was resolved, reopened or made primary */
+	AUDIT_CONSENT_TEMPLATE,    /* a consent template version was written */
+	AUDIT_CONSENT_GIVE,        /* a client gave (signed) a consent */
+	AUDIT_CONSENT_WITHDRAW,    /* a consent was withdrawn */
+	AUDIT_CONSENT_READ,        /* a client's consents were read */
+	AUDIT_DISCLOSURE,          /* information was released to a third party */
+	AUDIT_DISCLOSURE_LIST,     /* a client's accounting of disclosures was read */
 	AUDIT__COUNT               /* not an event */
 };
 

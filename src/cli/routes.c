@@ -9,11 +9,14 @@
 #include "api/api.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "domain/consent.h"
 
-static const char usage[] = "usage: confidant routes\n"
-                            "\n"
-                            "Print every HTTP route: method, path, roles allowed (or public),\n"
-                            "flags, audit event and body limit, tab-separated.\n";
+static const char usage[] =
+        "usage: confidant routes\n"
+        "\n"
+        "Print every HTTP route: method, path, roles allowed (or public),\n"
+        "flags, audit event, body limit and the consent a route discloses under\n"
+        "(or -), tab-separated.\n";
 
 static const char *method_name(enum http_method m)
 {
@@ -39,6 +42,7 @@ int cli_routes(int argc, char **argv)
 	for (i = 0; i < api_route_count; i++) {
 		const struct route *r = &api_routes[i];
 		const char *sep = "";
+		int purpose;
 
 		printf("%s\t%s\t", method_name(r->method), r->path);
 		if (r->flags & ROUTE_PUBLIC)
@@ -49,12 +53,15 @@ int cli_routes(int argc, char **argv)
 				sep = ",";
 			}
 		}
-		printf("\t%s%s%s\t%s\t%zu\n", (r->flags & ROUTE_PENDING) ? "pending-ok" : "",
+		purpose = domain_consent_event_purpose((enum audit_event)r->audit_event);
+		printf("\t%s%s%s\t%s\t%zu\t%s\n", (r->flags & ROUTE_PENDING) ? "pending-ok" : "",
 		       (r->flags & (ROUTE_PENDING | ROUTE_REAUTH)) == (ROUTE_PENDING | ROUTE_REAUTH)
 		               ? ","
 		               : "",
 		       (r->flags & ROUTE_REAUTH) ? "reauth" : "",
-		       audit_event_name((enum audit_event)r->audit_event), r->body_max);
+		       audit_event_name((enum audit_event)r->audit_event), r->body_max,
+		       purpose >= 0 ? domain_consent_purpose_name((enum consent_purpose)purpose)
+		                    : "-");
 	}
 	return 0;
 }

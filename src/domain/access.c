@@ -72,27 +72,36 @@ enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *y
 	return e;
 }
 
+enum err domain_client_may(struct domain_ctx *ctx, int64_t client_id, enum access need, int *yes)
+{
+	enum err e = ERR_OK;
+
+	*yes = 0;
+	switch (ctx->role) {
+	case 0: /* the CLI acting as the practice itself */ *yes = ctx->actor_id == 0; break;
+	case ROLE_OWNER:
+	case ROLE_SCHEDULER: *yes = 1; break;
+	case ROLE_BILLER:
+	case ROLE_AUDITOR: *yes = need == ACCESS_READ; break;
+	case ROLE_CLINICIAN: e = domain_reaches_client(ctx, client_id, yes); break;
+	case ROLE_SUPERVISOR:
+		if (need == ACCESS_READ)
+			e = domain_reaches_client(ctx, client_id, yes);
+		break;
+	case ROLE_CLIENT:
+		*yes = need == ACCESS_READ && ctx->client_self != 0 &&
+		       ctx->client_self == client_id;
+		break;
+	default: *yes = 0;
+	}
+	return e;
+}
+
 enum err domain_client_access(struct domain_ctx *ctx, int64_t client_id, enum access need)
 {
 	int yes = 0;
-	enum err e = ERR_OK;
+	enum err e = domain_client_may(ctx, client_id, need, &yes);
 
-	switch (ctx->role) {
-	case 0: /* the CLI acting as the practice itself */ yes = ctx->actor_id == 0; break;
-	case ROLE_OWNER:
-	case ROLE_SCHEDULER: yes = 1; break;
-	case ROLE_BILLER:
-	case ROLE_AUDITOR: yes = need == ACCESS_READ; break;
-	case ROLE_CLINICIAN: e = domain_reaches_client(ctx, client_id, &yes); break;
-	case ROLE_SUPERVISOR:
-		if (need == ACCESS_READ)
-			e = domain_reaches_client(ctx, client_id, &yes);
-		break;
-	case ROLE_CLIENT:
-		yes = need == ACCESS_READ && ctx->client_self != 0 && ctx->client_self == client_id;
-		break;
-	default: yes = 0;
-	}
 	if (e != ERR_OK)
 		return e;
 	if (yes)

@@ -52,6 +52,8 @@ struct domain_ctx {
 	const char *purpose;       /* why: "treatment", "operations", "break-glass"... */
 	int64_t now;               /* unix seconds, fixed for the operation */
 	const char *message;       /* OUT on ERR_INVAL: static PHI-free text */
+	unsigned consented;        /* consent gate passes in this operation, bit per purpose */
+	int64_t consented_client;  /* ... for this client (domain/consent.h) */
 };
 
 /* domain_ctx_system - a context for the CLI acting as "system". */
@@ -68,6 +70,11 @@ enum access {
  * auditing the refusal. Clinicians and supervisors reach their care teams'
  * clients, or any client through an active break-glass grant. */
 enum err domain_client_access(struct domain_ctx *ctx, int64_t client_id, enum access need);
+
+/* domain_client_may - the same rule as domain_client_access, answered in
+ * *yes without auditing: for callers that audit a refusal under their own
+ * event. */
+enum err domain_client_may(struct domain_ctx *ctx, int64_t client_id, enum access need, int *yes);
 
 /* domain_now - the clock; CONFIDANT_FAKE_NOW (unix seconds) overrides it so
  * tests run against a fixed clock. */
@@ -130,5 +137,9 @@ enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_
  * transaction (the operation's own was rolled back). */
 void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
                           enum err why);
+/* domain_audit_refusal_detail - the same with a detail (ids and names of
+ * purposes or fields only). */
+void domain_audit_refusal_detail(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                                 enum err why, const char *detail);
 
 #endif

@@ -6,6 +6,9 @@
  */
 #include "domain/domain.h"
 
+#include "core/log.h"
+#include "domain/consent.h"
+
 enum err domain_emit(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
                      const char *object_type, const char *object_id, const char *detail)
 {
@@ -16,6 +19,7 @@ enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_
                              const char *object_type, const char *object_id, const char *detail,
                              enum err outcome)
 {
+	int purpose = domain_consent_event_purpose(ev);
 	struct audit_entry a = {
 	        .event = ev,
 	        .actor = ctx->actor,
@@ -32,11 +36,24 @@ enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_
 	        .purpose = ctx->purpose,
 	};
 
+	/* The consent gate, enforced where no disclosure can skip it: an event
+	 * that records a disclosure is only written after the gate passed. */
+	if (purpose >= 0 && outcome == ERR_OK &&
+	    (!(ctx->consented & (1u << purpose)) || ctx->consented_client != client_id)) {
+		log_error("consent gate not asked before event=%s", audit_event_name(ev));
+		return ERR_INTERNAL;
+	}
 	return audit_emit(ctx->store, ctx->vault, &a);
 }
 
 void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
                           enum err why)
+{
+	domain_audit_refusal_detail(ctx, ev, client_id, why, "");
+}
+
+void domain_audit_refusal_detail(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                                 enum err why, const char *detail)
 {
 	struct audit_entry a = {
 	        .event = ev,
@@ -44,7 +61,7 @@ void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t c
 	        .client_id = client_id,
 	        .outcome = why,
 	        .request_id = ctx->request_id,
-	        .detail = "",
+	        .detail = detail,
 	        .at = ctx->now,
 	        .actor_role = ctx->role_name,
 	        .session = ctx->session,

@@ -4,6 +4,8 @@
  */
 #include "store/internal.h"
 
+#include <string.h>
+
 #include "core/log.h"
 
 const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
@@ -13,6 +15,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_NOTES] = &store_group_notes,
         /* Appended groups follow, one a line. */
         [STORE_GROUP_DIAGNOSES] = &store_group_diagnoses,
+        [STORE_GROUP_CONSENT] = &store_group_consent,
 };
 
 /* ---- helpers ------------------------------------------------------- */
@@ -50,6 +53,46 @@ enum err step_done(struct store *s, sqlite3_stmt *st)
 	if (rc != SQLITE_DONE)
 		return db_err(s, rc);
 	return ERR_OK;
+}
+
+enum err rows_collect(struct store *s, const struct vault *v, sqlite3_stmt *st, row_reader read,
+                      void (*cleanup)(void *), void *out, size_t size, size_t max, size_t *n)
+{
+	unsigned char *at = out;
+	size_t k = 0, i;
+	int rc = SQLITE_DONE;
+	enum err e = ERR_OK;
+
+	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e = read(s, v, st, at + k * size);
+		if (e == ERR_OK)
+			k++;
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		e = db_err(s, rc);
+	sqlite3_reset(st);
+	if (e != ERR_OK) {
+		for (i = 0; i < k; i++)
+			cleanup(at + i * size);
+		*n = 0;
+		return e;
+	}
+	*n = k;
+	return ERR_OK;
+}
+
+void copy_text_col(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t len = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+
+	if (size == 0)
+		return;
+	if (len >= size)
+		len = size - 1;
+	if (len)
+		memcpy(out, t, len);
+	out[len] = '\0';
 }
 
 void random_public_id(char out[33])

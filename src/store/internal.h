@@ -18,6 +18,8 @@ enum store_group {
 	STORE_GROUP_NOTES,    /* store_notes.c: progress notes and addenda */
 	/* store_diagnoses.c: a client's diagnoses */
 	STORE_GROUP_DIAGNOSES,
+	/* store_consent.c: consent templates, consents, disclosures */
+	STORE_GROUP_CONSENT,
 	STORE_GROUP__COUNT
 };
 
@@ -31,6 +33,7 @@ extern const struct stmt_group store_group_audit;
 extern const struct stmt_group store_group_identity;
 extern const struct stmt_group store_group_notes;
 extern const struct stmt_group store_group_diagnoses;
+extern const struct stmt_group store_group_consent;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
@@ -74,6 +77,19 @@ enum err step_done(struct store *s, sqlite3_stmt *st);
 
 /* db_err - an SQLite result code as an enum err (logged if unexpected). */
 enum err db_err(struct store *s, int rc);
+
+/* A row reader for rows_collect: fill *out from the current row of st. */
+typedef enum err (*row_reader)(struct store *s, const struct vault *v, sqlite3_stmt *st, void *out);
+
+/* rows_collect - step st (bound by the caller) and read each row into the
+ * next element (size bytes) of out, at most max; *n set. On any error the
+ * rows read so far are cleaned up with cleanup and nothing is left in
+ * out. st is reset either way. */
+enum err rows_collect(struct store *s, const struct vault *v, sqlite3_stmt *st, row_reader read,
+                      void (*cleanup)(void *), void *out, size_t size, size_t max, size_t *n);
+
+/* copy_text_col - column col as text into out (size bytes), "" for NULL. */
+void copy_text_col(sqlite3_stmt *st, int col, char *out, size_t size);
 
 /* random_public_id - 32 random hex digits and a NUL. */
 void random_public_id(char out[33]);

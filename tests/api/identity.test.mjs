@@ -345,6 +345,15 @@ const EXPECT = {
 	'GET /api/v1/audit': ['owner', 'auditor'],
 	'GET /api/v1/audit/clients/{id}': ['owner', 'auditor', 'client'],
 	'GET /api/v1/audit/breach': ['owner', 'auditor'],
+	'GET /api/v1/consent-templates': ALL,
+	'POST /api/v1/consent-templates': ['owner'],
+	'GET /api/v1/consent-templates/{id}': ALL,
+	'POST /api/v1/clients/{id}/consents/preview': ['owner', 'clinician', 'scheduler', 'client'],
+	'POST /api/v1/clients/{id}/consents': ['owner', 'clinician', 'scheduler', 'client'],
+	'GET /api/v1/clients/{id}/consents': ALL,
+	'POST /api/v1/consents/{id}/withdraw': ['owner', 'clinician', 'scheduler', 'client'],
+	'POST /api/v1/clients/{id}/disclosures': ['owner', 'clinician'],
+	'GET /api/v1/clients/{id}/disclosures': ALL,
 };
 
 describe('the routes table, for every role', () => {
