@@ -55,6 +55,13 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_DIAGNOSIS_ADD] = "diagnosis.add",
         [AUDIT_DIAGNOSIS_READ] = "diagnosis.read",
         [AUDIT_DIAGNOSIS_UPDATE] = "diagnosis.update",
+        [AUDIT_CLIENT_HISTORY] = "client.history",
+        [AUDIT_NOTE_HISTORY] = "note.history",
+        [AUDIT_GUARDIAN_LIST] = "guardian.list",
+        [AUDIT_GUARDIAN_ADD] = "guardian.add",
+        [AUDIT_GUARDIAN_UPDATE] = "guardian.update",
+        [AUDIT_GUARDIAN_REMOVE] = "guardian.remove",
+        [AUDIT_CARE_TEAM_READ] = "care_team.read",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are
