@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/mem.h"
 #include "domain/identity.h"
+#include "domain/notes.h"
 #include "domain/settings.h"
 
 #define RS '\x1e' /* between a field's name and its value */
@@ -407,23 +408,6 @@ enum err domain_client_history(struct domain_ctx *ctx, const char *client_public
 	return ERR_OK;
 }
 
-/* treating - may the actor see this client's clinical text? The treating
- * team only (as for notes); anything else is a 404 and an audited refusal. */
-static enum err treating(struct domain_ctx *ctx, int64_t client_id, enum audit_event ev)
-{
-	int yes = 0;
-	enum err e = ERR_OK;
-
-	if (ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR)
-		e = domain_reaches_client(ctx, client_id, &yes);
-	if (e != ERR_OK)
-		return e;
-	if (yes)
-		return ERR_OK;
-	domain_audit_refusal(ctx, ev, client_id, ERR_DENIED);
-	return ERR_NOTFOUND;
-}
-
 enum err domain_note_history(struct domain_ctx *ctx, const char *note_public_id, struct note *head,
                              struct note_version *out, size_t max, size_t *n)
 {
@@ -438,7 +422,7 @@ enum err domain_note_history(struct domain_ctx *ctx, const char *note_public_id,
 		return e;
 	e = store_note_get(ctx->store, ctx->vault, note_public_id, 0, &h);
 	if (e == ERR_OK)
-		e = treating(ctx, h.client_id, AUDIT_NOTE_HISTORY);
+		e = domain_note_team_access(ctx, h.client_id, AUDIT_NOTE_HISTORY);
 	if (e == ERR_OK)
 		e = store_note_versions(ctx->store, ctx->vault, &h, out, max, &k);
 	if (e == ERR_OK && k == 0 && max > 0) {
