@@ -10,11 +10,33 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/chart.h"
 #include "core/mem.h"
 
 static const char *const writable[] = {
-        "status", "legal_name", "preferred_name", "pronouns", "date_of_birth",
-        "email",  "phone",      "address",        "version",  NULL,
+        "status",
+        "legal_name",
+        "preferred_name",
+        "pronouns",
+        "date_of_birth",
+        "email",
+        "phone",
+        "address",
+        "version",
+        /* The rest of the chart (api/chart.c, domain/chart.c). */
+        "emergency_name",
+        "emergency_relationship",
+        "emergency_phone",
+        "may_email",
+        "may_text",
+        "may_voicemail",
+        "alt_address",
+        "alt_phone",
+        "alt_email",
+        "intake_date",
+        "referral_source",
+        "primary_clinician",
+        NULL,
 };
 
 static json_t *client_json(const struct client *c)
@@ -28,8 +50,16 @@ static json_t *client_json(const struct client *c)
 	json_object_set_new(o, "status", json_string(client_status_name(c->status)));
 	for (i = 0; i < client_field_count; i++) {
 		char *const *p = client_field_ptr((struct client *)(uintptr_t)c, &client_fields[i]);
-		json_object_set_new(o, client_fields[i].name, *p ? json_string(*p) : json_null());
+		json_t *v = *p == NULL                                   ? json_null()
+		            : client_fields[i].kind == CLIENT_FIELD_FLAG ? json_boolean(**p == '1')
+		                                                         : json_string(*p);
+		json_object_set_new(o, client_fields[i].name, v);
 	}
+	json_object_set_new(o, "primary_clinician",
+	                    c->primary_clinician[0] ? json_string(c->primary_clinician)
+	                                            : json_null());
+	/* Where a notification may go: the one answer notification code uses. */
+	json_object_set_new(o, "contact_routes", api_contact_routes_json(c));
 	json_object_set_new(o, "created_at", api_time_json(c->created_at));
 	json_object_set_new(o, "updated_at", api_time_json(c->updated_at));
 	json_object_set_new(o, "version", json_integer(c->version));
@@ -57,6 +87,17 @@ static enum err decode(json_t *o, struct client *c, struct http_response *rs)
 		v = json_object_get(o, client_fields[i].name);
 		if (v == NULL)
 			continue;
+		if (client_fields[i].kind == CLIENT_FIELD_FLAG) {
+			if (!json_is_boolean(v) && !json_is_null(v)) {
+				rs->message = client_fields[i].invalid;
+				return ERR_INVAL;
+			}
+			mem_free_wiped_str(*p);
+			*p = json_is_null(v) ? NULL : mem_strdup(json_is_true(v) ? "1" : "0");
+			if (!json_is_null(v) && *p == NULL)
+				return ERR_NOMEM;
+			continue;
+		}
 		if (!json_is_string(v) && !json_is_null(v)) {
 			rs->message = "client fields must be strings or null";
 			return ERR_INVAL;
@@ -67,6 +108,17 @@ static enum err decode(json_t *o, struct client *c, struct http_response *rs)
 			*p = mem_strdup(json_string_value(v));
 			if (*p == NULL)
 				return ERR_NOMEM;
+		}
+	}
+	v = json_object_get(o, "primary_clinician");
+	if (v != NULL) {
+		if (json_is_null(v)) {
+			c->primary_clinician[0] = '\0';
+		} else if (!json_is_string(v) || !api_public_id_ok(json_string_value(v))) {
+			rs->message = "primary_clinician must be a user's id or null";
+			return ERR_INVAL;
+		} else {
+			memcpy(c->primary_clinician, json_string_value(v), 33);
 		}
 	}
 	return ERR_OK;

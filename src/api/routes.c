@@ -6,6 +6,7 @@
  */
 #include "api/api.h"
 #include "api/consent.h"
+#include "api/chart.h"
 #include "api/diagnoses.h"
 #include "audit/audit.h"
 
@@ -79,6 +80,21 @@ const struct route api_routes[] = {
          api_diagnosis_add},
         {HTTP_PATCH, "/api/v1/diagnoses/{id}", CLINICAL, AUDIT_DIAGNOSIS_UPDATE, 1 * KB, 0,
          api_diagnosis_update},
+
+        {HTTP_GET, "/api/v1/clients/{id}/history", ROLE_ALL, AUDIT_CLIENT_HISTORY, 0, 0,
+         api_client_history},
+        {HTTP_GET, "/api/v1/notes/{id}/history", CLINICAL, AUDIT_NOTE_HISTORY, 0, 0,
+         api_note_history},
+        {HTTP_GET, "/api/v1/clients/{id}/guardians", ROLE_ALL, AUDIT_GUARDIAN_LIST, 0, 0,
+         api_guardian_list},
+        {HTTP_POST, "/api/v1/clients/{id}/guardians", FRONT, AUDIT_GUARDIAN_ADD, 4 * KB, 0,
+         api_guardian_add},
+        {HTTP_PATCH, "/api/v1/guardians/{id}", FRONT, AUDIT_GUARDIAN_UPDATE, 4 * KB, 0,
+         api_guardian_update},
+        {HTTP_DELETE, "/api/v1/guardians/{id}", FRONT, AUDIT_GUARDIAN_REMOVE, 0, 0,
+         api_guardian_remove},
+        {HTTP_GET, "/api/v1/clients/{id}/care-team", ROLE_ALL, AUDIT_CARE_TEAM_READ, 0, 0,
+         api_care_team_get},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

@@ -61,6 +61,13 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_CONSENT_READ] = "consent.read",
         [AUDIT_DISCLOSURE] = "disclosure.release",
         [AUDIT_DISCLOSURE_LIST] = "disclosure.accounting",
+        [AUDIT_CLIENT_HISTORY] = "client.history",
+        [AUDIT_NOTE_HISTORY] = "note.history",
+        [AUDIT_GUARDIAN_LIST] = "guardian.list",
+        [AUDIT_GUARDIAN_ADD] = "guardian.add",
+        [AUDIT_GUARDIAN_UPDATE] = "guardian.update",
+        [AUDIT_GUARDIAN_REMOVE] = "guardian.remove",
+        [AUDIT_CARE_TEAM_READ] = "care_team.read",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -66,6 +66,13 @@ enum audit_event {
 	AUDIT_CONSENT_READ,        /* a client's consents were read */
 	AUDIT_DISCLOSURE,          /* information was released to a third party */
 	AUDIT_DISCLOSURE_LIST,     /* a client's accounting of disclosures was read */
+	AUDIT_CLIENT_HISTORY,      /* a client's chart history was read */
+	AUDIT_NOTE_HISTORY,        /* a note's saved versions were read */
+	AUDIT_GUARDIAN_LIST,       /* a client's guardians were read */
+	AUDIT_GUARDIAN_ADD,        /* a guardian was added to a client's chart */
+	AUDIT_GUARDIAN_UPDATE,     /* a guardian's details or scopes changed */
+	AUDIT_GUARDIAN_REMOVE,     /* a guardian was removed from a client's chart */
+	AUDIT_CARE_TEAM_READ,      /* a client's care team was read */
 	AUDIT__COUNT               /* not an event */
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "domain/chart.h"
 
 #define RISK "risk_suicidal", "risk_homicidal", "safety_plan"
 
@@ -57,6 +58,11 @@ static enum err clinical(struct domain_ctx *ctx, int64_t client_id, enum audit_e
 		return ERR_OK;
 	domain_audit_refusal(ctx, ev, client_id, ERR_DENIED);
 	return ERR_NOTFOUND;
+}
+
+enum err domain_note_team_access(struct domain_ctx *ctx, int64_t client_id, enum audit_event ev)
+{
+	return clinical(ctx, client_id, ev);
 }
 
 static int date_ok(const char *s)
@@ -119,6 +125,8 @@ enum err domain_note_create(struct domain_ctx *ctx, const char *client_public_id
 	}
 	n->author_id = ctx->actor_id;
 	e = store_note_create(ctx->store, ctx->vault, n, ctx->now);
+	if (e == ERR_OK) /* every saved version is kept (domain/chart.c) */
+		e = domain_note_keep(ctx, n, 0);
 	return finish(ctx, e, AUDIT_NOTE_CREATE, n, n->template_name);
 }
 
@@ -218,9 +226,13 @@ enum err domain_note_update(struct domain_ctx *ctx, struct note *n)
 	if (e == ERR_OK) {
 		n->id = cur.id;
 		n->client_id = cur.client_id;
-		e = store_note_update_draft(ctx->store, ctx->vault, n, ctx->now);
+		e = domain_note_keep(ctx, &cur, 1); /* a draft from before the history */
+		if (e == ERR_OK)
+			e = store_note_update_draft(ctx->store, ctx->vault, n, ctx->now);
 		if (e == ERR_CONFLICT)
 			ctx->message = "the draft changed since it was read; reload it";
+		if (e == ERR_OK)
+			e = domain_note_keep(ctx, n, 0);
 	}
 	note_cleanup(&cur);
 	return finish(ctx, e, AUDIT_NOTE_UPDATE, n, "");

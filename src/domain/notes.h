@@ -30,6 +30,11 @@ const struct note_template *domain_note_template(const char *name);
 /* domain_note_templates - all templates, *n set. */
 const struct note_template *domain_note_templates(size_t *n);
 
+/* domain_note_team_access - may the actor read this client's clinical
+ * text (the treating team)? ERR_NOTFOUND after an audited refusal (event
+ * ev) if not. Inside the caller's transaction. */
+enum err domain_note_team_access(struct domain_ctx *ctx, int64_t client_id, enum audit_event ev);
+
 /* domain_note_create - a draft by the actor (a clinician or supervisor who
  * reaches the client). n: client_public_id, template_name, date, content. */
 enum err domain_note_create(struct domain_ctx *ctx, const char *client_public_id, struct note *n);

@@ -14,6 +14,11 @@ const struct setting settings[] = {
         {"session_idle_seconds", 900, 60, 86400},    /* idle timeout */
         {"session_max_seconds", 43200, 600, 604800}, /* absolute lifetime */
         {"break_glass_minutes", 60, 5, 1440},        /* emergency access length */
+        /* Optional chart fields the practice collects (docs/decisions.md). */
+        {"collect_emergency_contact", 0, 0, 1}, /* emergency contact name, relationship, phone */
+        {"collect_guardians", 0, 0, 1},         /* guardians of minors */
+        {"collect_intake_date", 0, 0, 1},       /* intake date */
+        {"collect_referral_source", 0, 0, 1},   /* who referred the client */
 };
 const size_t settings_count = sizeof settings / sizeof settings[0];
 

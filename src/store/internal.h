@@ -20,6 +20,8 @@ enum store_group {
 	STORE_GROUP_DIAGNOSES,
 	/* store_consent.c: consent templates, consents, disclosures */
 	STORE_GROUP_CONSENT,
+	/* store_chart.c: guardians, chart history, note versions */
+	STORE_GROUP_CHART,
 	STORE_GROUP__COUNT
 };
 
@@ -34,6 +36,7 @@ extern const struct stmt_group store_group_identity;
 extern const struct stmt_group store_group_notes;
 extern const struct stmt_group store_group_diagnoses;
 extern const struct stmt_group store_group_consent;
+extern const struct stmt_group store_group_chart;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

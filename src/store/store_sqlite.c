@@ -68,11 +68,20 @@ enum stmt_id {
 	"c.id, c.public_id, c.status, c.key_version, "                                             \
 	"c.legal_name_sealed, c.preferred_name_sealed, c.pronouns_sealed, "                        \
 	"c.date_of_birth_sealed, c.email_sealed, c.phone_sealed, "                                 \
-	"c.address_sealed, c.created_at, c.updated_at, c.version"
+	"c.address_sealed, c.created_at, c.updated_at, c.version, "                                \
+	"c.emergency_name_sealed, c.emergency_relationship_sealed, c.emergency_phone_sealed, "     \
+	"c.may_email_sealed, c.may_text_sealed, c.may_voicemail_sealed, c.alt_address_sealed, "    \
+	"c.alt_phone_sealed, c.alt_email_sealed, c.intake_date_sealed, "                           \
+	"c.referral_source_sealed, "                                                               \
+	"coalesce((SELECT u.public_id FROM users u WHERE u.id = c.primary_clinician), '')"
 /* Index of the first sealed column in CLIENT_COLS; the sealed columns
- * follow client_fields[] order. */
+ * follow client_fields[] order: the first CLIENT_SEALED_FIRST of them from
+ * CLIENT_COL_SEALED0, the rest (0006_chart) from CLIENT_COL_CHART0. */
 #define CLIENT_COL_SEALED0 4
 #define CLIENT_COL_CREATED 11
+#define CLIENT_SEALED_FIRST 7
+#define CLIENT_COL_CHART0 14
+#define CLIENT_COL_PRIMARY 25
 
 static const char *const sql[Q__COUNT] = {
         [Q_BEGIN] = "BEGIN",
@@ -98,10 +107,17 @@ static const char *const sql[Q__COUNT] = {
         [Q_CLIENT_SEAL] = "UPDATE clients SET legal_name_sealed = ?2, "
                           "preferred_name_sealed = ?3, pronouns_sealed = ?4, "
                           "date_of_birth_sealed = ?5, email_sealed = ?6, phone_sealed = ?7, "
-                          "address_sealed = ?8 WHERE id = ?1",
+                          "address_sealed = ?8, emergency_name_sealed = ?9, "
+                          "emergency_relationship_sealed = ?10, emergency_phone_sealed = ?11, "
+                          "may_email_sealed = ?12, may_text_sealed = ?13, "
+                          "may_voicemail_sealed = ?14, alt_address_sealed = ?15, "
+                          "alt_phone_sealed = ?16, alt_email_sealed = ?17, "
+                          "intake_date_sealed = ?18, referral_source_sealed = ?19 WHERE id = ?1",
         [Q_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.public_id = ?1",
         [Q_CLIENT_UPDATE] = "UPDATE clients SET status = ?2, updated_at = ?3, "
-                            "version = version + 1 WHERE id = ?1 AND version = ?4",
+                            "version = version + 1, primary_clinician = "
+                            "(SELECT id FROM users WHERE public_id = ?5) "
+                            "WHERE id = ?1 AND version = ?4",
         [Q_CLIENT_LIST_TEAM] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.id > ?1 AND c.id IN "
                                "(SELECT client_id FROM care_team WHERE user_id = ?3 OR user_id IN "
                                "(SELECT supervisee_id FROM supervision WHERE supervisor_id = ?3)) "
@@ -777,7 +793,7 @@ static enum err index_client(struct store *s, const struct vault *v, const struc
 static enum err write_sealed(struct store *s, const struct client *c)
 {
 	sqlite3_stmt *st = get(s, Q_CLIENT_SEAL);
-	unsigned char *blobs[16] = {0};
+	unsigned char *blobs[32] = {0};
 	unsigned i;
 	enum err e = ERR_OK;
 
@@ -864,8 +880,11 @@ static enum err read_client(struct store *s, const struct vault *v, sqlite3_stmt
 	if (e != ERR_OK)
 		return e;
 	for (i = 0; i < client_field_count; i++) {
-		e = open_column(s, st, CLIENT_COL_SEALED0 + (int)i, "clients",
-		                client_fields[i].name, c.id,
+		int col = i < CLIENT_SEALED_FIRST
+		                  ? CLIENT_COL_SEALED0 + (int)i
+		                  : CLIENT_COL_CHART0 + (int)(i - CLIENT_SEALED_FIRST);
+
+		e = open_column(s, st, col, "clients", client_fields[i].name, c.id,
 		                client_field_ptr(&c, &client_fields[i]));
 		if (e != ERR_OK) {
 			client_cleanup(&c);
@@ -875,6 +894,9 @@ static enum err read_client(struct store *s, const struct vault *v, sqlite3_stmt
 	c.created_at = sqlite3_column_int64(st, CLIENT_COL_CREATED);
 	c.updated_at = sqlite3_column_int64(st, CLIENT_COL_CREATED + 1);
 	c.version = sqlite3_column_int64(st, CLIENT_COL_CREATED + 2);
+	pid = sqlite3_column_text(st, CLIENT_COL_PRIMARY);
+	if (pid != NULL && strlen((const char *)pid) == 32)
+		memcpy(c.primary_clinician, pid, 33);
 	*out = c;
 	return ERR_OK;
 }
@@ -921,6 +943,7 @@ enum err store_client_update(struct store *s, const struct vault *v, struct clie
 	sqlite3_bind_int(st, 2, (int)c->status);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, c->version);
+	sqlite3_bind_text(st, 5, c->primary_clinician, -1, SQLITE_STATIC);
 	e = step_done(s, st);
 	if (e != ERR_OK)
 		return e;

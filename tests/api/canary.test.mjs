@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { createClient, execTool, init, rnd, run, serve, tmpdir, walk } from './harness.mjs';
+import { addUser, as, createClient, execTool, init, reauth, rnd, run, serve, signIn, tmpdir, walk } from './harness.mjs';
 
 // variants - the encodings of s to look for, by name.
 function variants(s) {
@@ -76,6 +76,12 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 	const dates = ['1963-04-17', '1977-08-29', '1988-12-03', '1995-06-21'];
 	const made = [];
 	const streets = ['Road', 'Lane', 'Close', 'Row'];
+	// the practice collects every optional chart field, so each can hold a canary
+	await reauth(srv);
+	const set = await srv.request('PATCH', '/api/v1/settings', { body: { collect_emergency_contact: 1,
+		collect_guardians: 1, collect_intake_date: 1, collect_referral_source: 1 } });
+	assert.equal(set.status, 200, set.text);
+	const intakes = ['2019-03-27', '2018-10-11', '2017-05-30', '2016-02-08'];
 	for (let i = 0; i < 4; i++) {
 		const c = {
 			legal_name: `${canary()} ${canary()}`,
@@ -85,26 +91,65 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 			email: `${canary()}@example.org`,
 			phone: canary(),
 			address: `${canary()} ${streets[i]}\n${canary()}`,
+			emergency_name: canary(),
+			emergency_relationship: canary(),
+			emergency_phone: canary(),
+			alt_address: `${canary()} ${streets[i]}\n${canary()}`,
+			alt_phone: canary(),
+			alt_email: `${canary()}@example.com`,
+			intake_date: intakes[i],
+			referral_source: canary(),
 		};
 		for (const [f, v] of Object.entries(c)) {
-			if (f === 'date_of_birth') {
-				needles[`client${i}.dob`] = v;
+			if (f === 'date_of_birth' || f === 'intake_date') {
+				needles[`client${i}.${f}`] = v;
 				continue;
 			}
 			for (const part of v.match(/CANARY[a-z0-9]{20}/g)) needles[`client${i}.${f}.${part.slice(6, 10)}`] = part;
 		}
-		const r = await createClient(srv, c);
+		const r = await createClient(srv, { ...c, may_email: true, may_text: false });
 		made.push({ id: r.id, fields: c });
+		// a guardian whose every field is a canary, then changed (the history keeps both)
+		const g = { name: canary(), relationship: canary(), phone: canary(), email: `${canary()}@example.edu` };
+		for (const [f, v] of Object.entries(g)) needles[`guardian${i}.${f}`] = v.match(/CANARY[a-z0-9]{20}/)[0];
+		const gr = await srv.request('POST', `/api/v1/clients/${r.id}/guardians`, { body: { ...g, scopes: ['scheduling'] } });
+		assert.equal(gr.status, 201, gr.text);
+		const gu = { name: canary(), phone: canary() };
+		for (const [f, v] of Object.entries(gu)) needles[`guardian${i}.updated.${f}`] = v;
+		const gp = await srv.request('PATCH', `/api/v1/guardians/${gr.json.id}`, { body: { version: 1, ...gu } });
+		assert.equal(gp.status, 200, gp.text);
 	}
 	// update one (a new canary in every field) and keep both old and new
 	const upd = { legal_name: canary(), preferred_name: canary(), pronouns: canary(), phone: canary(), address: canary(), email: `${canary()}@example.net`, date_of_birth: '1971-02-14' };
+	Object.assign(upd, { emergency_name: canary(), emergency_relationship: canary(), emergency_phone: canary(),
+		alt_address: canary(), alt_phone: canary(), alt_email: `${canary()}@example.net`, referral_source: canary(),
+		intake_date: '2015-09-19' });
 	for (const [f, v] of Object.entries(upd)) {
-		if (f === 'date_of_birth') needles['updated.dob'] = v;
+		if (f === 'intake_date') needles['updated.intake_date'] = v;
+		else if (f === 'date_of_birth') needles['updated.dob'] = v;
 		else needles[`updated.${f}`] = v.match(/CANARY[a-z0-9]{20}/)[0];
 	}
 	const u = await srv.request('PATCH', `/api/v1/clients/${made[1].id}`, { body: { version: 1, ...upd } });
 	assert.equal(u.status, 200, u.text);
 	assert.equal(u.json.legal_name, upd.legal_name);
+	// the history holds both versions (sealed): read it, so its path runs too
+	const hist = await srv.request('GET', `/api/v1/clients/${made[1].id}/history`);
+	assert.equal(hist.status, 200, hist.text);
+	assert.equal(hist.json.versions.at(-1).values.alt_phone, upd.alt_phone);
+	// a note draft saved twice: every version is kept (note_versions), sealed
+	const doc = await addUser(srv, 'clinician', 'Canary Clinician');
+	const D = as(srv, await signIn(srv.port, doc));
+	const nc = await D('POST', '/api/v1/clients', { body: { legal_name: canary() } });
+	needles.noteClient = nc.json.legal_name;
+	const nf1 = { subjective: canary(), plan: canary() };
+	const note = await D('POST', `/api/v1/clients/${nc.json.id}/notes`, { body: { template: 'soap', date: '2026-11-20', fields: nf1 } });
+	assert.equal(note.status, 201, note.text);
+	const nf2 = { subjective: canary(), plan: canary() };
+	const nu = await D('PATCH', `/api/v1/notes/${note.json.id}`, { body: { version: 1, fields: nf2 } });
+	assert.equal(nu.status, 200, nu.text);
+	Object.assign(needles, { note1s: nf1.subjective, note1p: nf1.plan, note2s: nf2.subjective, note2p: nf2.plan });
+	const nh = await D('GET', `/api/v1/notes/${note.json.id}/history`);
+	assert.equal(nh.json.versions[0].content.plan, nf1.plan);
 	// search for one (by its legal name's second word) and by date
 	const word = made[2].fields.legal_name.split(' ')[1];
 	const s = await srv.request('POST', '/api/v1/clients/search', { body: { query: word } });

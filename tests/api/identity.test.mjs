@@ -342,6 +342,13 @@ const EXPECT = {
 	'POST /api/v1/notes/{id}/sign': ['clinician', 'supervisor'],
 	'POST /api/v1/notes/{id}/cosign': ['supervisor'],
 	'POST /api/v1/notes/{id}/addenda': ['clinician', 'supervisor'],
+	'GET /api/v1/clients/{id}/history': ALL,
+	'GET /api/v1/notes/{id}/history': ['clinician', 'supervisor'],
+	'GET /api/v1/clients/{id}/guardians': ALL,
+	'POST /api/v1/clients/{id}/guardians': ['owner', 'clinician', 'scheduler'],
+	'PATCH /api/v1/guardians/{id}': ['owner', 'clinician', 'scheduler'],
+	'DELETE /api/v1/guardians/{id}': ['owner', 'clinician', 'scheduler'],
+	'GET /api/v1/clients/{id}/care-team': ALL,
 	'GET /api/v1/audit': ['owner', 'auditor'],
 	'GET /api/v1/audit/clients/{id}': ['owner', 'auditor', 'client'],
 	'GET /api/v1/audit/breach': ['owner', 'auditor'],
@@ -394,7 +401,7 @@ describe('the routes table, for every role', () => {
 			if (t.roles === 'public' || t.key === 'POST /api/v1/auth/logout') continue;
 			const p = t.path.replaceAll('{id}', none);
 			for (const role of ALL) {
-				const opts = t.method === 'GET' ? {} : { body: {} };
+				const opts = t.method === 'GET' || t.method === 'DELETE' ? {} : { body: {} };
 				const res = await as(srv, byRole[role])(t.method, p, opts);
 				const roleRefusal = res.status === 403 && /role does not allow/.test(res.json?.message ?? '');
 				if (t.roles.includes(role))
