@@ -1,6 +1,7 @@
 // app.js - the browser app's entry point: the session, the screens it
-// allows, hash routes (#/clients, #/clients/new, #/clients/ID), the header
-// and the warning before automatic sign-out.
+// allows, hash routes (#/today, #/clients, #/clients/new, #/clients/ID,
+// #/clients/ID/access, #/clients/ID/notes/new, #/notes/ID, #/admin/users),
+// the header, keyboard shortcuts and the warning before automatic sign-out.
 //
 // Talks only to this origin (api.js). Client ids may appear in the URL;
 // names and search terms never do, nor in document.title.
@@ -11,12 +12,20 @@ import * as auth from './js/auth.js';
 import * as clients from './js/clients.js';
 import { h, screen } from './js/dom.js';
 import { IdleWatch } from './js/idle.js';
+import * as access from './js/access.js';
+import * as admin from './js/admin.js';
+import * as notes from './js/notes.js';
+import * as today from './js/today.js';
+import { shortcuts } from './js/keys.js';
 
 const ROLES = {
 	owner: 'Practice owner', clinician: 'Clinician', supervisor: 'Supervisor', scheduler: 'Front desk',
 	biller: 'Biller', auditor: 'Privacy officer', client: 'Client',
 };
 const REGISTER = new Set(['owner', 'clinician', 'scheduler']);
+const CLINICAL = new Set(['clinician', 'supervisor']); // the treating team: notes, diagnoses
+const CHART = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'auditor']); // who opens a chart
+const AUDIT = new Set(['owner', 'auditor']); // who reads a client's access report
 
 const $ = (id) => document.getElementById(id);
 const view = $('view');
@@ -37,6 +46,27 @@ const app = {
 	status(text) { statusEl.textContent = text; },
 
 	canRegister() { return session !== null && REGISTER.has(session.user.role); },
+	clinical() { return session !== null && CLINICAL.has(session.user.role); },
+	canChart() { return session !== null && CHART.has(session.user.role); },
+	canAudit() { return session !== null && AUDIT.has(session.user.role); },
+	role() { return session?.user.role ?? null; },
+	roleName() { return session ? (ROLES[session.user.role] ?? session.user.role) : ''; },
+	userId() { return session?.user.id ?? null; },
+
+	// leave - set by a screen with unsaved work (the note editor): called
+	// before another screen replaces it and before sign-out; returns a
+	// promise that settles when the work is on the server (or has failed).
+	leave: null,
+	dirty: null, // set with leave: true while words are not yet on the server
+	async flush() {
+		const f = app.leave;
+		app.leave = null;
+		if (f) await f();
+	},
+	// chartId - the client whose chart is shown (for the "n" shortcut).
+	chartId: null,
+	glass: null, // {id, until}: the break-glass grant this page just opened
+	afterList: null, // run once the client list is shown (the "/" shortcut)
 
 	// go(hash, notice) - show another screen; notice is announced there.
 	go(hash, notice = '') {
@@ -92,7 +122,9 @@ function showHeader(on) {
 	header.hidden = !on;
 	$('who-name').textContent = on ? session.user.name : '';
 	$('who-role').textContent = on ? (ROLES[session.user.role] ?? session.user.role) : '';
-	$('nav-new').hidden = !(on && app.canRegister());
+	$('nav-new').parentElement.hidden = !(on && app.canRegister());
+	$('nav-today').parentElement.hidden = !(on && app.clinical());
+	$('nav-users').parentElement.hidden = !(on && session.user.role === 'owner');
 }
 
 function startIdle() {
@@ -107,6 +139,9 @@ function startIdle() {
 // endSession(message) - forget everything of the session and show sign-in.
 function endSession(message) {
 	app.gen++;
+	app.leave = null;
+	app.dirty = null;
+	app.chartId = null;
 	session = null;
 	idle?.stop();
 	idle = null;
@@ -122,6 +157,9 @@ function endSession(message) {
 // signOut(message) - end the session on the server too.
 async function signOut(message) {
 	if (session !== null) {
+		// A note being written goes to the server first (bounded wait).
+		await Promise.race([app.flush().catch(() => null), new Promise((r) => { setTimeout(r, 5000); })]);
+		if (session === null) return;
 		const done = api('POST', '/api/v1/auth/logout', {}).catch(() => null);
 		endSession(message ?? 'You have signed out.');
 		await done;
@@ -130,21 +168,52 @@ async function signOut(message) {
 	}
 }
 
+// denied(what) - the page for a screen the role may not open.
+function denied(what) {
+	screen(view, 'Not available', 'Not available',
+		h('p', { class: 'denied', text: `${what} is not available to your role (${app.roleName()}).` }),
+		h('p', { text: 'If you need it for your work, ask the practice owner.' }),
+		h('p', {}, h('a', { href: '#/clients', text: 'Go to the client list' })));
+}
+
 function route() {
 	if (session === null || session.must_change_password || session.must_enrol_mfa) return;
+	app.flush();
+	app.chartId = null;
 	app.gen++;
 	app.status(flash);
 	flash = '';
 	const hash = location.hash;
 	for (const a of document.querySelectorAll('#top nav a')) {
-		if (a.getAttribute('href') === hash || (hash === '' && a.id === 'nav-clients')) a.setAttribute('aria-current', 'page');
+		const home = app.clinical() ? 'nav-today' : 'nav-clients';
+		if (a.getAttribute('href') === hash || ((hash === '' || hash === '#/') && a.id === home)) a.setAttribute('aria-current', 'page');
 		else a.removeAttribute('aria-current');
 	}
 	let m;
-	if (hash === '' || hash === '#' || hash === '#/' || hash === '#/clients') clients.list(app);
-	else if (hash === '#/clients/new') clients.create(app);
-	else if ((m = /^#\/clients\/([0-9a-f]{32})$/.exec(hash))) clients.detail(app, m[1]);
-	else screen(view, 'Not found', 'Page not found', h('p', {}, h('a', { href: '#/clients', text: 'Go to the client list' })));
+	if (hash === '' || hash === '#' || hash === '#/') {
+		if (app.clinical()) today.show(app);
+		else clients.list(app);
+	} else if (hash === '#/clients') clients.list(app);
+	else if (hash === '#/today') {
+		if (app.clinical()) today.show(app);
+		else denied('The today view of notes');
+	} else if (hash === '#/clients/new') clients.create(app);
+	else if (hash === '#/admin/users') {
+		if (app.role() === 'owner') admin.users(app);
+		else denied('User administration');
+	} else if ((m = /^#\/clients\/([0-9a-f]{32})$/.exec(hash))) {
+		if (app.canChart()) clients.detail(app, m[1]);
+		else denied('A client\'s chart');
+	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/access$/.exec(hash))) {
+		if (app.canAudit()) access.report(app, m[1]);
+		else denied('A client\'s access report');
+	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/notes\/new$/.exec(hash))) {
+		if (app.clinical()) notes.create(app, m[1]);
+		else denied('Writing notes');
+	} else if ((m = /^#\/notes\/([0-9a-f]{32})$/.exec(hash))) {
+		if (app.clinical()) notes.open(app, m[1]);
+		else denied('A client\'s notes');
+	} else screen(view, 'Not found', 'Page not found', h('p', {}, h('a', { href: '#/clients', text: 'Go to the client list' })));
 }
 
 configure({
@@ -155,6 +224,16 @@ configure({
 });
 
 window.addEventListener('hashchange', route);
+// Closing the tab with words not yet on the server: the browser asks first.
+window.addEventListener('beforeunload', (ev) => {
+	if (app.leave !== null && app.dirty?.()) ev.preventDefault();
+});
+shortcuts(app, {
+	isSignedIn: () => session !== null && !session.must_change_password && !session.must_enrol_mfa,
+	dialog: $('keys'),
+	opener: $('keys-open'),
+	closer: $('keys-close'),
+});
 $('signout').addEventListener('click', () => signOut());
 async function stay() {
 	try {

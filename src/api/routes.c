@@ -8,6 +8,7 @@
 #include "api/consent.h"
 #include "api/chart.h"
 #include "api/diagnoses.h"
+#include "api/today.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -72,6 +73,8 @@ const struct route api_routes[] = {
          api_note_cosign},
         {HTTP_POST, "/api/v1/notes/{id}/addenda", CLINICAL, AUDIT_NOTE_ADDENDUM, 32 * KB, 0,
          api_note_addendum},
+
+        {HTTP_GET, "/api/v1/me/notes", CLINICAL, AUDIT_NOTE_LIST, 0, 0, api_me_notes},
 
         {HTTP_GET, "/api/v1/icd10", CLINICAL | ROLE_BILLER, AUDIT_NONE, 0, 0, api_icd10_search},
         {HTTP_GET, "/api/v1/clients/{id}/diagnoses", CLINICAL | ROLE_BILLER, AUDIT_DIAGNOSIS_READ,

@@ -22,6 +22,8 @@ enum store_group {
 	STORE_GROUP_CONSENT,
 	/* store_chart.c: guardians, chart history, note versions */
 	STORE_GROUP_CHART,
+	/* store_today.c: a clinician's drafts and co-signatures due */
+	STORE_GROUP_TODAY,
 	STORE_GROUP__COUNT
 };
 
@@ -37,6 +39,7 @@ extern const struct stmt_group store_group_notes;
 extern const struct stmt_group store_group_diagnoses;
 extern const struct stmt_group store_group_consent;
 extern const struct stmt_group store_group_chart;
+extern const struct stmt_group store_group_today;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

@@ -331,6 +331,7 @@ const EXPECT = {
 	'POST /api/v1/clients/{id}/break-glass': ['clinician', 'supervisor'],
 	'GET /api/v1/break-glass': ['owner', 'clinician', 'supervisor', 'auditor'],
 	'GET /api/v1/note-templates': ['clinician', 'supervisor'],
+	'GET /api/v1/me/notes': ['clinician', 'supervisor'],
 	'GET /api/v1/icd10': ['clinician', 'supervisor', 'biller'],
 	'GET /api/v1/clients/{id}/diagnoses': ['clinician', 'supervisor', 'biller'],
 	'POST /api/v1/clients/{id}/diagnoses': ['clinician', 'supervisor'],

@@ -88,15 +88,16 @@ export async function waitHeading(page, text) {
 	return heading(page);
 }
 
-// signInPage(page, ident) - sign in through the form with a fresh TOTP code.
-export async function signInPage(page, ident) {
+// signInPage(page, ident, landing) - sign in through the form with a fresh
+// TOTP code; waits for the first screen (Clients; Today for clinicians).
+export async function signInPage(page, ident, landing = 'Clients') {
 	await waitHeading(page, 'Sign in');
 	advance(30); // a fresh TOTP step: the server refuses a code used before
 	await page.getByLabel('Email').fill(ident.email);
 	await page.getByLabel('Password', { exact: true }).fill(ident.password);
 	await page.getByLabel('Code').fill(totp(ident.secret));
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await waitHeading(page, 'Clients');
+	await waitHeading(page, landing);
 }
 
 // firstSignInPage(page, ident) - a new user's first sign-in through the

@@ -69,7 +69,10 @@ export async function api(method, path, body) {
 	}
 	const err = new ApiError(res.status, json?.error ?? 'internal',
 		json?.message ?? 'Something went wrong; please try again.', json?.request_id);
-	if (res.status === 401 && path !== '/api/v1/auth/login') hooks.unauthenticated(err);
-	else if (res.status !== 401) hooks.activity();
+	// A route that needs a fresh password and code answers 401 too, but the
+	// session is alive: the caller asks for them (admin.js withReauth).
+	err.reauth = res.status === 401 && /^Confirm your password/.test(err.message);
+	if (res.status === 401 && path !== '/api/v1/auth/login' && !err.reauth) hooks.unauthenticated(err);
+	else hooks.activity();
 	return Promise.reject(err);
 }

@@ -8,6 +8,9 @@
 // Never: puts a name or a search term in the URL or in document.title.
 import { api } from './api.js';
 import { Form, h, screen } from './dom.js';
+import * as access from './access.js';
+import * as diagnoses from './diagnoses.js';
+import * as notes from './notes.js';
 
 const PAGE = 50;
 const SEARCH_LIMIT = 50;
@@ -44,16 +47,20 @@ function backLink() {
 	return h('p', { class: 'back' }, h('a', { href: '#/clients', text: 'All clients' }));
 }
 
-function row(c) {
+// row(c, link) - a list entry; a link to the chart only for roles that
+// may open one (billing sees names, not charts).
+function row(c, link) {
 	if (!ID.test(c.id)) return null;
 	const meta = [c.date_of_birth ? `born ${c.date_of_birth}` : null, statusText(c.status)].filter(Boolean).join(' · ');
-	return h('li', {}, h('a', { href: `#/clients/${c.id}` },
-		h('span', { class: 'name', text: displayName(c) }), ' ', h('span', { class: 'meta', text: meta })));
+	const kids = [h('span', { class: 'name', text: displayName(c) }), ' ', h('span', { class: 'meta', text: meta })];
+	return h('li', {}, link ? h('a', { href: `#/clients/${c.id}` }, kids) : h('span', { class: 'entry' }, kids));
 }
 
 // list(app) - the first page of clients, "Load more", and search.
 export function list(app) {
 	const gen = app.gen;
+	const link = app.canChart();
+	const rowOf = (c) => row(c, link);
 	const q = h('input', { type: 'search', id: 'client-search', name: 'query', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'client-search-hint' });
 	const clearBtn = h('button', { type: 'button', class: 'secondary', text: 'Show all', hidden: true });
 	const search = h('form', { role: 'search', method: 'post', class: 'search', 'aria-label': 'Client search' },
@@ -73,7 +80,7 @@ export function list(app) {
 		if (!app.live(gen)) return;
 		const first = r.clients.length > 0 ? ul.children.length : -1;
 		if (!after) ul.replaceChildren();
-		ul.append(...r.clients.map(row).filter(Boolean));
+		ul.append(...r.clients.map(rowOf).filter(Boolean));
 		next = r.next;
 		more.hidden = next === null;
 		const n = ul.children.length;
@@ -99,7 +106,7 @@ export function list(app) {
 		guarded(async () => {
 			const r = await api('POST', '/api/v1/clients/search', { query, limit: SEARCH_LIMIT });
 			if (!app.live(gen)) return;
-			ul.replaceChildren(...r.clients.map(row).filter(Boolean));
+			ul.replaceChildren(...r.clients.map(rowOf).filter(Boolean));
 			next = null;
 			more.hidden = true;
 			clearBtn.hidden = false;
@@ -119,6 +126,11 @@ export function list(app) {
 	const h1 = screen(app.view, 'Clients', 'Clients', search, count, error, ul, h('div', { class: 'actions' }, more),
 		app.canRegister() ? h('p', {}, h('a', { href: '#/clients/new', class: 'button', text: 'New client' })) : null);
 	h1.id = 'clients-h';
+	if (app.afterList) {
+		const f = app.afterList;
+		app.afterList = null;
+		f();
+	}
 	guarded(() => load(null));
 }
 
@@ -149,7 +161,9 @@ export async function detail(app, id) {
 		c = await api('GET', `/api/v1/clients/${id}`);
 	} catch (err) {
 		if (!app.live(gen)) return;
-		if (err.status === 404) {
+		if (err.status === 404 && app.clinical()) {
+			notReached(app, id);
+		} else if (err.status === 404) {
 			screen(app.view, 'Client not found', 'Client not found', backLink(),
 				h('p', { text: 'There is no client at this address, or the record is outside your access.' }));
 		} else {
@@ -158,6 +172,22 @@ export async function detail(app, id) {
 		return;
 	}
 	if (app.live(gen)) show(app, c);
+}
+
+// notReached(app, id) - a clinician asked for a client they do not reach:
+// the same words as "not found" (the API does not say which), and the
+// break-the-glass dialog for an emergency.
+function notReached(app, id) {
+	const btn = h('button', { type: 'button', class: 'secondary', text: 'Emergency access (break the glass)…' });
+	btn.addEventListener('click', () => access.breakGlass(app, id, (until) => {
+		app.status(`Emergency access granted until ${new Date(until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}. Every view is recorded.`);
+		app.glass = { id, until };
+		detail(app, id);
+	}));
+	screen(app.view, 'Client not found', 'Client not found', backLink(),
+		h('p', { text: 'There is no client at this address, or the client is not on your care team.' }),
+		h('p', { text: 'In an emergency you may open a record outside your care team for a limited time, with a reason that is recorded and reviewed.' }),
+		h('div', { class: 'actions' }, btn));
 }
 
 function show(app, c) {
@@ -171,7 +201,16 @@ function show(app, c) {
 	const edit = app.canRegister()
 		? h('div', { class: 'actions' }, h('button', { type: 'button', text: 'Edit', onclick: () => editForm(app, c) }))
 		: null;
-	screen(app.view, 'Client record', displayName(c), backLink(), dl, edit);
+	const glass = app.glass?.id === c.id && Date.parse(app.glass.until) > Date.now()
+		? h('p', { class: 'glass', role: 'note', text: `Emergency access (break the glass) until ${new Date(app.glass.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every view are recorded and reviewed.` })
+		: null;
+	const parts = [backLink(), glass, h('section', { class: 'chart-part', 'aria-labelledby': 'demo-h' }, h('h2', { id: 'demo-h', text: 'Details' }), dl, edit)];
+	if (app.clinical()) parts.push(diagnoses.section(app, c.id), notes.section(app, c.id));
+	if (app.canAudit()) {
+		parts.push(h('p', {}, h('a', { href: `#/clients/${c.id}/access`, text: 'Access report: who looked at this record' })));
+	}
+	screen(app.view, 'Client record', displayName(c), ...parts);
+	app.chartId = c.id;
 }
 
 function editForm(app, c) {

@@ -1,0 +1,119 @@
+// screenshots.mjs - PNG screenshots of the web app's main screens for
+// docs/screenshots/, from a fresh demo practice served on loopback (the
+// API test harness: init, serve, users, clock) and Debian's Chromium
+// driven by playwright-core. Run by scripts/screenshots.sh BIN.
+//
+// All data is synthetic. Never: points at a real practice.
+import fs from 'node:fs';
+import path from 'node:path';
+import { addUser, as, init, ownerOf, serve, signIn } from '../tests/api/harness.mjs';
+import { launch, openPage, signInPage, waitHeading } from '../tests/web/browser.mjs';
+
+const OUT = path.resolve(process.argv[2] ?? 'docs/screenshots');
+fs.mkdirSync(OUT, { recursive: true });
+
+const practice = await init();
+const srv = await serve(practice.data, { keyfile: practice.keyfile });
+const browser = await launch();
+try {
+	const ana = await addUser(srv, 'clinician', 'Ana Alvarez');
+	const sue = await addUser(srv, 'supervisor', 'Sue Okafor');
+	const ben = await addUser(srv, 'clinician', 'Ben Lindqvist');
+	const bill = await addUser(srv, 'biller', 'Bill Moreau');
+	await srv.request('POST', `/api/v1/users/${sue.id}/supervisees`, { body: { user_id: ana.id } });
+	const A = as(srv, await signIn(srv.port, ana));
+	for (const u of [sue, ben, bill]) await signIn(srv.port, u);
+	const names = ['Maya Thompson', 'Jonas Berg', 'Priya Natarajan', 'Samuel Osei', 'Lena Fischer', 'Tomás Ruiz'];
+	const clients = [];
+	for (const [i, n] of names.entries()) {
+		const r = await A('POST', '/api/v1/clients', { body: { legal_name: n, date_of_birth: `19${80 + i}-0${(i % 9) + 1}-1${i}`, pronouns: i % 2 ? 'he/him' : 'she/her' } });
+		clients.push(r.json);
+	}
+	const c = clients[0];
+	await A('POST', `/api/v1/clients/${c.id}/diagnoses`, { body: { code: 'F41.1', primary: true, onset: '2025-09-01' } });
+	await A('POST', `/api/v1/clients/${c.id}/diagnoses`, { body: { code: 'F51.01' } });
+	const signed = (await A('POST', `/api/v1/clients/${c.id}/notes`, { body: { template: 'soap', date: '2026-11-13', fields: {
+		subjective: 'Reports sleeping five to six hours; worry about work deadlines most evenings.',
+		objective: 'Alert, oriented, engaged. Speech normal rate. Affect anxious, congruent.',
+		assessment: 'Generalized anxiety, moderate; some improvement since the last session.',
+		plan: 'Continue CBT: worry time and thought records. Review sleep diary in two weeks.',
+		risk_suicidal: 'Denies.' } } })).json;
+	await A('POST', `/api/v1/notes/${signed.id}/sign`, {});
+	await A('POST', `/api/v1/notes/${signed.id}/addenda`, { body: { text: 'Correction: the session lasted 50 minutes.' } });
+	const draft = (await A('POST', `/api/v1/clients/${c.id}/notes`, { body: { template: 'dap', date: '2026-11-20', fields: {
+		data: 'Completed the sleep diary; six nights out of seven recorded.' } } })).json;
+
+	const shot = async (page, file) => {
+		await page.evaluate(() => document.activeElement?.blur());
+		await page.screenshot({ path: path.join(OUT, file), fullPage: true });
+		console.log(`wrote ${path.join(OUT, file)}`);
+	};
+
+	let rec = await openPage(browser, srv);
+	await shot(rec.page, 'sign-in.png');
+	await signInPage(rec.page, ana, 'Today');
+	await rec.page.locator('.note-list a').first().waitFor();
+	await shot(rec.page, 'today.png');
+	await rec.page.goto(`${rec.origin}/#/clients`);
+	await rec.page.locator('.client-list li').first().waitFor();
+	await shot(rec.page, 'clients.png');
+	await rec.page.goto(`${rec.origin}/#/clients/${c.id}`);
+	await rec.page.locator('.note-list li').first().waitFor();
+	await rec.page.locator('.dx-list li').first().waitFor();
+	await shot(rec.page, 'chart.png');
+	await rec.page.getByRole('button', { name: 'Add a diagnosis' }).click();
+	await rec.page.getByRole('combobox').pressSequentially('panic');
+	await rec.page.getByRole('option').first().waitFor();
+	await rec.page.screenshot({ path: path.join(OUT, 'diagnosis-search.png') });
+	console.log(`wrote ${path.join(OUT, 'diagnosis-search.png')}`);
+	await rec.page.goto(`${rec.origin}/#/notes/${draft.id}`);
+	await waitHeading(rec.page, 'DAP note (draft)');
+	await rec.page.getByLabel('Assessment').pressSequentially('Sleep improving; worry still high on workdays.');
+	await rec.page.locator('#autosave', { hasText: 'Draft saved' }).waitFor();
+	await shot(rec.page, 'note-editor.png');
+	await rec.page.goto(`${rec.origin}/#/notes/${signed.id}`);
+	await waitHeading(rec.page, 'SOAP note');
+	await shot(rec.page, 'note-signed.png');
+	await rec.page.keyboard.press('?');
+	await rec.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+	await rec.page.screenshot({ path: path.join(OUT, 'shortcuts.png') });
+	await rec.page.keyboard.press('Escape');
+	await rec.context.close();
+
+	rec = await openPage(browser, srv, { viewport: { width: 375, height: 812 } });
+	await signInPage(rec.page, ana, 'Today');
+	await rec.page.goto(`${rec.origin}/#/clients/${c.id}`);
+	await rec.page.locator('.note-list li').first().waitFor();
+	await shot(rec.page, 'chart-phone.png');
+	await rec.context.close();
+
+	rec = await openPage(browser, srv);
+	await signInPage(rec.page, ownerOf(srv.data), 'Clients');
+	await rec.page.goto(`${rec.origin}/#/clients/${c.id}/access`);
+	await rec.page.locator('table.report tbody tr').first().waitFor();
+	await shot(rec.page, 'access-report.png');
+	await rec.page.goto(`${rec.origin}/#/admin/users`);
+	await rec.page.locator('table.users tbody tr').first().waitFor();
+	await shot(rec.page, 'users.png');
+	await rec.context.close();
+
+	rec = await openPage(browser, srv);
+	await signInPage(rec.page, ben, 'Today');
+	await rec.page.goto(`${rec.origin}/#/clients/${c.id}`);
+	await waitHeading(rec.page, 'Client not found');
+	await rec.page.getByRole('button', { name: /break the glass/ }).click();
+	await rec.page.getByRole('dialog').waitFor();
+	await rec.page.screenshot({ path: path.join(OUT, 'break-glass.png') });
+	console.log(`wrote ${path.join(OUT, 'break-glass.png')}`);
+	await rec.context.close();
+
+	rec = await openPage(browser, srv);
+	await signInPage(rec.page, bill, 'Clients');
+	await rec.page.goto(`${rec.origin}/#/clients/${c.id}`);
+	await waitHeading(rec.page, 'Not available');
+	await shot(rec.page, 'denied.png');
+	await rec.context.close();
+} finally {
+	await browser.close();
+	await srv.stop();
+}
