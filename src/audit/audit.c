@@ -55,6 +55,13 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_DIAGNOSIS_ADD] = "diagnosis.add",
         [AUDIT_DIAGNOSIS_READ] = "diagnosis.read",
         [AUDIT_DIAGNOSIS_UPDATE] = "diagnosis.update",
+        [AUDIT_PNOTE_CREATE] = "psychotherapy_note.create",
+        [AUDIT_PNOTE_READ] = "psychotherapy_note.read",
+        [AUDIT_PNOTE_LIST] = "psychotherapy_note.list",
+        [AUDIT_PNOTE_UPDATE] = "psychotherapy_note.update",
+        [AUDIT_PNOTE_SHARE] = "psychotherapy_note.share",
+        [AUDIT_PNOTE_UNSHARE] = "psychotherapy_note.unshare",
+        [AUDIT_PASSWORD_RESET] = "user.password_reset",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -60,6 +60,13 @@ enum audit_event {
 	AUDIT_DIAGNOSIS_ADD,       /* a diagnosis was added to a client's record */
 	AUDIT_DIAGNOSIS_READ,      /* a client's diagnoses were read */
 	AUDIT_DIAGNOSIS_UPDATE,    /* a diagnosis was resolved, reopened or made primary */
+	AUDIT_PNOTE_CREATE,        /* a psychotherapy note was written */
+	AUDIT_PNOTE_READ,          /* a psychotherapy note's text was read */
+	AUDIT_PNOTE_LIST,          /* a client's psychotherapy notes were listed (no text) */
+	AUDIT_PNOTE_UPDATE,        /* a psychotherapy note was changed */
+	AUDIT_PNOTE_SHARE,         /* a psychotherapy note was shared with a supervisor */
+	AUDIT_PNOTE_UNSHARE,       /* a psychotherapy note's share was removed */
+	AUDIT_PASSWORD_RESET,      /* an owner reset a user's password */
 	AUDIT__COUNT               /* not an event */
 };
 
