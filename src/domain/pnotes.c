@@ -402,15 +402,19 @@ enum err domain_pnote_list(struct domain_ctx *ctx, const char *client_public_id,
 	return ERR_OK;
 }
 
-/* load - note public_id for ev, if the actor may read it (write: only the
- * author). Inside the caller's transaction; on refusal it is rolled back,
- * the refusal audited, and ERR_NOTFOUND returned. */
+/* load - begin the operation's transaction and read note public_id for
+ * ev, if the actor may read it (write: only the author). On any failure the
+ * transaction is rolled back; a refusal is audited and answers
+ * ERR_NOTFOUND. */
 static enum err load(struct domain_ctx *ctx, const char *public_id, int write, enum audit_event ev,
                      struct pnote *n)
 {
 	int yes = 0, shared = 0, supervises = 0;
 	enum err e;
 
+	e = store_begin(ctx->store);
+	if (e != ERR_OK)
+		return e;
 	e = store_pnote_get(ctx->store, public_id, n);
 	if (e == ERR_NOTFOUND) {
 		store_rollback(ctx->store);
@@ -450,9 +454,6 @@ enum err domain_pnote_get(struct domain_ctx *ctx, const char *public_id, struct 
 	memset(&n, 0, sizeof n);
 	if (ak == NULL)
 		return ERR_NOMEM;
-	e = store_begin(ctx->store);
-	if (e != ERR_OK)
-		goto out;
 	e = load(ctx, public_id, 0, AUDIT_PNOTE_READ, &n);
 	if (e != ERR_OK)
 		goto out;
@@ -486,9 +487,6 @@ enum err domain_pnote_update(struct domain_ctx *ctx, const char *public_id, int6
 	memset(&n, 0, sizeof n);
 	if (ak == NULL)
 		return ERR_NOMEM;
-	e = store_begin(ctx->store);
-	if (e != ERR_OK)
-		goto out;
 	e = load(ctx, public_id, 1, AUDIT_PNOTE_UPDATE, &n);
 	if (e != ERR_OK)
 		goto out;
@@ -534,9 +532,6 @@ enum err domain_pnote_share(struct domain_ctx *ctx, const char *public_id,
 	memset(&sup, 0, sizeof sup);
 	if (ak == NULL)
 		return ERR_NOMEM;
-	e = store_begin(ctx->store);
-	if (e != ERR_OK)
-		goto out;
 	e = load(ctx, public_id, 1, ev, &n);
 	if (e != ERR_OK)
 		goto out;

@@ -414,21 +414,19 @@ out:
 	return e;
 }
 
-enum err store_pnote_update(struct store *s, const struct vault *v, const struct vault_key *ak,
-                            struct pnote *n, const char *body, int64_t now)
+/* author_nk - n's note key, for its author with ak; leaves s->key the
+ * note's client key. */
+static enum err author_nk(struct store *s, const struct vault *v, const struct pnote *n,
+                          const struct vault_key *ak, struct vault_key *nk)
 {
-	unsigned char wrap[VAULT_WRAPPEDBYTES], *blob = NULL;
-	struct vault_key *nk = vault_key_new();
+	unsigned char wrap[VAULT_WRAPPEDBYTES];
 	sqlite3_stmt *st;
-	size_t len = 0;
 	enum err e;
 	int rc;
 
-	if (nk == NULL)
-		return ERR_NOMEM;
 	e = client_key_load(s, v, n->client_id, n->key_version);
 	if (e != ERR_OK)
-		goto out;
+		return e;
 	st = get(s, QP_SEALED);
 	sqlite3_bind_int64(st, 1, n->id);
 	rc = sqlite3_step(st);
@@ -439,6 +437,21 @@ enum err store_pnote_update(struct store *s, const struct vault *v, const struct
 	sqlite3_reset(st);
 	if (e == ERR_OK)
 		e = vault_pnote_key_unwrap(nk, wrap, ak, s->key, n->id);
+	return e;
+}
+
+enum err store_pnote_update(struct store *s, const struct vault *v, const struct vault_key *ak,
+                            struct pnote *n, const char *body, int64_t now)
+{
+	struct vault_key *nk = vault_key_new();
+	unsigned char *blob = NULL;
+	sqlite3_stmt *st;
+	size_t len = 0;
+	enum err e;
+
+	if (nk == NULL)
+		return ERR_NOMEM;
+	e = author_nk(s, v, n, ak, nk);
 	if (e == ERR_OK)
 		e = seal_body(s, nk, n->id, body, &blob, &len);
 	if (e != ERR_OK)
@@ -524,7 +537,7 @@ enum err store_pnote_shares(struct store *s, int64_t note_id, char (*out)[33], s
 enum err store_pnote_share_add(struct store *s, const struct vault *v, const struct vault_key *ak,
                                const struct pnote *n, int64_t user, int64_t now, int *no_key)
 {
-	unsigned char wrap[VAULT_WRAPPEDBYTES], box[VAULT_SHAREBYTES];
+	unsigned char box[VAULT_SHAREBYTES];
 	struct vault_key *nk = vault_key_new();
 	struct author_key_row r;
 	sqlite3_stmt *st;
@@ -554,19 +567,7 @@ enum err store_pnote_share_add(struct store *s, const struct vault *v, const str
 	if (e == ERR_OK && others >= PNOTE_SHARES_MAX)
 		e = ERR_CONFLICT;
 	if (e == ERR_OK)
-		e = client_key_load(s, v, n->client_id, n->key_version);
-	if (e != ERR_OK)
-		goto out;
-	st = get(s, QP_SEALED);
-	sqlite3_bind_int64(st, 1, n->id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		e = blob_into(st, 0, wrap, sizeof wrap) ? ERR_OK : ERR_CRYPTO;
-	else
-		e = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(s, rc);
-	sqlite3_reset(st);
-	if (e == ERR_OK)
-		e = vault_pnote_key_unwrap(nk, wrap, ak, s->key, n->id);
+		e = author_nk(s, v, n, ak, nk);
 	if (e == ERR_OK)
 		e = vault_pnote_share(box, nk, n->id, r.box_public);
 	if (e != ERR_OK)

@@ -140,20 +140,33 @@ static struct vault_ad note_ad(int64_t note_id, const char *column, uint32_t key
 	return ad;
 }
 
+/* derived - seal (or open) in under BLAKE2b(client key, domain || k) with
+ * associated data ad: the one construction behind note-key wraps and note
+ * text. */
+static enum err derived(int seal, unsigned char *out, size_t out_len, const unsigned char *in,
+                        size_t in_len, const char *domain, size_t dlen, const struct vault_key *k,
+                        const struct vault_key *client_key, const struct vault_ad *ad)
+{
+	struct vault_key *dk = vault_key_new();
+	enum err rc;
+
+	if (dk == NULL)
+		return ERR_NOMEM;
+	derive(dk, domain, dlen, k, client_key);
+	rc = seal ? vault_seal(out, out_len, in, in_len, ad, dk)
+	          : vault_open(out, out_len, in, in_len, ad, dk);
+	vault_key_free(dk);
+	return rc;
+}
+
 enum err vault_pnote_key_wrap(unsigned char out[VAULT_WRAPPEDBYTES], const struct vault_key *nk,
                               const struct vault_key *ak, const struct vault_key *client_key,
                               int64_t note_id)
 {
 	struct vault_ad ad = note_ad(note_id, "note_key", client_key->version);
-	struct vault_key *kek = vault_key_new();
-	enum err rc;
 
-	if (kek == NULL)
-		return ERR_NOMEM;
-	derive(kek, DOMAIN_NOTE_KEK, sizeof DOMAIN_NOTE_KEK, ak, client_key);
-	rc = vault_seal(out, VAULT_WRAPPEDBYTES, nk->k, sizeof nk->k, &ad, kek);
-	vault_key_free(kek);
-	return rc;
+	return derived(1, out, VAULT_WRAPPEDBYTES, nk->k, sizeof nk->k, DOMAIN_NOTE_KEK,
+	               sizeof DOMAIN_NOTE_KEK, ak, client_key, &ad);
 }
 
 enum err vault_pnote_key_unwrap(struct vault_key *nk, const unsigned char in[VAULT_WRAPPEDBYTES],
@@ -161,17 +174,11 @@ enum err vault_pnote_key_unwrap(struct vault_key *nk, const unsigned char in[VAU
                                 int64_t note_id)
 {
 	struct vault_ad ad = note_ad(note_id, "note_key", client_key->version);
-	struct vault_key *kek = vault_key_new();
-	enum err rc;
 
-	if (kek == NULL)
-		return ERR_NOMEM;
-	derive(kek, DOMAIN_NOTE_KEK, sizeof DOMAIN_NOTE_KEK, ak, client_key);
 	nk->version = 0;
 	nk->owner = 0;
-	rc = vault_open(nk->k, sizeof nk->k, in, VAULT_WRAPPEDBYTES, &ad, kek);
-	vault_key_free(kek);
-	return rc;
+	return derived(0, nk->k, sizeof nk->k, in, VAULT_WRAPPEDBYTES, DOMAIN_NOTE_KEK,
+	               sizeof DOMAIN_NOTE_KEK, ak, client_key, &ad);
 }
 
 enum err vault_pnote_share(unsigned char out[VAULT_SHAREBYTES], const struct vault_key *nk,
@@ -233,15 +240,9 @@ enum err vault_pnote_seal(unsigned char *out, size_t out_len, const void *pt, si
                           int64_t note_id)
 {
 	struct vault_ad ad = note_ad(note_id, "body", client_key->version);
-	struct vault_key *k = vault_key_new();
-	enum err rc;
 
-	if (k == NULL)
-		return ERR_NOMEM;
-	derive(k, DOMAIN_NOTE_BODY, sizeof DOMAIN_NOTE_BODY, nk, client_key);
-	rc = vault_seal(out, out_len, pt, n, &ad, k);
-	vault_key_free(k);
-	return rc;
+	return derived(1, out, out_len, pt, n, DOMAIN_NOTE_BODY, sizeof DOMAIN_NOTE_BODY, nk,
+	               client_key, &ad);
 }
 
 enum err vault_pnote_open(unsigned char *out, size_t out_len, const unsigned char *ct,
@@ -249,13 +250,7 @@ enum err vault_pnote_open(unsigned char *out, size_t out_len, const unsigned cha
                           const struct vault_key *client_key, int64_t note_id)
 {
 	struct vault_ad ad = note_ad(note_id, "body", client_key->version);
-	struct vault_key *k = vault_key_new();
-	enum err rc;
 
-	if (k == NULL)
-		return ERR_NOMEM;
-	derive(k, DOMAIN_NOTE_BODY, sizeof DOMAIN_NOTE_BODY, nk, client_key);
-	rc = vault_open(out, out_len, ct, ct_len, &ad, k);
-	vault_key_free(k);
-	return rc;
+	return derived(0, out, out_len, ct, ct_len, DOMAIN_NOTE_BODY, sizeof DOMAIN_NOTE_BODY, nk,
+	               client_key, &ad);
 }

@@ -299,6 +299,13 @@ describe('keys follow the author, not the server', () => {
 	});
 });
 
+// SWAP - exchange the sealed columns of the (two) notes.
+const SWAP = `PRAGMA wal_checkpoint(TRUNCATE);
+	CREATE TEMP TABLE t AS SELECT id, nk_wrap, body_sealed FROM psychotherapy_notes;
+	UPDATE psychotherapy_notes SET
+		nk_wrap = (SELECT nk_wrap FROM t WHERE t.id <> psychotherapy_notes.id LIMIT 1),
+		body_sealed = (SELECT body_sealed FROM t WHERE t.id <> psychotherapy_notes.id LIMIT 1);`;
+
 describe('integrity', () => {
 	test('ciphertext moved between two psychotherapy notes fails to open', async () => {
 		const second = `Second ${canary()}`;
@@ -306,11 +313,7 @@ describe('integrity', () => {
 		assert.equal(r.status, 201, r.text);
 		await srv.stop();
 		const db = path.join(practice.data, 'confidant.db');
-		await sqlite(db, `PRAGMA wal_checkpoint(TRUNCATE);
-			CREATE TEMP TABLE t AS SELECT id, nk_wrap, body_sealed FROM psychotherapy_notes;
-			UPDATE psychotherapy_notes SET
-				nk_wrap = (SELECT nk_wrap FROM t WHERE t.id <> psychotherapy_notes.id LIMIT 1),
-				body_sealed = (SELECT body_sealed FROM t WHERE t.id <> psychotherapy_notes.id LIMIT 1);`);
+		await sqlite(db, SWAP);
 		srv = await serve(practice.data, { keyfile: practice.keyfile });
 		A = as(srv, await signIn(srv.port, a));
 		for (const id of [note.id, r.json.id]) {
@@ -321,11 +324,7 @@ describe('integrity', () => {
 		}
 		// swap back: both open again (the refusal was the seal, not the row)
 		await srv.stop();
-		await sqlite(db, `PRAGMA wal_checkpoint(TRUNCATE);
-			CREATE TEMP TABLE t AS SELECT id, nk_wrap, body_sealed FROM psychotherapy_notes;
-			UPDATE psychotherapy_notes SET
-				nk_wrap = (SELECT nk_wrap FROM t WHERE t.id <> psychotherapy_notes.id LIMIT 1),
-				body_sealed = (SELECT body_sealed FROM t WHERE t.id <> psychotherapy_notes.id LIMIT 1);`);
+		await sqlite(db, SWAP);
 		srv = await serve(practice.data, { keyfile: practice.keyfile });
 		A = as(srv, await signIn(srv.port, a));
 		const ok = await A('GET', `/api/v1/psychotherapy-notes/${r.json.id}`);
