@@ -78,16 +78,16 @@ static enum err read_row(struct domain_ctx *ctx, int64_t user_id, struct author_
 	return e;
 }
 
-/* write_row - store r and, when hash is not NULL, forget that code's wrap;
- * one transaction. */
-static enum err write_row(struct domain_ctx *ctx, const struct author_key_row *r,
+/* write_row - store r (create: a new row) and, when hash is not NULL,
+ * forget that code's wrap; one transaction. */
+static enum err write_row(struct domain_ctx *ctx, const struct author_key_row *r, int create,
                           const unsigned char *hash)
 {
 	enum err e = store_begin(ctx->store);
 
 	if (e != ERR_OK)
 		return e;
-	e = store_author_key_put(ctx->store, r, ctx->now);
+	e = store_author_key_put(ctx->store, r, create, ctx->now);
 	if (e == ERR_OK && hash != NULL)
 		e = store_author_recovery_delete(ctx->store, r->user_id, hash);
 	if (e == ERR_OK)
@@ -125,7 +125,7 @@ enum err domain_author_key_unlock(struct domain_ctx *ctx, const struct user_auth
 		if (e == ERR_OK)
 			e = wrap_password(&r, ak, kek, password);
 		if (e == ERR_OK)
-			e = write_row(ctx, &r, NULL);
+			e = write_row(ctx, &r, 1, NULL);
 		goto hold;
 	}
 	if (e != ERR_OK)
@@ -148,7 +148,7 @@ enum err domain_author_key_unlock(struct domain_ctx *ctx, const struct user_auth
 		if (e == ERR_OK)
 			e = wrap_password(&r, ak, kek, password);
 		if (e == ERR_OK)
-			e = write_row(ctx, &r, hash);
+			e = write_row(ctx, &r, 0, hash);
 		if (e == ERR_OK)
 			log_info("author key recovered with a recovery code user=%s", u->public_id);
 	}
@@ -202,7 +202,7 @@ enum err domain_author_key_rewrap_store(struct domain_ctx *ctx, struct author_re
 	enum err e = ERR_OK;
 
 	if (rw->ready)
-		e = store_author_key_put(ctx->store, &rw->row, ctx->now);
+		e = store_author_key_put(ctx->store, &rw->row, 0, ctx->now);
 	mem_wipe(rw, sizeof *rw);
 	return e;
 }

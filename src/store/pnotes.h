@@ -38,10 +38,12 @@ struct author_key_row {
 /* store_author_key_get - user's row. ERR_NOTFOUND if they have none yet. */
 enum err store_author_key_get(struct store *s, int64_t user_id, struct author_key_row *out);
 
-/* store_author_key_put - insert r, or replace the password wrap (salt,
- * cost, wrap) of an existing row; the key pair of an existing row never
- * changes. */
-enum err store_author_key_put(struct store *s, const struct author_key_row *r, int64_t now);
+/* store_author_key_put - insert r (create non-zero; ERR_CONFLICT if the
+ * user has a row: a concurrent first sign-in won), or replace the password
+ * wrap (salt, cost, wrap) of the row r was read from (ERR_CONFLICT if its
+ * key pair is not r's). The key pair of a row never changes. */
+enum err store_author_key_put(struct store *s, const struct author_key_row *r, int create,
+                              int64_t now);
 
 /* store_author_recovery_replace - user's recovery wraps become these n
  * (hashes as recovery_codes stores them; n may be 0: none). */

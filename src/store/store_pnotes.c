@@ -16,7 +16,8 @@
 
 enum pnotes_stmt {
 	QP_AK_GET,
-	QP_AK_PUT,
+	QP_AK_INSERT,
+	QP_AK_REWRAP,
 	QP_RC_CLEAR,
 	QP_RC_INSERT,
 	QP_RC_FIND,
@@ -45,12 +46,12 @@ enum pnotes_stmt {
 static const char *const sql[QP__COUNT] = {
         [QP_AK_GET] = "SELECT pw_salt, pw_opslimit, pw_memlimit, pw_wrap, box_public, "
                       "box_secret_sealed FROM author_keys WHERE user_id = ?1",
-        [QP_AK_PUT] = "INSERT INTO author_keys(user_id, pw_salt, pw_opslimit, pw_memlimit, "
-                      "pw_wrap, box_public, box_secret_sealed, created_at, updated_at) VALUES "
-                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT(user_id) DO UPDATE SET "
-                      "pw_salt = excluded.pw_salt, pw_opslimit = excluded.pw_opslimit, "
-                      "pw_memlimit = excluded.pw_memlimit, pw_wrap = excluded.pw_wrap, "
-                      "updated_at = excluded.updated_at",
+        [QP_AK_INSERT] = "INSERT INTO author_keys(user_id, pw_salt, pw_opslimit, pw_memlimit, "
+                         "pw_wrap, box_public, box_secret_sealed, created_at, updated_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        [QP_AK_REWRAP] = "UPDATE author_keys SET pw_salt = ?2, pw_opslimit = ?3, "
+                         "pw_memlimit = ?4, pw_wrap = ?5, updated_at = ?8 WHERE user_id = ?1 "
+                         "AND box_public = ?6",
         [QP_RC_CLEAR] = "DELETE FROM author_key_recovery WHERE user_id = ?1",
         [QP_RC_INSERT] = "INSERT OR REPLACE INTO author_key_recovery(user_id, code_hash, wrap) "
                          "VALUES (?1, ?2, ?3)",
@@ -123,9 +124,10 @@ enum err store_author_key_get(struct store *s, int64_t user_id, struct author_ke
 	return e;
 }
 
-enum err store_author_key_put(struct store *s, const struct author_key_row *r, int64_t now)
+enum err store_author_key_put(struct store *s, const struct author_key_row *r, int create,
+                              int64_t now)
 {
-	sqlite3_stmt *st = get(s, QP_AK_PUT);
+	sqlite3_stmt *st = get(s, create ? QP_AK_INSERT : QP_AK_REWRAP);
 	enum err e;
 
 	sqlite3_bind_int64(st, 1, r->user_id);
@@ -137,6 +139,8 @@ enum err store_author_key_put(struct store *s, const struct author_key_row *r, i
 	sqlite3_bind_blob(st, 7, r->box_sealed, sizeof r->box_sealed, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, now);
 	e = step_done(s, st);
+	if (e == ERR_OK && !create && sqlite3_changes(s->db) != 1)
+		e = ERR_CONFLICT; /* the key pair changed since r was read */
 	sqlite3_clear_bindings(st);
 	return e;
 }

@@ -59,7 +59,8 @@ static void author_row(struct fx *f, int64_t user, const struct vault_key *ak, c
 	assert_int_equal(vault_author_wrap(r.pw_wrap, ak, kek, user, VAULT_AUTHOR_PASSWORD),
 	                 ERR_OK);
 	assert_int_equal(vault_author_box_new(r.box_public, r.box_sealed, ak, user), ERR_OK);
-	assert_int_equal(store_author_key_put(f->s, &r, 1000), ERR_OK);
+	assert_int_equal(store_author_key_put(f->s, &r, 1, 1000), ERR_OK);
+	assert_int_equal(store_author_key_put(f->s, &r, 1, 1000), ERR_CONFLICT);
 	vault_key_free(kek);
 }
 
