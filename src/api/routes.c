@@ -9,6 +9,7 @@
 #include "api/chart.h"
 #include "api/diagnoses.h"
 #include "api/today.h"
+#include "api/pnotes.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -98,6 +99,22 @@ const struct route api_routes[] = {
          api_guardian_remove},
         {HTTP_GET, "/api/v1/clients/{id}/care-team", ROLE_ALL, AUDIT_CARE_TEAM_READ, 0, 0,
          api_care_team_get},
+        /* Psychotherapy notes: every role reaches the handler and all but the
+         * author (or a shared supervisor) get an audited 404 (domain/pnotes.h). */
+        {HTTP_GET, "/api/v1/clients/{id}/psychotherapy-notes", ROLE_ALL, AUDIT_PNOTE_LIST, 0, 0,
+         api_pnote_list},
+        {HTTP_POST, "/api/v1/clients/{id}/psychotherapy-notes", ROLE_ALL, AUDIT_PNOTE_CREATE,
+         256 * KB, 0, api_pnote_create},
+        {HTTP_GET, "/api/v1/psychotherapy-notes/{id}", ROLE_ALL, AUDIT_PNOTE_READ, 0, 0,
+         api_pnote_get},
+        {HTTP_PUT, "/api/v1/psychotherapy-notes/{id}", ROLE_ALL, AUDIT_PNOTE_UPDATE, 256 * KB, 0,
+         api_pnote_update},
+        {HTTP_POST, "/api/v1/psychotherapy-notes/{id}/share", ROLE_ALL, AUDIT_PNOTE_SHARE, 1 * KB,
+         0, api_pnote_share},
+        {HTTP_POST, "/api/v1/psychotherapy-notes/{id}/unshare", ROLE_ALL, AUDIT_PNOTE_UNSHARE,
+         1 * KB, 0, api_pnote_unshare},
+        {HTTP_POST, "/api/v1/users/{id}/reset-password", ROLE_OWNER, AUDIT_PASSWORD_RESET, 1 * KB,
+         ROUTE_REAUTH, api_user_reset_password},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

@@ -68,6 +68,13 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_GUARDIAN_UPDATE] = "guardian.update",
         [AUDIT_GUARDIAN_REMOVE] = "guardian.remove",
         [AUDIT_CARE_TEAM_READ] = "care_team.read",
+        [AUDIT_PNOTE_CREATE] = "psychotherapy_note.create",
+        [AUDIT_PNOTE_READ] = "psychotherapy_note.read",
+        [AUDIT_PNOTE_LIST] = "psychotherapy_note.list",
+        [AUDIT_PNOTE_UPDATE] = "psychotherapy_note.update",
+        [AUDIT_PNOTE_SHARE] = "psychotherapy_note.share",
+        [AUDIT_PNOTE_UNSHARE] = "psychotherapy_note.unshare",
+        [AUDIT_PASSWORD_RESET] = "user.password_reset",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

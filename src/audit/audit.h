@@ -73,6 +73,13 @@ enum audit_event {
 	AUDIT_GUARDIAN_UPDATE,     /* a guardian's details or scopes changed */
 	AUDIT_GUARDIAN_REMOVE,     /* a guardian was removed from a client's chart */
 	AUDIT_CARE_TEAM_READ,      /* a client's care team was read */
+	AUDIT_PNOTE_CREATE,        /* a psychotherapy note was written */
+	AUDIT_PNOTE_READ,          /* a psychotherapy note's text was read */
+	AUDIT_PNOTE_LIST,          /* a client's psychotherapy notes were listed (no text) */
+	AUDIT_PNOTE_UPDATE,        /* a psychotherapy note was changed */
+	AUDIT_PNOTE_SHARE,         /* a psychotherapy note was shared with a supervisor */
+	AUDIT_PNOTE_UNSHARE,       /* a psychotherapy note's share was removed */
+	AUDIT_PASSWORD_RESET,      /* an owner reset a user's password */
 	AUDIT__COUNT               /* not an event */
 };
 

@@ -107,6 +107,28 @@ enum err domain_audit_search(struct domain_ctx *ctx, const struct audit_filter *
 	return e;
 }
 
+/* drop_pnote_events - psychotherapy notes stay out of the portal, their
+ * existence included (HIPAA 164.501; docs/decisions.md): a client's own
+ * access report leaves out their events. Returns the records kept. */
+static size_t drop_pnote_events(struct audit_record *out, size_t n)
+{
+	static const char prefix[] = "psychotherapy_note.";
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (out[i].event != NULL && strncmp(out[i].event, prefix, sizeof prefix - 1) == 0) {
+			audit_record_cleanup(&out[i]);
+			continue;
+		}
+		if (k != i) {
+			out[k] = out[i];
+			memset(&out[i], 0, sizeof out[i]);
+		}
+		k++;
+	}
+	return k;
+}
+
 enum err domain_audit_access_report(struct domain_ctx *ctx, const char *client, int64_t before,
                                     size_t limit, struct audit_record *out, size_t *n)
 {
@@ -143,6 +165,8 @@ enum err domain_audit_access_report(struct domain_ctx *ctx, const char *client, 
 		return e == ERR_DENIED ? ERR_NOTFOUND : e;
 	}
 	e = store_audit_search(ctx->store, &f, limit, out, &k);
+	if (e == ERR_OK && ctx->role == ROLE_CLIENT)
+		k = drop_pnote_events(out, k);
 	e = finish(ctx, AUDIT_AUDIT_ACCESS_REPORT, e, client_id, "client", client, out,
 	           e == ERR_OK ? k : 0);
 	if (e == ERR_OK)

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "auth/password.h"
+#include "auth/session_keys.h"
 #include "core/mem.h"
+#include "domain/pnotes.h"
 
 static const char generic_failure[] =
         "Sign-in failed. Check the email, password and code, or wait a moment and try again.";
@@ -223,6 +225,9 @@ enum err domain_login(struct domain_ctx *ctx, const char *email, const char *pas
 		goto fail_quiet;
 	ctx->message = NULL;
 	*out = r;
+	/* Psychotherapy notes: the author key, while the password is in hand. */
+	(void)domain_author_key_unlock(ctx, &u, r.who.session.public_id, r.who.session.expires_at,
+	                               password, code);
 	goto out;
 fail:
 	if (e == ERR_AUTH) {
@@ -263,6 +268,7 @@ enum err domain_session_check(struct domain_ctx *ctx, const char *token, int sta
 	struct user_auth u;
 	int64_t idle;
 	int end = 0;
+	int found = 0;
 	enum err e;
 
 	if (token == NULL || !auth_token_valid(token))
@@ -277,6 +283,7 @@ enum err domain_session_check(struct domain_ctx *ctx, const char *token, int sta
 		e = ERR_AUTH;
 	if (e != ERR_OK)
 		goto out;
+	found = 1;
 	idle = domain_setting_int(ctx, "session_idle_seconds", IDENTITY_IDLE_DEFAULT);
 	if (srow.ended_at != 0) {
 		e = ERR_AUTH;
@@ -308,6 +315,11 @@ enum err domain_session_check(struct domain_ctx *ctx, const char *token, int sta
 out:
 	store_end_read(ctx->store);
 	mem_wipe(&u, sizeof u);
+	/* An author key lives exactly as long as its session. */
+	if (e == ERR_OK)
+		auth_session_key_touch(srow.public_id, ctx->now, idle);
+	else if (found && e == ERR_AUTH)
+		auth_session_key_drop(srow.public_id);
 	/* Writes, when needed, in their own short transaction. */
 	if (end || (e == ERR_OK && ctx->now - srow.last_seen >= SESSION_TOUCH_EVERY)) {
 		enum err w = store_begin(ctx->store);
@@ -349,6 +361,7 @@ enum err domain_logout(struct domain_ctx *ctx, const struct principal *p)
 {
 	enum err e;
 
+	auth_session_key_drop(p->session.public_id);
 	TX_BEGIN(ctx);
 	e = store_session_end(ctx->store, p->session.id, ctx->now);
 	if (e == ERR_OK)
@@ -386,6 +399,7 @@ enum err domain_password_change(struct domain_ctx *ctx, const struct principal *
 {
 	char hash[AUTH_HASH_MAX];
 	const char *why = NULL;
+	struct author_rewrap rw;
 	enum err e;
 
 	e = auth_password_policy(next, strlen(next), p->user.email, &why);
@@ -405,8 +419,12 @@ enum err domain_password_change(struct domain_ctx *ctx, const struct principal *
 	auth_hash_slot_give();
 	if (e != ERR_OK)
 		return e;
+	domain_author_key_rewrap_prepare(ctx, p->user.id, p->session.public_id,
+	                                 p->session.expires_at, current, next, &rw);
 	TX_BEGIN(ctx);
 	e = store_user_set_password(ctx->store, p->user.id, hash, 0, ctx->now);
+	if (e == ERR_OK)
+		e = domain_author_key_rewrap_store(ctx, &rw);
 	if (e == ERR_OK)
 		e = store_session_reauth(ctx->store, p->session.id, ctx->now);
 	if (e == ERR_OK)
@@ -484,6 +502,10 @@ enum err domain_mfa_confirm(struct domain_ctx *ctx, const struct principal *p, c
 			e = store_recovery_replace(ctx->store, u.id,
 			                           (const unsigned char(*)[32])hashes,
 			                           AUTH_RECOVERY_COUNT);
+		if (e == ERR_OK)
+			e = domain_author_recovery_set(ctx, u.id, p->session.public_id, codes,
+			                               (const unsigned char(*)[32])hashes,
+			                               AUTH_RECOVERY_COUNT);
 	}
 	if (e == ERR_OK)
 		e = store_session_reauth(ctx->store, p->session.id, ctx->now);
@@ -507,7 +529,11 @@ enum err domain_reauth(struct domain_ctx *ctx, const struct principal *p, const 
 	}
 	TX_BEGIN(ctx);
 	e = store_session_reauth(ctx->store, p->session.id, ctx->now);
-	return tx_end(ctx, e);
+	e = tx_end(ctx, e);
+	if (e == ERR_OK)
+		(void)domain_author_key_unlock(ctx, &p->user, p->session.public_id,
+		                               p->session.expires_at, password, code);
+	return e;
 }
 
 enum err domain_recent_auth(struct domain_ctx *ctx, const struct principal *p)
@@ -620,6 +646,11 @@ static enum err user_change(struct domain_ctx *ctx, const char *public_id, enum 
 	}
 	if (e == ERR_OK && (ev != AUDIT_USER_DISABLE || disabled))
 		e = store_session_end_user(ctx->store, u.id, ctx->now);
+	if (e == ERR_OK && (ev != AUDIT_USER_DISABLE || disabled))
+		auth_session_key_drop_user(u.id);
+	/* The recovery codes are gone: so are the author key's wraps under them. */
+	if (e == ERR_OK && ev == AUDIT_MFA_RESET)
+		e = store_author_recovery_replace(ctx->store, u.id, NULL, NULL, 0);
 	if (e == ERR_OK)
 		e = domain_emit(ctx, ev, 0, "user", u.public_id,
 		                ev == AUDIT_USER_ROLE ? role : (disabled ? "disabled" : ""));
@@ -646,6 +677,40 @@ enum err domain_user_disable(struct domain_ctx *ctx, const char *public_id, int 
 enum err domain_user_reset_mfa(struct domain_ctx *ctx, const char *public_id)
 {
 	return user_change(ctx, public_id, AUDIT_MFA_RESET, NULL, 0);
+}
+
+enum err domain_user_reset_password(struct domain_ctx *ctx, const char *public_id,
+                                    char otp[AUTH_OTP_LEN + 1])
+{
+	char hash[AUTH_HASH_MAX];
+	struct user_auth u;
+	enum err e;
+
+	auth_otp_new(otp);
+	e = auth_hash_slot_take(IDENTITY_HASH_WAIT_MS);
+	if (e != ERR_OK)
+		return ERR_BUSY;
+	e = auth_password_hash(otp, strlen(otp), hash);
+	auth_hash_slot_give();
+	if (e != ERR_OK)
+		return e;
+	TX_BEGIN(ctx);
+	e = store_user_auth_by_public(ctx->store, public_id, &u);
+	if (e == ERR_OK && u.id == ctx->actor_id) {
+		ctx->message = "change your own password with POST /api/v1/auth/password";
+		e = ERR_CONFLICT;
+	}
+	if (e == ERR_OK)
+		e = store_user_set_password(ctx->store, u.id, hash, 1, ctx->now);
+	if (e == ERR_OK)
+		e = store_session_end_user(ctx->store, u.id, ctx->now);
+	if (e == ERR_OK)
+		e = domain_emit(ctx, AUDIT_PASSWORD_RESET, 0, "user", u.public_id, "");
+	if (e == ERR_OK)
+		auth_session_key_drop_user(u.id);
+	mem_wipe(hash, sizeof hash);
+	mem_wipe(&u, sizeof u);
+	return tx_end(ctx, e);
 }
 
 enum err domain_user_list(struct domain_ctx *ctx, int64_t after, struct user_auth *out, size_t max,

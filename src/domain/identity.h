@@ -93,6 +93,12 @@ enum err domain_user_create(struct domain_ctx *ctx, const char *email, const cha
 enum err domain_user_set_role(struct domain_ctx *ctx, const char *public_id, const char *role);
 enum err domain_user_disable(struct domain_ctx *ctx, const char *public_id, int disabled);
 enum err domain_user_reset_mfa(struct domain_ctx *ctx, const char *public_id);
+/* domain_user_reset_password - an owner gives user public_id a new
+ * one-time password (otp), to be changed at the next sign-in, and ends
+ * their sessions. Their psychotherapy notes stay sealed until they sign in
+ * with a recovery code. ERR_CONFLICT for the owner's own account. */
+enum err domain_user_reset_password(struct domain_ctx *ctx, const char *public_id,
+                                    char otp[AUTH_OTP_LEN + 1]);
 enum err domain_user_list(struct domain_ctx *ctx, int64_t after, struct user_auth *out, size_t max,
                           size_t *n);
 

@@ -18,6 +18,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_CONSENT] = &store_group_consent,
         [STORE_GROUP_CHART] = &store_group_chart,
         [STORE_GROUP_TODAY] = &store_group_today,
+        [STORE_GROUP_PNOTES] = &store_group_pnotes,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -24,6 +24,8 @@ enum store_group {
 	STORE_GROUP_CHART,
 	/* store_today.c: a clinician's drafts and co-signatures due */
 	STORE_GROUP_TODAY,
+	/* store_pnotes.c: psychotherapy notes and author keys */
+	STORE_GROUP_PNOTES,
 	STORE_GROUP__COUNT
 };
 
@@ -40,6 +42,7 @@ extern const struct stmt_group store_group_diagnoses;
 extern const struct stmt_group store_group_consent;
 extern const struct stmt_group store_group_chart;
 extern const struct stmt_group store_group_today;
+extern const struct stmt_group store_group_pnotes;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

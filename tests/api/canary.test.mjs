@@ -171,6 +171,20 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 	const st404 = await srv.request('GET', `/${unk}.html`);
 	assert.equal(st404.status, 404);
 
+	// a psychotherapy note (written, changed, read) by a clinician on the team
+	const pc = await addUser(srv, 'clinician');
+	const PC = as(srv, await signIn(srv.port, pc));
+	const team = await srv.request('POST', `/api/v1/clients/${made[0].id}/care-team`, { body: { user_id: pc.id } });
+	assert.equal(team.status, 200, team.text);
+	needles.pnote = canary();
+	needles.pnoteEdit = canary();
+	const pn = await PC('POST', `/api/v1/clients/${made[0].id}/psychotherapy-notes`, { body: { body: `thinking ${needles.pnote}` } });
+	assert.equal(pn.status, 201, pn.text);
+	const pu = await PC('PUT', `/api/v1/psychotherapy-notes/${pn.json.id}`, { body: { version: 1, body: `revised ${needles.pnoteEdit}` } });
+	assert.equal(pu.status, 200, pu.text);
+	const pg = await PC('GET', `/api/v1/psychotherapy-notes/${pn.json.id}`);
+	assert.equal(pg.json.body, `revised ${needles.pnoteEdit}`);
+
 	// backup while the server runs
 	const bdir = tmpdir(t);
 	const bfile = path.join(bdir, 'practice.backup');
