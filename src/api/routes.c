@@ -6,6 +6,7 @@
  */
 #include "api/api.h"
 #include "api/diagnoses.h"
+#include "api/attachments.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -78,6 +79,15 @@ const struct route api_routes[] = {
          api_diagnosis_add},
         {HTTP_PATCH, "/api/v1/diagnoses/{id}", CLINICAL, AUDIT_DIAGNOSIS_UPDATE, 1 * KB, 0,
          api_diagnosis_update},
+
+        {HTTP_POST, "/api/v1/clients/{id}/attachments", CLINICAL, AUDIT_ATTACHMENT_UPLOAD,
+         ATTACHMENT_MAX, ROUTE_STREAM, api_attachment_upload},
+        {HTTP_GET, "/api/v1/clients/{id}/attachments", CLINICAL | ROLE_CLIENT,
+         AUDIT_ATTACHMENT_READ, 0, 0, api_attachment_list},
+        {HTTP_GET, "/api/v1/attachments/{id}", CLINICAL | ROLE_CLIENT, AUDIT_ATTACHMENT_READ, 0, 0,
+         api_attachment_get},
+        {HTTP_GET, "/api/v1/attachments/{id}/content", CLINICAL | ROLE_CLIENT,
+         AUDIT_ATTACHMENT_DOWNLOAD, 0, 0, api_attachment_content},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

@@ -55,6 +55,9 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_DIAGNOSIS_ADD] = "diagnosis.add",
         [AUDIT_DIAGNOSIS_READ] = "diagnosis.read",
         [AUDIT_DIAGNOSIS_UPDATE] = "diagnosis.update",
+        [AUDIT_ATTACHMENT_UPLOAD] = "attachment.upload",
+        [AUDIT_ATTACHMENT_READ] = "attachment.read",
+        [AUDIT_ATTACHMENT_DOWNLOAD] = "attachment.download",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

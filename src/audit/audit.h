@@ -60,6 +60,9 @@ enum audit_event {
 	AUDIT_DIAGNOSIS_ADD,       /* a diagnosis was added to a client's record */
 	AUDIT_DIAGNOSIS_READ,      /* a client's diagnoses were read */
 	AUDIT_DIAGNOSIS_UPDATE,    /* a diagnosis was resolved, reopened or made primary */
+	AUDIT_ATTACHMENT_UPLOAD,   /* a file was added to a client's chart (or refused) */
+	AUDIT_ATTACHMENT_READ,     /* a client's list of files, or one file's details, was read */
+	AUDIT_ATTACHMENT_DOWNLOAD, /* a file's content was downloaded */
 	AUDIT__COUNT               /* not an event */
 };
 
