@@ -105,24 +105,29 @@ enum sniff_type sniff_declared(const char *ct)
 	return SNIFF_UNKNOWN;
 }
 
+/* entry - the index of t's row in types, or -1. */
+static int entry(enum sniff_type t)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof types / sizeof types[0]); i++)
+		if (types[i].type == t)
+			return i;
+	return -1;
+}
+
 const char *sniff_mime(enum sniff_type t)
 {
-	size_t i;
+	int i = entry(t);
 
-	for (i = 0; i < sizeof types / sizeof types[0]; i++)
-		if (types[i].type == t)
-			return types[i].mime;
-	return "application/octet-stream";
+	return i >= 0 ? types[i].mime : "application/octet-stream";
 }
 
 const char *sniff_ext(enum sniff_type t)
 {
-	size_t i;
+	int i = entry(t);
 
-	for (i = 0; i < sizeof types / sizeof types[0]; i++)
-		if (types[i].type == t)
-			return types[i].ext;
-	return ".bin";
+	return i >= 0 ? types[i].ext : ".bin";
 }
 
 enum sniff_type sniff_of_mime(const char *s)
