@@ -1,8 +1,9 @@
 /*
  * server.c - the libmicrohttpd daemon: start-up (routes check, TLS, limits,
  * bind), the access handler that walks every request through the routes
- * table before a handler runs, body accumulation, dispatch, and the one log
- * line per request.
+ * table before a handler runs, body accumulation (or, for ROUTE_STREAM
+ * routes, handing the body to the handler piece by piece), dispatch,
+ * streamed responses, and the one log line per request.
  *
  * Responsible for: refusing early (400 bad path, 404, 405, 413, 415) before
  * any body byte is read where the headers already say so; a bounded,
