@@ -10,6 +10,7 @@
 #include "api/diagnoses.h"
 #include "api/today.h"
 #include "api/pnotes.h"
+#include "api/attachments.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -115,6 +116,14 @@ const struct route api_routes[] = {
          1 * KB, 0, api_pnote_unshare},
         {HTTP_POST, "/api/v1/users/{id}/reset-password", ROLE_OWNER, AUDIT_PASSWORD_RESET, 1 * KB,
          ROUTE_REAUTH, api_user_reset_password},
+        {HTTP_POST, "/api/v1/clients/{id}/attachments", CLINICAL, AUDIT_ATTACHMENT_UPLOAD,
+         ATTACHMENT_MAX, ROUTE_STREAM, api_attachment_upload},
+        {HTTP_GET, "/api/v1/clients/{id}/attachments", CLINICAL | ROLE_CLIENT,
+         AUDIT_ATTACHMENT_READ, 0, 0, api_attachment_list},
+        {HTTP_GET, "/api/v1/attachments/{id}", CLINICAL | ROLE_CLIENT, AUDIT_ATTACHMENT_READ, 0, 0,
+         api_attachment_get},
+        {HTTP_GET, "/api/v1/attachments/{id}/content", CLINICAL | ROLE_CLIENT,
+         AUDIT_ATTACHMENT_DOWNLOAD, 0, 0, api_attachment_content},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

@@ -75,6 +75,9 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_PNOTE_SHARE] = "psychotherapy_note.share",
         [AUDIT_PNOTE_UNSHARE] = "psychotherapy_note.unshare",
         [AUDIT_PASSWORD_RESET] = "user.password_reset",
+        [AUDIT_ATTACHMENT_UPLOAD] = "attachment.upload",
+        [AUDIT_ATTACHMENT_READ] = "attachment.read",
+        [AUDIT_ATTACHMENT_DOWNLOAD] = "attachment.download",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -80,6 +80,9 @@ enum audit_event {
 	AUDIT_PNOTE_SHARE,         /* a psychotherapy note was shared with a supervisor */
 	AUDIT_PNOTE_UNSHARE,       /* a psychotherapy note's share was removed */
 	AUDIT_PASSWORD_RESET,      /* an owner reset a user's password */
+	AUDIT_ATTACHMENT_UPLOAD,   /* a file was added to a client's chart (or refused) */
+	AUDIT_ATTACHMENT_READ,     /* a client's list of files, or one file's details, was read */
+	AUDIT_ATTACHMENT_DOWNLOAD, /* a file's content was downloaded */
 	AUDIT__COUNT               /* not an event */
 };
 

@@ -16,6 +16,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/log.h"
+#include "domain/attachments.h"
 #include "http/http.h"
 
 #ifndef CONFIDANT_WEB_DIR
@@ -83,6 +84,18 @@ static enum err parse_listen(const char *s, char *addr, size_t size, uint16_t *p
 	return ERR_OK;
 }
 
+/* serve_sweep_uploads - delete the rows of uploads a crash interrupted
+ * (no request runs yet, so every pending upload is dead). */
+static void serve_sweep_uploads(struct store *s, const struct vault *v)
+{
+	struct domain_ctx ctx;
+	int64_t n = 0;
+
+	domain_ctx_system(&ctx, s, v);
+	if (domain_attachment_sweep(&ctx, &n) == ERR_OK && n > 0)
+		log_info("serve removed unfinished uploads count=%lld", (long long)n);
+}
+
 int cli_serve(int argc, char **argv)
 {
 	struct cli_opt o[] = {
@@ -125,6 +138,7 @@ int cli_serve(int argc, char **argv)
 	umask(077);
 	if (cli_practice_open("serve", dir, cli_get(o, "keyfile"), &s, &v) != ERR_OK)
 		return 1;
+	serve_sweep_uploads(s, v);
 	store_close(s);
 	s = NULL;
 	if (cli_path(db, sizeof db, dir, STORE_DB_NAME) != ERR_OK ||

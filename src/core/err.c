@@ -19,6 +19,7 @@ static const char *const names[ERR__COUNT] = {
         [ERR_IO] = "io",
         [ERR_BUSY] = "busy",
         [ERR_INTERNAL] = "internal",
+        [ERR_MEDIA] = "unsupported_media_type",
 };
 
 const char *err_name(enum err e)

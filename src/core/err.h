@@ -23,6 +23,7 @@ enum err {
 	ERR_IO,       /* a file or socket operation failed */
 	ERR_BUSY,     /* a resource is busy; retrying later may work */
 	ERR_INTERNAL, /* a broken invariant inside Confidant */
+	ERR_MEDIA,    /* the content is not of a type accepted here (or not what it claims) */
 	ERR__COUNT    /* number of error kinds; not an error */
 };
 

@@ -25,12 +25,43 @@
 #define HTTP_RESPONSE_MAX (64u * 1024 * 1024)
 #define HTTP_REQUEST_ID_LEN 16 /* hex digits */
 
+#define HTTP_DISPOSITION_MAX 1024 /* bytes of a Content-Disposition value, with NUL */
+/* The policy added for sandboxed responses (http_response.sandbox): no
+ * script, no plugins, no same-origin rights; images and styles inline. */
+#define HTTP_SANDBOX_CSP                                                                           \
+	"sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+#define HTTP_STREAM_BLOCK (64 * 1024) /* bytes a streamed response asks for at once */
+
 enum http_method {
 	HTTP_GET = 1,
 	HTTP_POST = 2,
 	HTTP_PUT = 4,
 	HTTP_PATCH = 8,
 	HTTP_DELETE = 16,
+};
+
+/* The calls a handler gets. A route without ROUTE_STREAM sees one call,
+ * HTTP_PHASE_ALL, with the whole body buffered. A ROUTE_STREAM route (a
+ * large upload) sees its body piece by piece, never held whole:
+ *   OPEN  - once, after the session gate, before any body byte is read:
+ *           check the headers and set *rq->state. An error refuses the
+ *           request at once (the body is never read).
+ *   DATA  - once per piece, in order: rq->body and rq->body_len are the
+ *           piece (NOT NUL-terminated). An error refuses the request; the
+ *           rest of the body is read and thrown away (libmicrohttpd cannot
+ *           answer mid-upload) and the error is sent when it ends.
+ *   END   - the body is complete (never called after an error): answer
+ *           as any handler does.
+ *   CLOSE - exactly once after a successful OPEN, as soon as the outcome is
+ *           known (after END, right after a refusal, or when the peer went
+ *           away): free *rq->state and undo whatever was not finished. Its
+ *           return value and anything written to rs are ignored. */
+enum http_phase {
+	HTTP_PHASE_ALL = 0, /* the whole request at once (every other route) */
+	HTTP_PHASE_OPEN,    /* headers only */
+	HTTP_PHASE_DATA,    /* one piece of the body */
+	HTTP_PHASE_END,     /* the body is complete: answer */
+	HTTP_PHASE_CLOSE,   /* release the state */
 };
 
 /* One request, as a handler sees it. Everything is borrowed from the server
@@ -48,6 +79,9 @@ struct http_request {
 	const struct route *route;                /* the route being served */
 	void *principal;                          /* who is asking: set by the authorize hook,
 	                                             opaque to the server */
+	enum http_phase phase;                    /* ROUTE_STREAM: which call this is */
+	void **state;                             /* ROUTE_STREAM: the handler's own state,
+	                                             kept from OPEN to CLOSE; NULL otherwise */
 };
 
 /* http_request_header - a request header's value, or NULL. */
@@ -72,6 +106,22 @@ struct http_response {
 	char set_cookie[192];     /* if non-empty, sent as Set-Cookie (on success and on
 	                             401, so an ended session's cookie is cleared) */
 	unsigned retry_after;     /* if non-zero, sent as Retry-After (seconds) */
+	char disposition[HTTP_DISPOSITION_MAX]; /* if non-empty, sent as Content-Disposition */
+	int sandbox;                            /* non-zero: also send Content-Security-Policy
+	                                           HTTP_SANDBOX_CSP, so a served file cannot
+	                                           run script as the origin */
+	struct {
+		uint64_t size; /* bytes in all, sent as Content-Length */
+		/* read - the next bytes at offset pos into out (at most max);
+		 * *n > 0 until size bytes were given. An error ends the
+		 * response early: the peer sees fewer bytes than announced. */
+		enum err (*read)(void *state, uint64_t pos, char *out, size_t max, size_t *n);
+		/* done - called exactly once, when the response ends or is
+		 * dropped (also if it was never sent); frees state. */
+		void (*done)(void *state);
+		void *state; /* the handler's reader state */
+	} stream;            /* a streamed body instead of body (read non-NULL; body must stay
+	                        empty): large files are never held whole in memory */
 };
 
 struct app; /* the application a handler serves (api/api.h) */
@@ -84,6 +134,9 @@ struct app; /* the application a handler serves (api/api.h) */
 #define ROUTE_REAUTH                                                                               \
 	4u /* needs a recent re-authentication (user management,                                   \
 	      key operations, exports) */
+#define ROUTE_STREAM                                                                               \
+	8u /* the body is streamed to the handler (enum http_phase); body_max                      \
+	      still caps it, and any Content-Type reaches the handler */
 
 /* One entry of the routes table (api/routes.c). A route whose roles is 0 and
  * that is not ROUTE_PUBLIC is refused at registration: deny by default. */

@@ -44,6 +44,7 @@ unsigned http_status_of(enum err e)
 	case ERR_DENIED:
 	case ERR_CONSENT: return 403;
 	case ERR_AUTH: return 401;
+	case ERR_MEDIA: return 415;
 	case ERR_BUSY:
 	case ERR_NOMEM: return 503;
 	case ERR_CRYPTO:
@@ -65,6 +66,7 @@ const char *http_error_generic(enum err e)
 	case ERR_DENIED: return "You are not allowed to do this.";
 	case ERR_CONSENT: return "The client has not consented to this.";
 	case ERR_AUTH: return "Please sign in.";
+	case ERR_MEDIA: return "This type of content is not accepted here.";
 	case ERR_BUSY:
 	case ERR_NOMEM: return "The server is busy; please try again.";
 	case ERR_OK:

@@ -243,7 +243,7 @@ enum err http_routes_check(const struct route *routes, size_t n)
 			return ERR_INVAL;
 		if (r->roles == 0 && (r->flags & ROUTE_PUBLIC) == 0)
 			return ERR_INVAL;
-		if ((r->flags & ~(ROUTE_PUBLIC | ROUTE_PENDING | ROUTE_REAUTH)) != 0)
+		if ((r->flags & ~(ROUTE_PUBLIC | ROUTE_PENDING | ROUTE_REAUTH | ROUTE_STREAM)) != 0)
 			return ERR_INVAL;
 		if (!pattern_ok(r->path))
 			return ERR_INVAL;

@@ -1,8 +1,9 @@
 /*
  * server.c - the libmicrohttpd daemon: start-up (routes check, TLS, limits,
  * bind), the access handler that walks every request through the routes
- * table before a handler runs, body accumulation, dispatch, and the one log
- * line per request.
+ * table before a handler runs, body accumulation (or, for ROUTE_STREAM
+ * routes, handing the body to the handler piece by piece), dispatch,
+ * streamed responses, and the one log line per request.
  *
  * Responsible for: refusing early (400 bad path, 404, 405, 413, 415) before
  * any body byte is read where the headers already say so; a bounded,
@@ -20,6 +21,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -70,6 +72,11 @@ struct rq {
 	int is_static;                   /* GET/HEAD outside /api/: a web file */
 	int has_body;                    /* headers announce a body */
 	int head;                        /* method is HEAD: a web file without body */
+	int streaming;                   /* a ROUTE_STREAM route past the headers check */
+	int opened;                      /* its handler's OPEN succeeded; CLOSE not yet run */
+	enum err stream_err;             /* the refusal decided mid-stream, ERR_OK if none */
+	uint64_t streamed;               /* body bytes handed to the handler so far */
+	void *state;                     /* a streaming handler's own state */
 	char scratch[HTTP_PATH_MAX + 1]; /* path copy cut into captures */
 	char addr[INET6_ADDRSTRLEN];     /* peer address text */
 	char errbody[ERRBODY_MAX];       /* JSON error body, when sent */
@@ -297,16 +304,11 @@ static struct MHD_Response *reject_response(struct rq *q)
 	return r;
 }
 
-/* dispatch - run the route's handler and turn its answer into a response.
- * A handler error discards whatever it wrote. */
-static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
+/* response_begin - the handler's response, reset to its defaults. */
+static void response_begin(struct rq *q)
 {
 	struct http_response *rs = &q->rs;
-	struct MHD_Response *r = NULL;
-	enum err e;
 
-	q->req.body = q->body.data != NULL ? q->body.data : "";
-	q->req.body_len = q->body.len;
 	rs->status = 200;
 	rs->content_type = NULL;
 	rs->message = NULL;
@@ -314,28 +316,122 @@ static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
 
 	rs->set_cookie[0] = '\0';
 	rs->retry_after = 0;
+	rs->disposition[0] = '\0';
+	rs->sandbox = 0;
+	memset(&rs->stream, 0, sizeof rs->stream);
 	q->req.route = q->route;
 	q->req.principal = NULL;
-	e = ERR_OK;
-	if ((q->route->flags & ROUTE_PUBLIC) == 0) {
-		/* Deny by default: no authorize hook, no private route. */
-		e = q->srv->authorize != NULL ? q->srv->authorize(q->srv->app, &q->req, rs)
-		                              : ERR_AUTH;
-	}
-	if (e == ERR_OK)
-		e = q->route->handler(q->srv->app, &q->req, rs);
+}
+
+/* gate - the session gate of a non-public route. Deny by default: no
+ * authorize hook, no private route. */
+static enum err gate(struct rq *q)
+{
+	if ((q->route->flags & ROUTE_PUBLIC) != 0)
+		return ERR_OK;
+	return q->srv->authorize != NULL ? q->srv->authorize(q->srv->app, &q->req, &q->rs)
+	                                 : ERR_AUTH;
+}
+
+static void release(struct rq *q)
+{
 	if (q->srv->release != NULL && q->req.principal != NULL)
 		q->srv->release(q->srv->app, &q->req);
+}
+
+/* stream_drop - drop a streamed body the handler set up but that will not
+ * be sent. */
+static void stream_drop(struct http_response *rs)
+{
+	if (rs->stream.done != NULL)
+		rs->stream.done(rs->stream.state);
+	memset(&rs->stream, 0, sizeof rs->stream);
+}
+
+/* A streamed body on its way out: what libmicrohttpd's callbacks need,
+ * owned by the response (it may outlive the request state). */
+struct outstream {
+	enum err (*read)(void *state, uint64_t pos, char *out, size_t max, size_t *n); /* reader */
+	void (*done)(void *state); /* frees state */
+	void *state;               /* the handler's reader state */
+	uint64_t size;             /* bytes announced */
+};
+
+static ssize_t outstream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct outstream *o = cls;
+	size_t n = 0;
+
+	if (pos >= o->size)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (max > o->size - pos)
+		max = (size_t)(o->size - pos);
+	if (max > SSIZE_MAX)
+		max = SSIZE_MAX;
+	if (o->read(o->state, pos, buf, max, &n) != ERR_OK || n == 0 || n > max) {
+		log_warn("http stream ended early at=%llu", (unsigned long long)pos);
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	return (ssize_t)n;
+}
+
+static void outstream_free(void *cls)
+{
+	struct outstream *o = cls;
+
+	if (o->done != NULL)
+		o->done(o->state);
+	free(o);
+}
+
+/* body_response - the response object for what the handler wrote. */
+static struct MHD_Response *body_response(struct http_response *rs)
+{
+	struct MHD_Response *r;
+	struct outstream *o;
+
+	if (rs->stream.read == NULL)
+		return MHD_create_response_from_buffer(rs->body.len,
+		                                       rs->body.data != NULL ? rs->body.data : "",
+		                                       MHD_RESPMEM_PERSISTENT);
+	if (rs->body.len != 0)
+		return NULL;
+	o = calloc(1, sizeof *o);
+	if (o == NULL)
+		return NULL;
+	o->read = rs->stream.read;
+	o->done = rs->stream.done;
+	o->state = rs->stream.state;
+	o->size = rs->stream.size;
+	r = MHD_create_response_from_callback(o->size, HTTP_STREAM_BLOCK, outstream_read, o,
+	                                      outstream_free);
+	if (r == NULL) {
+		free(o);
+		return NULL;
+	}
+	/* from here on the response owns the reader state */
+	memset(&rs->stream, 0, sizeof rs->stream);
+	return r;
+}
+
+/* respond - turn a handler's answer (e and what it wrote) into a response.
+ * A handler error discards whatever it wrote. */
+static struct MHD_Response *respond(struct rq *q, enum err e, unsigned *status)
+{
+	struct http_response *rs = &q->rs;
+	struct MHD_Response *r = NULL;
+
 	if (e == ERR_OK && (rs->status < 100 || rs->status > 599))
 		e = ERR_INTERNAL;
 	if (e == ERR_OK && (memchr(rs->location, '\0', sizeof rs->location) == NULL ||
 	                    memchr(rs->set_cookie, '\0', sizeof rs->set_cookie) == NULL))
 		e = ERR_INTERNAL;
+	if (e == ERR_OK && memchr(rs->disposition, '\0', sizeof rs->disposition) == NULL)
+		e = ERR_INTERNAL;
 	if (e != ERR_OK)
 		goto fail;
 
-	r = MHD_create_response_from_buffer(
-	        rs->body.len, rs->body.data != NULL ? rs->body.data : "", MHD_RESPMEM_PERSISTENT);
+	r = body_response(rs);
 	if (r == NULL) {
 		e = ERR_NOMEM;
 		goto fail;
@@ -347,7 +443,12 @@ static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
 	    (rs->location[0] != '\0' &&
 	     MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location) != MHD_YES) ||
 	    (rs->set_cookie[0] != '\0' &&
-	     MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie) != MHD_YES)) {
+	     MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie) != MHD_YES) ||
+	    (rs->disposition[0] != '\0' &&
+	     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rs->disposition) !=
+	             MHD_YES) ||
+	    (rs->sandbox && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY,
+	                                            HTTP_SANDBOX_CSP) != MHD_YES)) {
 		/* a header with CR or LF in it, or no memory */
 		MHD_destroy_response(r);
 		r = NULL;
@@ -358,6 +459,7 @@ static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
 	return r;
 fail:
 	q->err = e;
+	stream_drop(rs);
 	buf_cleanup(&rs->body);
 	*status = http_status_of(e);
 	r = error_response(q, *status, err_name(e), e, e == ERR_INTERNAL ? NULL : rs->message);
@@ -379,6 +481,102 @@ fail:
 	return r;
 }
 
+/* dispatch - run the route's handler on the buffered request and turn its
+ * answer into a response. */
+static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
+{
+	enum err e;
+
+	q->req.body = q->body.data != NULL ? q->body.data : "";
+	q->req.body_len = q->body.len;
+	response_begin(q);
+	e = gate(q);
+	if (e == ERR_OK)
+		e = q->route->handler(q->srv->app, &q->req, &q->rs);
+	release(q);
+	return respond(q, e, status);
+}
+
+/* ---- streamed request bodies (ROUTE_STREAM) ----------------------------- */
+
+/* stream_call - one call of the streaming handler. */
+static enum err stream_call(struct rq *q, enum http_phase phase, const char *data, size_t n)
+{
+	q->req.phase = phase;
+	q->req.state = &q->state;
+	q->req.body = data;
+	q->req.body_len = n;
+	return q->route->handler(q->srv->app, &q->req, &q->rs);
+}
+
+/* stream_close - CLOSE once, then drop the principal. */
+static void stream_close(struct rq *q)
+{
+	const char *message = q->rs.message;
+
+	if (q->opened) {
+		q->opened = 0;
+		(void)stream_call(q, HTTP_PHASE_CLOSE, "", 0);
+		q->rs.message = message; /* CLOSE writes nothing that is sent */
+	}
+	release(q);
+}
+
+/* stream_fail - the request is refused mid-stream: undo now, so the
+ * refusal is only sent once nothing is left of the request. */
+static void stream_fail(struct rq *q, enum err e)
+{
+	if (q->stream_err != ERR_OK)
+		return;
+	q->stream_err = e;
+	stream_close(q);
+}
+
+/* stream_open - the session gate and the handler's OPEN, right after the
+ * headers check. */
+static void stream_open(struct rq *q)
+{
+	enum err e;
+
+	q->streaming = 1;
+	response_begin(q);
+	e = gate(q);
+	if (e == ERR_OK)
+		e = stream_call(q, HTTP_PHASE_OPEN, "", 0);
+	if (e == ERR_OK)
+		q->opened = 1;
+	else
+		stream_fail(q, e);
+}
+
+/* stream_data - one piece of a streamed body. */
+static void stream_data(struct rq *q, const char *data, size_t n)
+{
+	enum err e;
+
+	if (q->stream_err != ERR_OK)
+		return;
+	if (n > q->route->body_max || q->streamed > q->route->body_max - n) {
+		stream_fail(q, ERR_TOOBIG);
+		return;
+	}
+	q->streamed += n;
+	e = stream_call(q, HTTP_PHASE_DATA, data, n);
+	if (e != ERR_OK)
+		stream_fail(q, e);
+}
+
+/* stream_end - END (or the refusal decided earlier) as a response. */
+static struct MHD_Response *stream_end(struct rq *q, unsigned *status)
+{
+	enum err e = q->stream_err;
+
+	if (e == ERR_OK)
+		e = stream_call(q, HTTP_PHASE_END, "", 0);
+	stream_close(q);
+	return respond(q, e, status);
+}
+
 /* answer - build and queue the response for q. */
 static enum MHD_Result answer(struct rq *q, struct MHD_Connection *conn)
 {
@@ -393,6 +591,8 @@ static enum MHD_Result answer(struct rq *q, struct MHD_Connection *conn)
 		r = http_static_open(q->srv->web_fd, q->req.path, &status);
 		if (r == NULL)
 			r = error_response(q, status, "not_found", ERR_NOTFOUND, NULL);
+	} else if (q->streaming) {
+		r = stream_end(q, &status);
 	} else {
 		r = dispatch(q, &status);
 	}
@@ -512,6 +712,8 @@ static void headers_check(struct rq *q, struct MHD_Connection *conn, const char 
 		reject(q, 413, "too_big");
 		return;
 	}
+	if (q->route != NULL && (q->route->flags & ROUTE_STREAM) != 0)
+		return; /* the handler judges the type; nothing is buffered */
 	if (q->is_api && q->has_body &&
 	    (q->method == HTTP_POST || q->method == HTTP_PUT || q->method == HTTP_PATCH) &&
 	    !is_json_type(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -563,10 +765,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		*con_cls = q;
 		headers_check(q, conn, method, url, version);
+		if (q->reject == 0 && q->route != NULL && (q->route->flags & ROUTE_STREAM) != 0)
+			stream_open(q);
 		/* a refused body is never read: answer now, and libmicrohttpd
 		 * closes the connection after the response */
-		if (q->reject != 0 && q->has_body)
+		if ((q->reject != 0 || q->stream_err != ERR_OK) && q->has_body)
 			return answer(q, conn);
+		return MHD_YES;
+	}
+	if (*upload_size != 0 && q->streaming) {
+		stream_data(q, upload, *upload_size);
+		if (q->stream_err != ERR_OK) {
+			/* read what the route's limit allows and throw it away,
+			 * so the refusal can be sent; past that, just close */
+			if (*upload_size > q->route->body_max + DRAIN_MAX - q->drained)
+				return MHD_NO;
+			q->drained += *upload_size;
+		}
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
@@ -600,6 +816,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	if (q == NULL)
 		return;
+	if (q->streaming) {
+		if (q->opened && q->err == ERR_OK && q->status == 0)
+			q->err = ERR_IO; /* the peer went away mid-upload */
+		stream_close(q);
+	}
 	if (q->route != NULL)
 		route = q->route->path;
 	else if (q->is_static && q->status == 200)

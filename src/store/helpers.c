@@ -19,6 +19,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_CHART] = &store_group_chart,
         [STORE_GROUP_TODAY] = &store_group_today,
         [STORE_GROUP_PNOTES] = &store_group_pnotes,
+        [STORE_GROUP_ATTACHMENTS] = &store_group_attachments,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -26,6 +26,8 @@ enum store_group {
 	STORE_GROUP_TODAY,
 	/* store_pnotes.c: psychotherapy notes and author keys */
 	STORE_GROUP_PNOTES,
+	/* store_attachments.c: files in a client's chart */
+	STORE_GROUP_ATTACHMENTS,
 	STORE_GROUP__COUNT
 };
 
@@ -43,6 +45,7 @@ extern const struct stmt_group store_group_consent;
 extern const struct stmt_group store_group_chart;
 extern const struct stmt_group store_group_today;
 extern const struct stmt_group store_group_pnotes;
+extern const struct stmt_group store_group_attachments;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

@@ -158,6 +158,37 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 	const s2 = await srv.request('POST', '/api/v1/clients/search', { body: { query: dates[3] } });
 	assert.equal(s2.status, 200);
 	assert.ok(s2.json.clients.some((c) => c.id === made[3].id));
+	// attachments: the file's name, its description and its content are
+	// sealed (a text file whose every line is a canary; a refused upload's
+	// canaries must not linger either)
+	const clin = await addUser(srv, 'clinician', 'Canary Clinician');
+	const ct = await srv.request('POST', `/api/v1/clients/${made[0].id}/care-team`, { body: { user_id: clin.id } });
+	assert.equal(ct.status, 200, ct.text);
+	const C = as(srv, await signIn(srv.port, clin));
+	const fileName = canary(), fileDesc = canary(), fileBody = canary();
+	needles['attachment.filename'] = fileName;
+	needles['attachment.description'] = fileDesc;
+	needles['attachment.content'] = fileBody;
+	const fileBytes = Buffer.from(`${fileBody}\n`.repeat(5000)); // several chunks
+	const up = await C('POST', `/api/v1/clients/${made[0].id}/attachments`, {
+		raw: fileBytes,
+		headers: { 'content-type': 'text/plain', 'confidant-filename': `${fileName}.txt`, 'confidant-description': fileDesc },
+	});
+	assert.equal(up.status, 201, up.text);
+	assert.equal(up.json.filename, `${fileName}.txt`);
+	const got = await C('GET', `/api/v1/attachments/${up.json.id}/content`);
+	assert.equal(got.status, 200);
+	assert.equal(got.text, fileBytes.toString());
+	const refusedName = canary(), refusedBody = canary();
+	needles['attachment.refused.filename'] = refusedName;
+	needles['attachment.refused.content'] = refusedBody;
+	const refused = await C('POST', `/api/v1/clients/${made[0].id}/attachments`, {
+		raw: Buffer.concat([Buffer.from(`${refusedBody}\n`.repeat(3000)), Buffer.from([0])]),
+		headers: { 'content-type': 'text/plain', 'confidant-filename': refusedName },
+	});
+	assert.equal(refused.status, 415, refused.text);
+	assert.ok(!refused.text.includes(refusedName));
+
 	// a failed request carrying a canary (validation error) must not log it
 	const failed = canary();
 	needles.failedRequest = failed;

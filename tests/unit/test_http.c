@@ -82,6 +82,90 @@ static enum err h_query(struct app *app, const struct http_request *rq, struct h
 	return buf_printf(&rs->body, "{\"q\":\"%s\",\"h\":\"%s\"}", q ? q : "-", h ? h : "-");
 }
 
+/* ---- streamed bodies (ROUTE_STREAM) and streamed responses --------------- */
+
+static unsigned stream_closes; /* CLOSE calls so far (read after curl returns) */
+
+/* What h_stream keeps from OPEN to CLOSE. */
+struct stream_state {
+	size_t len;    /* bytes seen */
+	size_t pieces; /* DATA calls */
+};
+
+/* h_stream - counts a streamed body of 'x' bytes; a 'y' is refused (415),
+ * an X-Refuse header is refused at OPEN (403). */
+static enum err h_stream(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	struct stream_state *st = rq->state != NULL ? *rq->state : NULL;
+	size_t i;
+
+	(void)app;
+	switch (rq->phase) {
+	case HTTP_PHASE_OPEN:
+		if (http_request_header(rq, "X-Refuse") != NULL) {
+			rs->message = "refused at open";
+			return ERR_DENIED;
+		}
+		st = calloc(1, sizeof *st);
+		if (st == NULL)
+			return ERR_NOMEM;
+		*rq->state = st;
+		return ERR_OK;
+	case HTTP_PHASE_DATA:
+		for (i = 0; i < rq->body_len; i++) {
+			if (rq->body[i] != 'x') {
+				rs->message = "only x here";
+				return ERR_MEDIA;
+			}
+		}
+		st->len += rq->body_len;
+		st->pieces++;
+		return ERR_OK;
+	case HTTP_PHASE_END:
+		return buf_printf(&rs->body, "{\"len\":%zu,\"many\":%d}", st->len, st->pieces > 1);
+	case HTTP_PHASE_CLOSE:
+		free(st);
+		*rq->state = NULL;
+		stream_closes++;
+		return ERR_OK;
+	case HTTP_PHASE_ALL: break;
+	}
+	return ERR_INTERNAL;
+}
+
+#define DOWNLOAD_SIZE 300000u /* bytes h_download streams */
+
+static enum err pattern_read(void *state, uint64_t pos, char *out, size_t max, size_t *n)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < max; i++)
+		out[i] = (char)('a' + (pos + i) % 26);
+	*n = max;
+	return ERR_OK;
+}
+
+static void pattern_done(void *state)
+{
+	free(state);
+}
+
+/* h_download - DOWNLOAD_SIZE bytes of a-z, never held in memory whole. */
+static enum err h_download(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	(void)app;
+	(void)rq;
+	rs->content_type = "text/plain; charset=utf-8";
+	snprintf(rs->disposition, sizeof rs->disposition, "attachment; filename=\"p.txt\"");
+	rs->sandbox = 1;
+	rs->stream.size = DOWNLOAD_SIZE;
+	rs->stream.read = pattern_read;
+	rs->stream.done = pattern_done;
+	rs->stream.state = malloc(16);
+	return rs->stream.state != NULL ? ERR_OK : ERR_NOMEM;
+}
+
 /* ---- router ------------------------------------------------------------ */
 
 static const struct route table[] = {
@@ -260,6 +344,9 @@ static const struct route live[] = {
         {HTTP_GET, "/api/v1/query", 1, 0, 0, 0, h_query},
         {HTTP_GET, "/api/v1/guarded", 2, 0, 0, 0, h_ping},
         {HTTP_PUT, "/api/v1/big", 1, 0, 1024 * 1024, 0, h_len},
+        {HTTP_PUT, "/api/v1/stream", 1, 0, 200000, ROUTE_STREAM, h_stream},
+        {HTTP_PUT, "/api/v1/stream-guarded", 2, 0, 200000, ROUTE_STREAM, h_stream},
+        {HTTP_GET, "/api/v1/download", 1, 0, 0, 0, h_download},
 };
 
 static void write_file(const char *path, const char *text)
@@ -535,6 +622,101 @@ static void e2e_body_limits(void **state)
 	/* a body on a route that takes none */
 	curl(&r, "-X GET -H 'Content-Type: application/json' --data-binary '{}'", "/api/v1/ping");
 	assert_api_error(&r, 413, "too_big");
+}
+
+/* put_file - a file of n bytes of c (and one y at the end if bad). */
+static void put_file(const char *path, size_t n, int bad)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	assert_non_null(f);
+	for (i = 0; i < n; i++)
+		fputc(bad && i == n - 1 ? 'y' : 'x', f);
+	fclose(f);
+}
+
+static void e2e_stream(void **state)
+{
+	char path[320], arg[640];
+	struct reply r;
+	unsigned closes;
+	FILE *p;
+	char cmd[1024], out[64];
+	size_t n;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/stream.bin", E.dir);
+	/* any Content-Type reaches a streaming handler; the body comes in pieces */
+	put_file(path, 150000, 0);
+	closes = stream_closes;
+	snprintf(arg, sizeof arg,
+	         "-X PUT -H 'Content-Type: application/octet-stream' --data-binary @'%s'", path);
+	curl(&r, arg, "/api/v1/stream");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "{\"len\":150000,\"many\":1}");
+	assert_int_equal(stream_closes, closes + 1);
+	/* chunked, up to the limit */
+	put_file(path, 200000, 0);
+	snprintf(arg, sizeof arg, "-X PUT -H 'Transfer-Encoding: chunked' --data-binary @'%s'",
+	         path);
+	curl(&r, arg, "/api/v1/stream");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "{\"len\":200000,\"many\":1}");
+	/* refused mid-body: the handler's error and message, sent when the body ends */
+	put_file(path, 150000, 1);
+	closes = stream_closes;
+	snprintf(arg, sizeof arg, "-X PUT --data-binary @'%s'", path);
+	curl(&r, arg, "/api/v1/stream");
+	assert_api_error(&r, 415, "unsupported_media_type");
+	assert_non_null(strstr(r.body, "only x here"));
+	assert_int_equal(stream_closes, closes + 1);
+	/* past the limit without a length: 413, and the handler was closed */
+	put_file(path, 200001, 0);
+	closes = stream_closes;
+	snprintf(arg, sizeof arg, "-X PUT -H 'Transfer-Encoding: chunked' --data-binary @'%s'",
+	         path);
+	curl(&r, arg, "/api/v1/stream");
+	assert_api_error(&r, 413, "too_big");
+	assert_int_equal(stream_closes, closes + 1);
+	/* past the limit by Content-Length: refused before OPEN */
+	closes = stream_closes;
+	snprintf(arg, sizeof arg, "-X PUT --data-binary @'%s'", path);
+	curl(&r, arg, "/api/v1/stream");
+	assert_api_error(&r, 413, "too_big");
+	assert_int_equal(stream_closes, closes);
+	/* the gate and OPEN run before the body: refusals, and no CLOSE */
+	curl(&r, "-X PUT -H 'X-Refuse: 1' --data-binary 'xxx'", "/api/v1/stream");
+	assert_api_error(&r, 403, "denied");
+	assert_non_null(strstr(r.body, "refused at open"));
+	curl(&r, "-X PUT --data-binary 'xxx'", "/api/v1/stream-guarded");
+	assert_api_error(&r, 403, "denied");
+	assert_int_equal(stream_closes, closes);
+	/* an empty body still ends */
+	curl(&r, "-X PUT --data-binary ''", "/api/v1/stream");
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "{\"len\":0,\"many\":0}");
+	unlink(path);
+
+	/* a streamed response: announced length, every byte, the extra headers */
+	curl(&r, "-o /dev/null", "/api/v1/download");
+	assert_int_equal(r.status, 200);
+	assert_security_headers(&r);
+	assert_true(has_header(&r, "Content-Length", "300000"));
+	assert_true(has_header(&r, "Content-Disposition", "attachment; filename=\"p.txt\""));
+	assert_true(has_header(&r, "Content-Security-Policy", HTTP_SANDBOX_CSP));
+	assert_true(has_header(&r, "Cache-Control", "no-store"));
+	snprintf(cmd, sizeof cmd,
+	         "curl -sk --max-time 20 https://127.0.0.1:%u/api/v1/download | "
+	         "LC_ALL=C awk 'BEGIN{RS=\"\"} {print length($0), substr($0, 299975, 26)}'",
+	         (unsigned)E.port);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	/* byte i is 'a' + i % 26: 299974 % 26 = 12 */
+	assert_string_equal(out, "300000 mnopqrstuvwxyzabcdefghijkl\n");
 }
 
 static void e2e_routing_errors(void **state)
@@ -836,6 +1018,7 @@ int main(void)
 	        cmocka_unit_test(e2e_routing_errors),
 	        cmocka_unit_test(e2e_handlers),
 	        cmocka_unit_test(e2e_static),
+	        cmocka_unit_test(e2e_stream),
 	        cmocka_unit_test(e2e_header_limit),
 	        cmocka_unit_test(e2e_tls_versions),
 	        cmocka_unit_test(start_refuses_missing_cert),
