@@ -72,6 +72,9 @@ struct http_response {
 	char set_cookie[192];     /* if non-empty, sent as Set-Cookie (on success and on
 	                             401, so an ended session's cookie is cleared) */
 	unsigned retry_after;     /* if non-zero, sent as Retry-After (seconds) */
+	char message_buf[160];    /* room for a message that names a field the request
+	                             got wrong (a field's name, never a value); message
+	                             may point here */
 };
 
 struct app; /* the application a handler serves (api/api.h) */

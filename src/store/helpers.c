@@ -13,6 +13,8 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_NOTES] = &store_group_notes,
         /* Appended groups follow, one a line. */
         [STORE_GROUP_DIAGNOSES] = &store_group_diagnoses,
+        [STORE_GROUP_PLANS] = &store_group_plans,
+        [STORE_GROUP_AMENDMENTS] = &store_group_amendments,
 };
 
 /* ---- helpers ------------------------------------------------------- */
