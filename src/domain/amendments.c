@@ -59,19 +59,6 @@ static int chart_field_ok(const char *name)
 	return 0;
 }
 
-/* finish - emit ev about the request and commit, or roll back. */
-static enum err finish(struct domain_ctx *ctx, enum err e, enum audit_event ev, int64_t client_id,
-                       const char *object_type, const char *object_id, const char *detail)
-{
-	if (e == ERR_OK)
-		e = domain_emit(ctx, ev, client_id, object_type, object_id, detail);
-	if (e == ERR_OK)
-		e = store_commit(ctx->store);
-	if (e != ERR_OK)
-		store_rollback(ctx->store);
-	return e;
-}
-
 /* resolve - find in's item in client cid's record: a->target_*. */
 static enum err resolve(struct domain_ctx *ctx, int64_t cid, const struct amendment_input *in,
                         struct amendment *a)
@@ -157,7 +144,7 @@ static enum err done(struct domain_ctx *ctx, enum err e, enum audit_event ev, in
 	memset(&a, 0, sizeof a);
 	if (e == ERR_OK)
 		e = reopen(ctx, pid, &a);
-	e = finish(ctx, e, ev, client_id, "amendment", pid, detail);
+	e = domain_emit_commit(ctx, e, ev, client_id, "amendment", pid, detail);
 	if (e != ERR_OK) {
 		amendment_cleanup(&a);
 		return e;
@@ -258,7 +245,7 @@ static enum err list_done(struct domain_ctx *ctx, enum err e, int64_t cid, const
 	for (i = 0; i < *n; i++)
 		out[i].overdue = out[i].status == AMENDMENT_PENDING && ctx->now > out[i].due_at;
 	snprintf(detail, sizeof detail, "count=%zu", *n);
-	e = finish(ctx, ERR_OK, AUDIT_AMENDMENT_READ, cid, type, id, detail);
+	e = domain_emit_commit(ctx, ERR_OK, AUDIT_AMENDMENT_READ, cid, type, id, detail);
 	if (e != ERR_OK)
 		for (i = 0; i < *n; i++)
 			amendment_cleanup(&out[i]);

@@ -252,9 +252,9 @@ enum err domain_record_reach(struct domain_ctx *ctx, int64_t client_id, int self
 
 /* ---- operations --------------------------------------------------------- */
 
-/* finish - emit ev about the plan and commit, or roll back. */
-static enum err finish(struct domain_ctx *ctx, enum err e, enum audit_event ev, int64_t client_id,
-                       const char *object_type, const char *object_id, const char *detail)
+enum err domain_emit_commit(struct domain_ctx *ctx, enum err e, enum audit_event ev,
+                            int64_t client_id, const char *object_type, const char *object_id,
+                            const char *detail)
 {
 	if (e == ERR_OK)
 		e = domain_emit(ctx, ev, client_id, object_type, object_id, detail);
@@ -307,7 +307,7 @@ static enum err done_version(struct domain_ctx *ctx, enum err e, enum audit_even
 
 	snprintf(detail, sizeof detail, "version=%lld%s%s", (long long)p->version,
 	         method ? ",method=" : "", method ? method : "");
-	e = finish(ctx, e, ev, p->client_id, "plan", p->plan_public_id, detail);
+	e = domain_emit_commit(ctx, e, ev, p->client_id, "plan", p->plan_public_id, detail);
 	if (e != ERR_OK) {
 		plan_version_cleanup(p);
 		return e;
@@ -447,7 +447,8 @@ enum err domain_plan_versions(struct domain_ctx *ctx, const char *plan_public_id
 		return e;
 	}
 	snprintf(detail, sizeof detail, "versions=%zu", *n);
-	return finish(ctx, ERR_OK, AUDIT_PLAN_LIST, p.client_id, "plan", plan_public_id, detail);
+	return domain_emit_commit(ctx, ERR_OK, AUDIT_PLAN_LIST, p.client_id, "plan", plan_public_id,
+	                          detail);
 }
 
 enum err domain_plan_list(struct domain_ctx *ctx, const char *client_public_id,
@@ -473,7 +474,8 @@ enum err domain_plan_list(struct domain_ctx *ctx, const char *client_public_id,
 		return e;
 	}
 	snprintf(detail, sizeof detail, "count=%zu", *n);
-	e = finish(ctx, ERR_OK, AUDIT_PLAN_LIST, cid, "client", client_public_id, detail);
+	e = domain_emit_commit(ctx, ERR_OK, AUDIT_PLAN_LIST, cid, "client", client_public_id,
+	                       detail);
 	if (e != ERR_OK)
 		for (i = 0; i < *n; i++)
 			plan_version_cleanup(&out[i]);

@@ -131,6 +131,13 @@ enum err domain_plan_sign(struct domain_ctx *ctx, const char *plan_public_id, in
 enum err domain_record_reach(struct domain_ctx *ctx, int64_t client_id, int self_ok,
                              enum audit_event ev, int *self);
 
+/* domain_emit_commit - if e is ERR_OK, emit ev (domain_emit) and commit
+ * the caller's transaction; otherwise, or if either fails, roll it back.
+ * Returns the outcome. Shared with amendment requests. */
+enum err domain_emit_commit(struct domain_ctx *ctx, enum err e, enum audit_event ev,
+                            int64_t client_id, const char *object_type, const char *object_id,
+                            const char *detail);
+
 /* domain_text_ok - s has at most max bytes and no control characters (with
  * lines, also line feeds and tabs are allowed). Shared with amendments. */
 int domain_text_ok(const char *s, size_t max, int lines);
