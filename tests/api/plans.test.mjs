@@ -18,6 +18,7 @@ import { addUser, as, init, reauth, rnd, serve, signIn, sqlite } from './harness
 let practice, srv, client, other;
 const who = {}; // role name -> request function
 const ids = {}; // role name -> user id
+const idents = {}; // role name -> identity (to sign in again after a restart)
 const canaries = [];
 const canary = () => {
 	const c = `PLANCANARY${rnd(16)}`;
@@ -42,6 +43,7 @@ before(async () => {
 		['biller', 'biller'], ['sched', 'scheduler'], ['auditor', 'auditor']]) {
 		const u = await addUser(srv, role, `${name} person`);
 		ids[name] = u.id;
+		idents[name] = u;
 		who[name] = as(srv, await signIn(srv.port, u));
 	}
 	who.owner = srv.request;
@@ -305,5 +307,23 @@ describe('plans at rest', () => {
 		await assert.rejects(sqlite(db, 'DELETE FROM treatment_plan_versions;'), /plan versions are kept/);
 		await assert.rejects(sqlite(db, 'DELETE FROM treatment_plans;'), /treatment plans are kept/);
 		srv = await serve(practice.data, { keyfile: practice.keyfile });
+	});
+
+	test('a version sealed onto another row fails to open, even with the triggers dropped', async () => {
+		await srv.stop();
+		const db = path.join(practice.data, 'confidant.db');
+		await sqlite(db, `PRAGMA wal_checkpoint(TRUNCATE);
+			DROP TRIGGER plan_versions_sealed_once; DROP TRIGGER plan_versions_signed_locked;
+			CREATE TEMP TABLE t AS SELECT id, version, body_sealed FROM treatment_plan_versions;
+			UPDATE treatment_plan_versions SET body_sealed = (SELECT body_sealed FROM t WHERE t.version = 2)
+				WHERE version = 1;`);
+		srv = await serve(practice.data, { keyfile: practice.keyfile });
+		const A = as(srv, await signIn(srv.port, idents.a));
+		const l = (await A('GET', plans())).json.plans;
+		const moved = await A('GET', `/api/v1/plans/${l[0].id}?version=1`);
+		assert.equal(moved.status, 500, moved.text);
+		assert.equal(moved.json.error, 'integrity');
+		assert.ok(!moved.text.includes('PLANCANARY'));
+		assert.equal((await A('GET', `/api/v1/plans/${l[0].id}?version=2`)).status, 200, 'the untouched version');
 	});
 });
