@@ -254,6 +254,24 @@ describe('deadlines', () => {
 	});
 });
 
+describe('a request about a diagnosis', () => {
+	test('names the diagnosis by id; accepting records the amended text with the request', async () => {
+		const d = await who.a('POST', `/api/v1/clients/${client.id}/diagnoses`, { body: { code: 'F41.1' } });
+		assert.equal(d.status, 201, d.text);
+		const r = await who.client('POST', list(), {
+			body: { target_type: 'diagnosis', target_id: d.json.id, change: `Not anxiety ${canary()}`, reason: 'r' },
+		});
+		assert.equal(r.status, 201, r.text);
+		assert.deepEqual(r.json.target, { type: 'diagnosis', id: d.json.id });
+		const wrongKind = await who.client('POST', list(), { body: { target_type: 'note', target_id: d.json.id, change: 'c', reason: 'r' } });
+		assert.equal(wrongKind.status, 400, 'a diagnosis id passed as a note');
+		const acc = await who.a('POST', am(r.json.id, 'accept'), { body: { text: `Resolved; adjustment disorder ${canary()}` } });
+		assert.equal(acc.status, 200, acc.text);
+		assert.equal(acc.json.decision.addendum, false);
+		assert.match(acc.json.decision.text, /adjustment disorder/);
+	});
+});
+
 describe('who may', () => {
 	test('the treating team and the client; others are refused (404 outside, 403 by role) and audited', async () => {
 		const r = await who.client('POST', list(), { body: { target_type: 'plan', target_id: plan.id, change: 'c', reason: 'r' } });
