@@ -62,6 +62,16 @@ struct json_t;
  * failure rs->message says why (never quoting the input). */
 enum err api_json_object(const struct http_request *rq, struct http_response *rs,
                          const char *const *allowed, void **out);
+/* api_json_body - rq's body as one JSON object (depth and duplicate keys
+ * checked) without a key check: the caller checks keys with
+ * api_json_keys, level by level. */
+enum err api_json_body(const struct http_request *rq, struct http_response *rs, void **out);
+/* api_json_keys - ERR_INVAL unless every key of the JSON object is in
+ * allowed (NULL-terminated); rs->message then says where (e.g. "body",
+ * "problems[].goals[]") and names the first unknown key when it looks like
+ * a field name (letters, digits, _; at most 40), never otherwise. */
+enum err api_json_keys(void *object, const char *where, const char *const *allowed,
+                       struct http_response *rs);
 /* api_time_json - unix seconds as an ISO 8601 UTC string value. */
 struct json_t *api_time_json(int64_t t);
 

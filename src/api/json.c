@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <jansson.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -151,6 +152,67 @@ enum err api_str_member(void *o, const char *name, int required, const char **ou
 	    (required && (*out == NULL || (*out)[0] == '\0'))) {
 		*out = NULL;
 		rs->message = message;
+		return ERR_INVAL;
+	}
+	return ERR_OK;
+}
+
+/* ---- bodies whose unknown fields are named back ------------------------- */
+
+enum err api_json_body(const struct http_request *rq, struct http_response *rs, void **out)
+{
+	json_t *root;
+
+	if (!depth_ok(rq->body, rq->body_len, API_JSON_DEPTH_MAX)) {
+		rs->message = "JSON is nested too deeply";
+		return ERR_INVAL;
+	}
+	root = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, NULL);
+	if (root == NULL || !json_is_object(root)) {
+		json_decref(root);
+		rs->message = "body must be a JSON object";
+		return ERR_INVAL;
+	}
+	*out = root;
+	return ERR_OK;
+}
+
+/* name_ok - s looks like a field name (so naming it back echoes no data). */
+static int name_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= 40 || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		                 (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return i > 0;
+}
+
+enum err api_json_keys(void *object, const char *where, const char *const *allowed,
+                       struct http_response *rs)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach((json_t *)object, key, val)
+	{
+		const char *const *a;
+		int ok = 0;
+
+		(void)val;
+		for (a = allowed; *a; a++)
+			if (strcmp(*a, key) == 0)
+				ok = 1;
+		if (ok)
+			continue;
+		if (name_ok(key))
+			snprintf(rs->message_buf, sizeof rs->message_buf,
+			         "%s has a field it does not accept: %s", where, key);
+		else
+			snprintf(rs->message_buf, sizeof rs->message_buf,
+			         "%s has a field it does not accept", where);
+		rs->message = rs->message_buf;
 		return ERR_INVAL;
 	}
 	return ERR_OK;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/plans.h"
 #include "core/mem.h"
 #include "domain/notes.h"
 
@@ -225,6 +226,7 @@ enum err api_note_get(struct app *app, const struct http_request *rq, struct htt
 	struct note n;
 	size_t na = 0, i;
 	json_t *o, *arr;
+	void *linked = NULL; /* amendment requests about the note: they travel with it */
 	enum err e;
 
 	if (!api_public_id_ok(rq->param[0]))
@@ -235,6 +237,11 @@ enum err api_note_get(struct app *app, const struct http_request *rq, struct htt
 	e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
 		e = domain_note_get(&ctx, rq->param[0], &n, adds, ADDENDA_MAX, &na);
+		if (e == ERR_OK) {
+			e = api_amendments_linked(&ctx, "note", rq->param[0], &linked);
+			if (e != ERR_OK)
+				note_cleanup(&n);
+		}
 		api_end(app, &ctx);
 	}
 	if (e == ERR_OK) {
@@ -248,6 +255,7 @@ enum err api_note_get(struct app *app, const struct http_request *rq, struct htt
 			                       "signed_at", api_time_json(adds[i].created_at),
 			                       "content_hash", hex_json(adds[i].hash)));
 		json_object_set_new(o, "addenda", arr);
+		json_object_set_new(o, "amendments", (json_t *)linked);
 		e = api_json_send(rs, o);
 		note_cleanup(&n);
 	}

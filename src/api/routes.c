@@ -11,6 +11,7 @@
 #include "api/today.h"
 #include "api/pnotes.h"
 #include "api/attachments.h"
+#include "api/plans.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -124,6 +125,37 @@ const struct route api_routes[] = {
          api_attachment_get},
         {HTTP_GET, "/api/v1/attachments/{id}/content", CLINICAL | ROLE_CLIENT,
          AUDIT_ATTACHMENT_DOWNLOAD, 0, 0, api_attachment_content},
+        /* Treatment plans: the treating team writes; the client reads and signs their own. */
+        {HTTP_GET, "/api/v1/clients/{id}/plans", CLINICAL | ROLE_CLIENT, AUDIT_PLAN_LIST, 0, 0,
+         api_plan_list},
+        {HTTP_POST, "/api/v1/clients/{id}/plans", CLINICAL, AUDIT_PLAN_CREATE, 256 * KB, 0,
+         api_plan_create},
+        {HTTP_GET, "/api/v1/plans/{id}", CLINICAL | ROLE_CLIENT, AUDIT_PLAN_READ, 0, 0,
+         api_plan_get},
+        {HTTP_PUT, "/api/v1/plans/{id}", CLINICAL, AUDIT_PLAN_UPDATE, 256 * KB, 0, api_plan_update},
+        {HTTP_GET, "/api/v1/plans/{id}/versions", CLINICAL | ROLE_CLIENT, AUDIT_PLAN_LIST, 0, 0,
+         api_plan_versions},
+        {HTTP_POST, "/api/v1/plans/{id}/sign", CLINICAL | ROLE_CLIENT, AUDIT_PLAN_SIGN, 2 * KB, 0,
+         api_plan_sign},
+
+        /* Amendment requests: the client (or the treating team for them) asks and disagrees;
+         * the treating team decides. */
+        {HTTP_GET, "/api/v1/clients/{id}/amendments", CLINICAL | ROLE_CLIENT, AUDIT_AMENDMENT_READ,
+         0, 0, api_amendment_list},
+        {HTTP_POST, "/api/v1/clients/{id}/amendments", CLINICAL | ROLE_CLIENT,
+         AUDIT_AMENDMENT_REQUEST, 16 * KB, 0, api_amendment_create},
+        {HTTP_GET, "/api/v1/amendments/{id}", CLINICAL | ROLE_CLIENT, AUDIT_AMENDMENT_READ, 0, 0,
+         api_amendment_get},
+        {HTTP_POST, "/api/v1/amendments/{id}/extend", CLINICAL, AUDIT_AMENDMENT_EXTEND, 8 * KB, 0,
+         api_amendment_extend},
+        {HTTP_POST, "/api/v1/amendments/{id}/accept", CLINICAL, AUDIT_AMENDMENT_ACCEPT, 8 * KB, 0,
+         api_amendment_accept},
+        {HTTP_POST, "/api/v1/amendments/{id}/deny", CLINICAL, AUDIT_AMENDMENT_DENY, 8 * KB, 0,
+         api_amendment_deny},
+        {HTTP_POST, "/api/v1/amendments/{id}/disagreement", CLINICAL | ROLE_CLIENT,
+         AUDIT_AMENDMENT_DISAGREE, 8 * KB, 0, api_amendment_disagree},
+        {HTTP_POST, "/api/v1/amendments/{id}/rebuttal", CLINICAL, AUDIT_AMENDMENT_REBUT, 8 * KB, 0,
+         api_amendment_rebut},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

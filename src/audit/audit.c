@@ -78,6 +78,18 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_ATTACHMENT_UPLOAD] = "attachment.upload",
         [AUDIT_ATTACHMENT_READ] = "attachment.read",
         [AUDIT_ATTACHMENT_DOWNLOAD] = "attachment.download",
+        [AUDIT_PLAN_CREATE] = "plan.create",
+        [AUDIT_PLAN_READ] = "plan.read",
+        [AUDIT_PLAN_LIST] = "plan.list",
+        [AUDIT_PLAN_UPDATE] = "plan.update",
+        [AUDIT_PLAN_SIGN] = "plan.sign",
+        [AUDIT_AMENDMENT_REQUEST] = "amendment.request",
+        [AUDIT_AMENDMENT_READ] = "amendment.read",
+        [AUDIT_AMENDMENT_EXTEND] = "amendment.extend",
+        [AUDIT_AMENDMENT_ACCEPT] = "amendment.accept",
+        [AUDIT_AMENDMENT_DENY] = "amendment.deny",
+        [AUDIT_AMENDMENT_DISAGREE] = "amendment.disagree",
+        [AUDIT_AMENDMENT_REBUT] = "amendment.rebut",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -83,6 +83,18 @@ enum audit_event {
 	AUDIT_ATTACHMENT_UPLOAD,   /* a file was added to a client's chart (or refused) */
 	AUDIT_ATTACHMENT_READ,     /* a client's list of files, or one file's details, was read */
 	AUDIT_ATTACHMENT_DOWNLOAD, /* a file's content was downloaded */
+	AUDIT_PLAN_CREATE,         /* a treatment plan was started (its version 1) */
+	AUDIT_PLAN_READ,           /* a version of a plan was read */
+	AUDIT_PLAN_LIST,           /* a client's plans, or a plan's versions, were listed */
+	AUDIT_PLAN_UPDATE,         /* a new version of a plan was saved */
+	AUDIT_PLAN_SIGN,           /* a plan version was signed by (or for) the client */
+	AUDIT_AMENDMENT_REQUEST,   /* an amendment of the record was requested */
+	AUDIT_AMENDMENT_READ,      /* amendment requests were read */
+	AUDIT_AMENDMENT_EXTEND,    /* a request's deadline was extended (once) */
+	AUDIT_AMENDMENT_ACCEPT,    /* a request was accepted and the record amended */
+	AUDIT_AMENDMENT_DENY,      /* a request was denied with a reason */
+	AUDIT_AMENDMENT_DISAGREE,  /* a statement of disagreement was filed */
+	AUDIT_AMENDMENT_REBUT,     /* a rebuttal to a statement of disagreement was written */
 	AUDIT__COUNT               /* not an event */
 };
 

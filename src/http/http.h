@@ -119,9 +119,12 @@ struct http_response {
 		/* done - called exactly once, when the response ends or is
 		 * dropped (also if it was never sent); frees state. */
 		void (*done)(void *state);
-		void *state; /* the handler's reader state */
-	} stream;            /* a streamed body instead of body (read non-NULL; body must stay
-	                        empty): large files are never held whole in memory */
+		void *state;   /* the handler's reader state */
+	} stream;              /* a streamed body instead of body (read non-NULL; body must stay
+	                          empty): large files are never held whole in memory */
+	char message_buf[160]; /* room for a message that names a field the request
+	                          got wrong (a field's name, never a value); message
+	                          may point here */
 };
 
 struct app; /* the application a handler serves (api/api.h) */

@@ -20,6 +20,8 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_TODAY] = &store_group_today,
         [STORE_GROUP_PNOTES] = &store_group_pnotes,
         [STORE_GROUP_ATTACHMENTS] = &store_group_attachments,
+        [STORE_GROUP_PLANS] = &store_group_plans,
+        [STORE_GROUP_AMENDMENTS] = &store_group_amendments,
 };
 
 /* ---- helpers ------------------------------------------------------- */

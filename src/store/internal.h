@@ -28,6 +28,8 @@ enum store_group {
 	STORE_GROUP_PNOTES,
 	/* store_attachments.c: files in a client's chart */
 	STORE_GROUP_ATTACHMENTS,
+	STORE_GROUP_PLANS,      /* store_plans.c: treatment plans and their versions */
+	STORE_GROUP_AMENDMENTS, /* store_amendments.c: amendment requests */
 	STORE_GROUP__COUNT
 };
 
@@ -46,6 +48,8 @@ extern const struct stmt_group store_group_chart;
 extern const struct stmt_group store_group_today;
 extern const struct stmt_group store_group_pnotes;
 extern const struct stmt_group store_group_attachments;
+extern const struct stmt_group store_group_plans;
+extern const struct stmt_group store_group_amendments;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

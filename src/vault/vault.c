@@ -878,6 +878,11 @@ void vault_hash(unsigned char out[32], const void *data, size_t n)
 	crypto_generichash(out, 32, data, n, NULL, 0);
 }
 
+void vault_sha256(unsigned char out[32], const void *data, size_t n)
+{
+	crypto_hash_sha256(out, data, n);
+}
+
 void vault_random(void *out, size_t n)
 {
 	randombytes_buf(out, n);

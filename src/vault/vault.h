@@ -209,6 +209,10 @@ void vault_mac(unsigned char out[32], const struct vault_key *key, const void *d
  * what was signed. */
 void vault_hash(unsigned char out[32], const void *data, size_t n);
 
+/* vault_sha256 - SHA-256 of data: for hashes people check with their own
+ * tools (a signed treatment plan's text: `sha256sum`). */
+void vault_sha256(unsigned char out[32], const void *data, size_t n);
+
 /* vault_random - n random bytes. */
 void vault_random(void *out, size_t n);
 

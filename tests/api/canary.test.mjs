@@ -215,6 +215,46 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 	assert.equal(pu.status, 200, pu.text);
 	const pg = await PC('GET', `/api/v1/psychotherapy-notes/${pn.json.id}`);
 	assert.equal(pg.json.body, `revised ${needles.pnoteEdit}`);
+	// treatment plans and amendment requests: every text they seal is a canary
+	{
+		const keep = (name) => (needles[name] = canary());
+		const C = as(srv, await signIn(srv.port, await addUser(srv, 'clinician')));
+		const cl = await C('POST', '/api/v1/clients', { body: { legal_name: keep('planClient.legal_name') } });
+		assert.equal(cl.status, 201, cl.text);
+		const plan = {
+			title: keep('plan.title'), review_date: '2027-01-01',
+			problems: [{ problem: keep('plan.problem'), goals: [{ goal: keep('plan.goal'),
+				objectives: [{ what: keep('plan.objective.what'), measure: keep('plan.objective.measure'), target: keep('plan.objective.target') }],
+				interventions: [{ what: keep('plan.intervention.what'), frequency: keep('plan.intervention.frequency') }] }] }],
+		};
+		const pl = await C('POST', `/api/v1/clients/${cl.json.id}/plans`, { body: plan });
+		assert.equal(pl.status, 201, pl.text);
+		const pv = await C('PUT', `/api/v1/plans/${pl.json.id}`, { body: { ...plan, title: keep('plan.title.v2'), version: 1 } });
+		assert.equal(pv.status, 200, pv.text);
+		const sg = await C('POST', `/api/v1/plans/${pl.json.id}/sign`, { body: { version: 2, name: keep('plan.signer_name') } });
+		assert.equal(sg.status, 200, sg.text);
+		const badPlan = await C('POST', `/api/v1/clients/${cl.json.id}/plans`, { body: { ...plan, notes: keep('plan.refused') } });
+		assert.equal(badPlan.status, 400);
+		const nt = await C('POST', `/api/v1/clients/${cl.json.id}/notes`, { body: { template: 'dap', date: '2026-11-02', fields: { data: keep('amend.note.data') } } });
+		assert.equal((await C('POST', `/api/v1/notes/${nt.json.id}/sign`, { body: {} })).status, 200);
+		const amend = async (target, decision) => {
+			const r = await C('POST', `/api/v1/clients/${cl.json.id}/amendments`,
+				{ body: { ...target, change: keep(`amend.${target.target_type}.change`), reason: keep(`amend.${target.target_type}.reason`) } });
+			assert.equal(r.status, 201, r.text);
+			const step = (s, b) => C('POST', `/api/v1/amendments/${r.json.id}/${s}`, { body: b });
+			assert.equal((await step('extend', { reason: keep(`amend.${target.target_type}.extension`) })).status, 200);
+			if (decision === 'accept') {
+				assert.equal((await step('accept', { text: keep(`amend.${target.target_type}.amended`) })).status, 200);
+				return;
+			}
+			assert.equal((await step('deny', { reason: keep(`amend.${target.target_type}.denial`) })).status, 200);
+			assert.equal((await step('disagreement', { text: keep(`amend.${target.target_type}.disagreement`) })).status, 200);
+			assert.equal((await step('rebuttal', { text: keep(`amend.${target.target_type}.rebuttal`) })).status, 200);
+		};
+		await amend({ target_type: 'plan', target_id: pl.json.id }, 'deny');
+		await amend({ target_type: 'note', target_id: nt.json.id }, 'accept');
+		await amend({ target_type: 'chart', field: 'phone' }, 'accept');
+	}
 
 	// backup while the server runs
 	const bdir = tmpdir(t);
