@@ -6,6 +6,7 @@
  */
 #include "api/api.h"
 #include "api/consent.h"
+#include "api/transparency.h"
 #include "api/chart.h"
 #include "api/diagnoses.h"
 #include "api/today.h"
@@ -182,5 +183,11 @@ const struct route api_routes[] = {
          AUDIT_DISCLOSURE, 1 * KB, 0, api_disclosure_make},
         {HTTP_GET, "/api/v1/clients/{id}/disclosures", ROLE_ALL, AUDIT_DISCLOSURE_LIST, 0, 0,
          api_disclosure_list},
+
+        {HTTP_GET, "/api/v1/clients/{id}/privacy", ROLE_ALL, AUDIT_PRIVACY_PAGE, 0, 0,
+         api_privacy_page},
+        {HTTP_GET, "/api/v1/processing-record", ROLE_OWNER | ROLE_AUDITOR, AUDIT_NONE, 0, 0,
+         api_processing_record},
+        {HTTP_GET, "/api/v1/privacy-notice", 0, AUDIT_NONE, 0, ROUTE_PUBLIC, api_privacy_notice},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

@@ -90,6 +90,7 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_AMENDMENT_DENY] = "amendment.deny",
         [AUDIT_AMENDMENT_DISAGREE] = "amendment.disagree",
         [AUDIT_AMENDMENT_REBUT] = "amendment.rebut",
+        [AUDIT_PRIVACY_PAGE] = "privacy.page",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -95,6 +95,7 @@ enum audit_event {
 	AUDIT_AMENDMENT_DENY,      /* a request was denied with a reason */
 	AUDIT_AMENDMENT_DISAGREE,  /* a statement of disagreement was filed */
 	AUDIT_AMENDMENT_REBUT,     /* a rebuttal to a statement of disagreement was written */
+	AUDIT_PRIVACY_PAGE,        /* a client's privacy page was read */
 	AUDIT__COUNT               /* not an event */
 };
 

@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "core/mem.h"
+#include "domain/dates.h"
 #include "domain/identity.h"
 #include "domain/settings.h"
 
@@ -22,6 +26,49 @@ const struct setting settings[] = {
 };
 const size_t settings_count = sizeof settings / sizeof settings[0];
 
+const struct text_setting text_settings[] = {
+        {"practice_name", "", 200},                            /* shown in notices */
+        {"server_location", "the practice's own server", 200}, /* where data is kept */
+        {"privacy_contact", "", 300}, /* how to reach the privacy officer */
+        {"retention_policy",
+         "Records are kept for 7 years after the last contact, and a minor's until 7 years "
+         "after they turn 18; then they are erased.",
+         500}, /* what the privacy page says about retention */
+        /* Integrations that can send data out (domain/transparency.c): empty = off. */
+        {"smtp_host", "", 255},         /* email reminders and messages */
+        {"sms_gateway_url", "", 500},   /* SMS reminders */
+        {"clearinghouse_url", "", 500}, /* insurance claims */
+};
+const size_t text_settings_count = sizeof text_settings / sizeof text_settings[0];
+
+const struct text_setting *domain_text_setting_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < text_settings_count; i++)
+		if (strcmp(text_settings[i].key, key) == 0)
+			return &text_settings[i];
+	return NULL;
+}
+
+void domain_text_setting(struct domain_ctx *ctx, const char *key, char *out, size_t size)
+{
+	const struct text_setting *t = domain_text_setting_find(key);
+	char *v = NULL;
+
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	if (t == NULL)
+		return;
+	if (store_meta_get(ctx->store, key, &v) == ERR_OK && v != NULL) {
+		snprintf(out, size, "%s", v);
+		free(v);
+		return;
+	}
+	snprintf(out, size, "%s", t->dflt);
+}
+
 const struct setting *domain_setting_find(const char *key)
 {
 	size_t i;
@@ -32,50 +79,76 @@ const struct setting *domain_setting_find(const char *key)
 	return NULL;
 }
 
-enum err domain_settings_get(struct domain_ctx *ctx, int64_t *values)
+enum err domain_settings_get(struct domain_ctx *ctx, int64_t *values, char **texts)
 {
+	char buf[512];
 	size_t i;
-	enum err e = store_begin(ctx->store);
+	enum err e = store_begin_read(ctx->store);
 
 	if (e != ERR_OK)
 		return e;
 	for (i = 0; i < settings_count; i++)
 		values[i] = domain_setting_int(ctx, settings[i].key, settings[i].dflt);
-	store_rollback(ctx->store);
+	for (i = 0; i < text_settings_count && e == ERR_OK; i++) {
+		domain_text_setting(ctx, text_settings[i].key, buf, sizeof buf);
+		texts[i] = mem_strdup(buf);
+		if (texts[i] == NULL)
+			e = ERR_NOMEM;
+	}
+	store_end_read(ctx->store);
+	if (e != ERR_OK)
+		while (i-- > 0)
+			free(texts[i]);
+	return e;
+}
+
+/* check - one change is known, of the right kind, and in range. */
+static enum err check(struct domain_ctx *ctx, const struct setting_change *c)
+{
+	const struct setting *s = domain_setting_find(c->key);
+	const struct text_setting *t = domain_text_setting_find(c->key);
+
+	if (s == NULL && t == NULL) {
+		ctx->message = "unknown setting";
+		return ERR_INVAL;
+	}
+	if (s != NULL && (c->text != NULL || c->value < s->min || c->value > s->max)) {
+		ctx->message = "a setting is outside its allowed range (see docs/api.md)";
+		return ERR_INVAL;
+	}
+	if (t != NULL &&
+	    (c->text == NULL || strlen(c->text) > t->max || !domain_text_clean(c->text, 0))) {
+		ctx->message = "a text setting must be one line of text within its length "
+		               "(see docs/api.md)";
+		return ERR_INVAL;
+	}
 	return ERR_OK;
 }
 
-enum err domain_settings_set(struct domain_ctx *ctx, const char *const *keys, const int64_t *values,
-                             size_t n)
+enum err domain_settings_set(struct domain_ctx *ctx, const struct setting_change *c, size_t n)
 {
-	char v[32];
+	char v[32], detail[80];
 	size_t i;
-	enum err e;
+	enum err e = ERR_OK;
 
-	for (i = 0; i < n; i++) {
-		const struct setting *s = domain_setting_find(keys[i]);
-
-		if (s == NULL) {
-			ctx->message = "unknown setting";
-			return ERR_INVAL;
-		}
-		if (values[i] < s->min || values[i] > s->max) {
-			ctx->message = "a setting is outside its allowed range (see docs/api.md)";
-			return ERR_INVAL;
-		}
-	}
+	for (i = 0; i < n && e == ERR_OK; i++)
+		e = check(ctx, &c[i]);
+	if (e != ERR_OK)
+		return e;
 	e = store_begin(ctx->store);
 	if (e != ERR_OK)
 		return e;
 	for (i = 0; i < n && e == ERR_OK; i++) {
-		snprintf(v, sizeof v, "%lld", (long long)values[i]);
-		e = store_meta_set(ctx->store, keys[i], v);
-		if (e == ERR_OK) {
-			char detail[80];
-
-			snprintf(detail, sizeof detail, "%s=%s", keys[i], v);
-			e = domain_emit(ctx, AUDIT_SETTINGS, 0, "settings", "", detail);
+		if (c[i].text != NULL) {
+			e = store_meta_set(ctx->store, c[i].key, c[i].text);
+			snprintf(detail, sizeof detail, "%s=changed", c[i].key);
+		} else {
+			snprintf(v, sizeof v, "%lld", (long long)c[i].value);
+			e = store_meta_set(ctx->store, c[i].key, v);
+			snprintf(detail, sizeof detail, "%s=%s", c[i].key, v);
 		}
+		if (e == ERR_OK)
+			e = domain_emit(ctx, AUDIT_SETTINGS, 0, "settings", "", detail);
 	}
 	if (e == ERR_OK)
 		e = store_commit(ctx->store);

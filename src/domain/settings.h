@@ -22,13 +22,40 @@ extern const size_t settings_count;
 /* domain_setting_find - the setting called key, or NULL. */
 const struct setting *domain_setting_find(const char *key);
 
-/* domain_settings_get - every setting's value, in settings[] order. */
-enum err domain_settings_get(struct domain_ctx *ctx, int64_t *values);
+/* One text setting: the practice's name, where its server is, how to
+ * reach its privacy officer, its integrations' endpoints. Not PHI. */
+struct text_setting {
+	const char *key;  /* name, as stored in meta and shown in the API */
+	const char *dflt; /* value when unset */
+	size_t max;       /* longest allowed, in bytes */
+};
+extern const struct text_setting text_settings[];
+extern const size_t text_settings_count;
 
-/* domain_settings_set - change n settings at once (all or none), each
- * change audited. ERR_INVAL (ctx->message) for an unknown key or a value
- * out of range. */
-enum err domain_settings_set(struct domain_ctx *ctx, const char *const *keys, const int64_t *values,
-                             size_t n);
+#define SETTINGS_MAX 64 /* integer settings, and text settings, at most of each */
+
+/* domain_text_setting_find - the text setting called key, or NULL. */
+const struct text_setting *domain_text_setting_find(const char *key);
+
+/* domain_text_setting - the value of text setting key into out (size
+ * bytes): its default when unset, "" for an unknown key. */
+void domain_text_setting(struct domain_ctx *ctx, const char *key, char *out, size_t size);
+
+/* domain_settings_get - every integer setting's value, in settings[] order,
+ * and every text setting's into texts (heap strings, caller frees). */
+enum err domain_settings_get(struct domain_ctx *ctx, int64_t *values, char **texts);
+
+/* A change to one setting: text is non-NULL for a text setting. */
+struct setting_change {
+	const char *key;  /* which */
+	int64_t value;    /* the new integer value */
+	const char *text; /* or the new text */
+};
+
+/* domain_settings_set - apply n changes at once (all or none), each
+ * audited (a text value is recorded as "key=changed", never its text). ERR_INVAL
+ * (ctx->message) for an unknown key, a value out of range or of the wrong
+ * kind, or text too long or with control characters. */
+enum err domain_settings_set(struct domain_ctx *ctx, const struct setting_change *c, size_t n);
 
 #endif

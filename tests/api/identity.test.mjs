@@ -387,6 +387,9 @@ const EXPECT = {
 	'POST /api/v1/consents/{id}/withdraw': ['owner', 'clinician', 'scheduler', 'client'],
 	'POST /api/v1/clients/{id}/disclosures': ['owner', 'clinician'],
 	'GET /api/v1/clients/{id}/disclosures': ALL,
+	'GET /api/v1/clients/{id}/privacy': ALL,
+	'GET /api/v1/processing-record': ['owner', 'auditor'],
+	'GET /api/v1/privacy-notice': 'public',
 };
 
 describe('the routes table, for every role', () => {
