@@ -53,6 +53,20 @@ enum err api_begin(struct app *app, const struct http_request *rq, struct domain
 /* api_end - give back what api_begin took. */
 void api_end(struct app *app, struct domain_ctx *ctx);
 
+/* API_CALL - set e to the result of the domain call `call`, made in a
+ * context ctx that api_begin opened for this request and api_end closes;
+ * on failure the domain's message (if any) goes to the response. */
+#define API_CALL(app, rq, rs, ctx, call)                                                           \
+	do {                                                                                       \
+		e = api_begin((app), (rq), &(ctx));                                                \
+		if (e == ERR_OK) {                                                                 \
+			e = (call);                                                                \
+			if (e != ERR_OK && (ctx).message != NULL)                                  \
+				(rs)->message = (ctx).message;                                     \
+			api_end((app), &(ctx));                                                    \
+		}                                                                                  \
+	} while (0)
+
 /* JSON helpers (api/json.c). */
 /* api_json_init - make jansson wipe its memory on free. Call once, first. */
 void api_json_init(void);

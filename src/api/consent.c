@@ -82,19 +82,6 @@ static json_t *consent_json(const struct consent *c)
 	return o;
 }
 
-/* with_ctx - run fn in a domain context for this request, carrying its
- * message to the response on failure. */
-#define WITH_CTX(app, rq, rs, ctx, call)                                                           \
-	do {                                                                                       \
-		e = api_begin((app), (rq), &(ctx));                                                \
-		if (e == ERR_OK) {                                                                 \
-			e = (call);                                                                \
-			if (e != ERR_OK && (ctx).message != NULL)                                  \
-				(rs)->message = (ctx).message;                                     \
-			api_end((app), &(ctx));                                                    \
-		}                                                                                  \
-	} while (0)
-
 /* ---- templates ------------------------------------------------------ */
 
 #define TEMPLATES_MAX 200
@@ -110,7 +97,7 @@ enum err api_consent_template_list(struct app *app, const struct http_request *r
 
 	if (ts == NULL)
 		return ERR_NOMEM;
-	WITH_CTX(app, rq, rs, ctx, domain_consent_template_list(&ctx, ts, TEMPLATES_MAX, &n));
+	API_CALL(app, rq, rs, ctx, domain_consent_template_list(&ctx, ts, TEMPLATES_MAX, &n));
 	if (e == ERR_OK) {
 		arr = json_array();
 		for (i = 0; arr != NULL && i < n; i++)
@@ -133,7 +120,7 @@ enum err api_consent_template_get(struct app *app, const struct http_request *rq
 	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
 	memset(&t, 0, sizeof t);
-	WITH_CTX(app, rq, rs, ctx, domain_consent_template_get(&ctx, rq->param[0], &t));
+	API_CALL(app, rq, rs, ctx, domain_consent_template_get(&ctx, rq->param[0], &t));
 	if (e == ERR_OK)
 		e = api_json_send(rs, template_json(&t, 1));
 	consent_template_cleanup(&t);
@@ -183,7 +170,7 @@ enum err api_consent_template_add(struct app *app, const struct http_request *rq
 		e = t.title && t.body ? ERR_OK : ERR_NOMEM;
 	}
 	if (e == ERR_OK)
-		WITH_CTX(app, rq, rs, ctx, domain_consent_template_add(&ctx, &t));
+		API_CALL(app, rq, rs, ctx, domain_consent_template_add(&ctx, &t));
 	if (e == ERR_OK) {
 		rs->status = 201;
 		snprintf(rs->location, sizeof rs->location, "/api/v1/consent-templates/%s",
@@ -252,7 +239,7 @@ enum err api_consent_preview(struct app *app, const struct http_request *rq,
 	if (e == ERR_OK)
 		e = decode_request(root, &r, rs);
 	if (e == ERR_OK)
-		WITH_CTX(app, rq, rs, ctx,
+		API_CALL(app, rq, rs, ctx,
 		         domain_consent_text(&ctx, rq->param[0], &r, &text, hash));
 	if (e == ERR_OK)
 		e = api_json_send(rs, json_pack("{s:s,s:o}", "text", text, "text_hash",
@@ -307,7 +294,7 @@ enum err api_consent_give(struct app *app, const struct http_request *rq, struct
 		e = ERR_INVAL;
 	}
 	if (e == ERR_OK)
-		WITH_CTX(app, rq, rs, ctx, domain_consent_give(&ctx, rq->param[0], &r, hash, &c));
+		API_CALL(app, rq, rs, ctx, domain_consent_give(&ctx, rq->param[0], &r, hash, &c));
 	if (e == ERR_OK) {
 		rs->status = 201;
 		e = api_json_send(rs, consent_json(&c));
@@ -330,7 +317,7 @@ enum err api_consent_list(struct app *app, const struct http_request *rq, struct
 	cs = mem_calloc_array(CONSENTS_PER_CLIENT_MAX, sizeof *cs);
 	if (cs == NULL)
 		return ERR_NOMEM;
-	WITH_CTX(app, rq, rs, ctx,
+	API_CALL(app, rq, rs, ctx,
 	         domain_consent_list(&ctx, rq->param[0], cs, CONSENTS_PER_CLIENT_MAX, &n));
 	if (e == ERR_OK) {
 		arr = json_array();
@@ -356,7 +343,7 @@ enum err api_consent_withdraw(struct app *app, const struct http_request *rq,
 		return ERR_NOTFOUND;
 	e = api_json_object(rq, rs, none, &root);
 	if (e == ERR_OK)
-		WITH_CTX(app, rq, rs, ctx, domain_consent_withdraw(&ctx, rq->param[0]));
+		API_CALL(app, rq, rs, ctx, domain_consent_withdraw(&ctx, rq->param[0]));
 	json_decref(root);
 	if (e == ERR_OK)
 		e = api_json_send(
@@ -488,7 +475,7 @@ enum err api_disclosure_make(struct app *app, const struct http_request *rq,
 		e = api_str_member(root, "authorization", 1, &auth, rs,
 		                   "authorization (the id of a release consent) is required");
 	if (e == ERR_OK)
-		WITH_CTX(app, rq, rs, ctx, domain_disclosure_make(&ctx, rq->param[0], auth, p));
+		API_CALL(app, rq, rs, ctx, domain_disclosure_make(&ctx, rq->param[0], auth, p));
 	if (e == ERR_OK) {
 		o = json_pack("{s:o,s:o}", "disclosure", disclosure_json(&p->d), "bundle",
 		              packet_bundle(rq->param[0], p));
@@ -520,7 +507,7 @@ enum err api_disclosure_list(struct app *app, const struct http_request *rq,
 	ds = mem_calloc_array(DISCLOSURES_MAX, sizeof *ds);
 	if (ds == NULL)
 		return ERR_NOMEM;
-	WITH_CTX(app, rq, rs, ctx,
+	API_CALL(app, rq, rs, ctx,
 	         domain_disclosure_list(&ctx, rq->param[0], ds, DISCLOSURES_MAX, &n));
 	if (e == ERR_OK) {
 		arr = json_array();

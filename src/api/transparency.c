@@ -66,11 +66,7 @@ enum err api_privacy_page(struct app *app, const struct http_request *rq, struct
 
 	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
-	e = api_begin(app, rq, &ctx);
-	if (e == ERR_OK) {
-		e = domain_privacy_page(&ctx, rq->param[0], &p);
-		api_end(app, &ctx);
-	}
+	API_CALL(app, rq, rs, ctx, domain_privacy_page(&ctx, rq->param[0], &p));
 	if (e != ERR_OK)
 		return e;
 	cats = json_array();
@@ -107,11 +103,7 @@ enum err api_processing_record(struct app *app, const struct http_request *rq,
 	size_t i;
 	enum err e;
 
-	e = api_begin(app, rq, &ctx);
-	if (e == ERR_OK) {
-		e = domain_practice_facts(&ctx, &f);
-		api_end(app, &ctx);
-	}
+	API_CALL(app, rq, rs, ctx, domain_practice_facts(&ctx, &f));
 	if (e != ERR_OK)
 		return e;
 	cats = json_array();
@@ -153,11 +145,7 @@ enum err api_privacy_notice(struct app *app, const struct http_request *rq,
 	json_t *o;
 	enum err e;
 
-	e = api_begin(app, rq, &ctx);
-	if (e == ERR_OK) {
-		e = domain_practice_facts(&ctx, &f);
-		api_end(app, &ctx);
-	}
+	API_CALL(app, rq, rs, ctx, domain_practice_facts(&ctx, &f));
 	if (e != ERR_OK)
 		return e;
 	o = json_pack("{s:o,s:s,s:o,s:s}", "practice",
