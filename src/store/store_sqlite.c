@@ -125,7 +125,8 @@ static const char *const sql[Q__COUNT] = {
                           "ORDER BY client_id LIMIT 5000",
         [Q_SEARCH_HAS] = "SELECT 1 FROM client_search WHERE token = ?1 AND client_id = ?2",
         [Q_APPT_INSERT] = "INSERT INTO appointments(clinician_id, client_id, starts_at, "
-                          "ends_at, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+                          "ends_at, status, public_id, created_at, updated_at) VALUES (?1, ?2, "
+                          "?3, ?4, ?5, lower(hex(randomblob(16))), ?3, ?3)",
         [Q_BG_INSERT] = "INSERT INTO break_glass(user_id, client_id, key_version, reason_sealed, "
                         "started_at, expires_at) VALUES (?1, ?2, ?3, x'', ?4, ?5)",
         [Q_BG_SEAL] = "UPDATE break_glass SET reason_sealed = ?2 WHERE id = ?1",
