@@ -55,6 +55,13 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_DIAGNOSIS_ADD] = "diagnosis.add",
         [AUDIT_DIAGNOSIS_READ] = "diagnosis.read",
         [AUDIT_DIAGNOSIS_UPDATE] = "diagnosis.update",
+        [AUDIT_APPOINTMENT_CREATE] = "appointment.create",
+        [AUDIT_APPOINTMENT_READ] = "appointment.read",
+        [AUDIT_APPOINTMENT_UPDATE] = "appointment.update",
+        [AUDIT_APPOINTMENT_STATUS] = "appointment.status",
+        [AUDIT_APPOINTMENT_OVERRIDE] = "appointment.override",
+        [AUDIT_SCHEDULE_VIEW] = "schedule.view",
+        [AUDIT_SCHEDULE_SETUP] = "schedule.setup",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

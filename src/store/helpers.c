@@ -13,6 +13,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_NOTES] = &store_group_notes,
         /* Appended groups follow, one a line. */
         [STORE_GROUP_DIAGNOSES] = &store_group_diagnoses,
+        [STORE_GROUP_SCHEDULE] = &store_group_schedule,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -18,6 +18,8 @@ enum store_group {
 	STORE_GROUP_NOTES,    /* store_notes.c: progress notes and addenda */
 	/* store_diagnoses.c: a client's diagnoses */
 	STORE_GROUP_DIAGNOSES,
+	/* store_schedule.c: appointments, series, hours, rooms, services */
+	STORE_GROUP_SCHEDULE,
 	STORE_GROUP__COUNT
 };
 
@@ -31,6 +33,7 @@ extern const struct stmt_group store_group_audit;
 extern const struct stmt_group store_group_identity;
 extern const struct stmt_group store_group_notes;
 extern const struct stmt_group store_group_diagnoses;
+extern const struct stmt_group store_group_schedule;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

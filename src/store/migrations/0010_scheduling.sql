@@ -72,7 +72,6 @@ ALTER TABLE appointments ADD COLUMN occurrence_start INTEGER; -- RECURRENCE-ID (
 ALTER TABLE appointments ADD COLUMN is_exception INTEGER NOT NULL DEFAULT 0; -- edited apart from its series
 ALTER TABLE appointments ADD COLUMN key_version INTEGER;       -- of memo_sealed
 ALTER TABLE appointments ADD COLUMN memo_sealed BLOB;          -- free text, sealed
-ALTER TABLE appointments ADD COLUMN status_reason_sealed BLOB; -- latest reason, sealed
 ALTER TABLE appointments ADD COLUMN status_at INTEGER;
 ALTER TABLE appointments ADD COLUMN created_by INTEGER REFERENCES users(id);
 ALTER TABLE appointments ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
