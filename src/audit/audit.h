@@ -23,43 +23,45 @@
 /* Events. The names are stable: they are stored in the chain. New events
  * are appended before AUDIT__COUNT; values never change. */
 enum audit_event {
-	AUDIT_NONE = 0,             /* route records nothing (health) */
-	AUDIT_CLIENT_CREATE,        /* a client record was created */
-	AUDIT_CLIENT_READ,          /* one client record was read */
-	AUDIT_CLIENT_UPDATE,        /* a client record was changed */
-	AUDIT_CLIENT_LIST,          /* a page of client records was read */
-	AUDIT_CLIENT_SEARCH,        /* clients were searched by name or date */
-	AUDIT_PRACTICE_INIT,        /* the practice was created */
-	AUDIT_KEYS_ROTATE,          /* the master key was rotated */
-	AUDIT_BACKUP,               /* a backup was written */
-	AUDIT_RESTORE,              /* the practice was restored from a backup */
-	AUDIT_DEMO,                 /* demo data was generated */
-	AUDIT_AUDIT_SEARCH,         /* the audit trail was searched */
-	AUDIT_AUDIT_ACCESS_REPORT,  /* one client's access report was read */
-	AUDIT_AUDIT_BREACH_REPORT,  /* a breach-impact report was read */
-	AUDIT_LOGIN,                /* a user signed in */
-	AUDIT_LOGIN_FAILED,         /* a sign-in was refused */
-	AUDIT_LOGOUT,               /* a user signed out (or was signed out) */
-	AUDIT_MFA_ENROL,            /* a user enrolled a second factor */
-	AUDIT_MFA_RESET,            /* a user's second factor was reset */
-	AUDIT_USER_CREATE,          /* a staff or portal account was created */
-	AUDIT_USER_DISABLE,         /* an account was disabled (or enabled) */
-	AUDIT_USER_ROLE,            /* an account's role changed */
-	AUDIT_CARE_TEAM,            /* a client's care team changed */
-	AUDIT_BREAK_GLASS,          /* emergency access to a client was opened */
-	AUDIT_SETTINGS,             /* practice settings changed */
-	AUDIT_PASSWORD,             /* a password was set or changed */
-	AUDIT_CHECKPOINT,           /* a checkpoint was asked for (confidant audit checkpoint) */
-	AUDIT_NOTE_CREATE,          /* a progress note draft was started */
-	AUDIT_NOTE_READ,            /* a note's text was read */
-	AUDIT_NOTE_LIST,            /* a client's list of notes was read (no text) */
-	AUDIT_NOTE_UPDATE,          /* a draft was changed */
-	AUDIT_NOTE_SIGN,            /* a note was signed and locked */
-	AUDIT_NOTE_COSIGN,          /* a supervisor co-signed a note */
-	AUDIT_NOTE_ADDENDUM,        /* a signed addendum was added */
-	AUDIT_DIAGNOSIS_ADD,        /* a diagnosis was added to a client's record */
-	AUDIT_DIAGNOSIS_READ,       /* a client's diagnoses were read */
-	AUDIT_DIAGNOSIS_UPDATE,     /* a diagnosis was resolved, reopened or made primary */
+	AUDIT_NONE = 0,            /* route records nothing (health) */
+	AUDIT_CLIENT_CREATE,       /* a client record was created */
+	AUDIT_CLIENT_READ,         /* one client record was read */
+	AUDIT_CLIENT_UPDATE,       /* a client record was changed */
+	AUDIT_CLIENT_LIST,         /* a page of client records was read */
+	AUDIT_CLIENT_SEARCH,       /* clients were searched by name or date */
+	AUDIT_PRACTICE_INIT,       /* the practice was created */
+	AUDIT_KEYS_ROTATE,         /* the master key was rotated */
+	AUDIT_BACKUP,              /* a backup was written */
+	AUDIT_RESTORE,             /* the practice was restored from a backup */
+	AUDIT_DEMO,                /* demo data was generated */
+	AUDIT_AUDIT_SEARCH,        /* the audit trail was searched */
+	AUDIT_AUDIT_ACCESS_REPORT, /* one client's access report was read */
+	AUDIT_AUDIT_BREACH_REPORT, /* a breach-impact report was read */
+	AUDIT_LOGIN,               /* a user signed in */
+	AUDIT_LOGIN_FAILED,        /* a sign-in was refused */
+	AUDIT_LOGOUT,              /* a user signed out (or was signed out) */
+	AUDIT_MFA_ENROL,           /* a user enrolled a second factor */
+	AUDIT_MFA_RESET,           /* a user's second factor was reset */
+	AUDIT_USER_CREATE,         /* a staff or portal account was created */
+	AUDIT_USER_DISABLE,        /* an account was disabled (or enabled) */
+	AUDIT_USER_ROLE,           /* an account's role changed */
+	AUDIT_CARE_TEAM,           /* a client's care team changed */
+	AUDIT_BREAK_GLASS,         /* emergency access to a client was opened */
+	AUDIT_SETTINGS,            /* practice settings changed */
+	AUDIT_PASSWORD,            /* a password was set or changed */
+	AUDIT_CHECKPOINT,          /* a checkpoint was asked for (confidant audit checkpoint) */
+	AUDIT_NOTE_CREATE,         /* a progress note draft was started */
+	AUDIT_NOTE_READ,           /* a note's text was read */
+	AUDIT_NOTE_LIST,           /* a client's list of notes was read (no text) */
+	AUDIT_NOTE_UPDATE,         /* a draft was changed */
+	AUDIT_NOTE_SIGN,           /* a note was signed and locked */
+	AUDIT_NOTE_COSIGN,         /* a supervisor co-signed a note */
+	AUDIT_NOTE_ADDENDUM,       /* a signed addendum was added */
+	AUDIT_DIAGNOSIS_ADD,       /* a diagnosis was added to a client's record */
+	AUDIT_DIAGNOSIS_READ,      /* a client's diagnoses were read */
+	AUDIT_DIAGNOSIS_UPDATE,    /* a diagnosis was resolved, reopened or made primary */
+
+	/* Scheduling (domain/schedule.h). */
 	AUDIT_APPOINTMENT_CREATE,   /* an appointment or a recurring series was booked */
 	AUDIT_APPOINTMENT_READ,     /* one appointment (with its clients) was read */
 	AUDIT_APPOINTMENT_UPDATE,   /* an appointment (or its series) was moved or changed */
