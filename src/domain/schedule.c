@@ -454,6 +454,16 @@ static enum err override_event(struct domain_ctx *ctx, const struct parties *p, 
 	                   detail);
 }
 
+/* emit_change - ev for every client of p, and the override event when
+ * conflicts were overridden. */
+static enum err emit_change(struct domain_ctx *ctx, enum audit_event ev, const struct parties *p,
+                            const char *object_id, const char *detail, size_t total)
+{
+	enum err e = emit_clients(ctx, ev, p, "appointment", object_id, detail);
+
+	return e == ERR_OK ? override_event(ctx, p, total, object_id) : e;
+}
+
 /* ---- create ------------------------------------------------------------- */
 
 /* resolve - the booking's parties (access checked for every client). */
@@ -587,10 +597,7 @@ enum err domain_appt_create(struct domain_ctx *ctx, const struct sched_booking *
 	snprintf(detail, sizeof detail, "count=%zu,clients=%zu,series=%d,override=%d", n,
 	         p.nclients, b->rrule != NULL, b->override && total > 0);
 	if (e == ERR_OK)
-		e = emit_clients(ctx, AUDIT_APPOINTMENT_CREATE, &p, "appointment", first.public_id,
-		                 detail);
-	if (e == ERR_OK)
-		e = override_event(ctx, &p, total, first.public_id);
+		e = emit_change(ctx, AUDIT_APPOINTMENT_CREATE, &p, first.public_id, detail, total);
 	e = finish(ctx, e);
 	if (e == ERR_OK) {
 		*out = first;
@@ -993,10 +1000,7 @@ enum err domain_appt_update(struct domain_ctx *ctx, const struct sched_change *c
 	snprintf(detail, sizeof detail, "scope=%d,count=%zu,override=%d", c->scope, *count,
 	         c->override && total > 0);
 	if (e == ERR_OK)
-		e = emit_clients(ctx, AUDIT_APPOINTMENT_UPDATE, &p, "appointment", a.public_id,
-		                 detail);
-	if (e == ERR_OK)
-		e = override_event(ctx, &p, total, a.public_id);
+		e = emit_change(ctx, AUDIT_APPOINTMENT_UPDATE, &p, a.public_id, detail, total);
 	e = finish(ctx, e);
 	if (e == ERR_OK) {
 		*out = first;

@@ -596,44 +596,49 @@ enum err store_appt_status(struct store *s, const struct vault *v, const struct 
 	return history_add(s, v, a, status, reason, by, now);
 }
 
+/* What the history reader needs besides the row. */
+struct history_read {
+	const struct vault *v;   /* to open reasons */
+	const struct appt *a;    /* whose history (its first client's key) */
+	struct appt_change *out; /* where rows go */
+};
+
+static enum err history_row(struct store *s, sqlite3_stmt *st, void *arg, size_t i)
+{
+	const struct history_read *h = arg;
+	struct appt_change *c = &h->out[i];
+	int64_t hid = sqlite3_column_int64(st, 0);
+	enum err e = ERR_OK;
+
+	memset(c, 0, sizeof *c);
+	c->status = sqlite3_column_int(st, 1);
+	copy_col(st, 2, c->by, sizeof c->by);
+	c->at = sqlite3_column_int64(st, 3);
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+		e = client_key_load(s, h->v, h->a->client_id, (uint32_t)sqlite3_column_int(st, 4));
+		if (e == ERR_OK)
+			e = open_column(s, st, 5, "appointment_status_history", "reason", hid,
+			                &c->reason);
+	}
+	return e;
+}
+
 enum err store_appt_history(struct store *s, const struct vault *v, const struct appt *a,
                             struct appt_change *out, size_t max, size_t *n)
 {
+	struct history_read h = {v, a, out};
 	sqlite3_stmt *st = get(s, QS_HISTORY);
-	size_t k = 0, i;
-	int rc = SQLITE_DONE;
-	enum err e = ERR_OK;
+	size_t i;
+	enum err e;
 
+	memset(out, 0, max * sizeof *out);
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct appt_change *c = &out[k];
-		int64_t hid = sqlite3_column_int64(st, 0);
-
-		memset(c, 0, sizeof *c);
-		c->status = sqlite3_column_int(st, 1);
-		copy_col(st, 2, c->by, sizeof c->by);
-		c->at = sqlite3_column_int64(st, 3);
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
-			e = client_key_load(s, v, a->client_id,
-			                    (uint32_t)sqlite3_column_int(st, 4));
-			if (e == ERR_OK)
-				e = open_column(s, st, 5, "appointment_status_history", "reason",
-				                hid, &c->reason);
-		}
-		if (e == ERR_OK)
-			k++;
-	}
-	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		e = db_err(s, rc);
-	sqlite3_reset(st);
-	if (e != ERR_OK) {
-		for (i = 0; i < k; i++)
+	e = step_rows(s, st, max, n, history_row, &h);
+	if (e != ERR_OK)
+		for (i = 0; i < max; i++)
 			mem_free_wiped_str(out[i].reason);
-		return e;
-	}
-	*n = k;
-	return ERR_OK;
+	return e;
 }
 
 static enum err busy_row(struct store *s, sqlite3_stmt *st, void *out, size_t i)
