@@ -742,9 +742,11 @@ static enum err load_for_change(struct domain_ctx *ctx, const char *public_id, i
 	return e;
 }
 
-/* change_this - move or edit one appointment (an exception if in a series). */
+/* change_this - move or edit one appointment: an exception to its series,
+ * unless the change is the series' own (whole_series). */
 static enum err change_this(struct domain_ctx *ctx, const struct sched_change *c, struct appt *a,
-                            struct parties *p, struct sched_conflicts *cf, size_t *total)
+                            struct parties *p, int whole_series, struct sched_conflicts *cf,
+                            size_t *total)
 {
 	struct sched_label room, service;
 	struct recur_local local;
@@ -780,7 +782,8 @@ static enum err change_this(struct domain_ctx *ctx, const struct sched_change *c
 		a->telehealth = c->telehealth;
 	a->starts_at = t0;
 	a->ends_at = t0 + (int64_t)minutes * 60;
-	a->is_exception = a->series_id != 0;
+	if (!whole_series)
+		a->is_exception = a->series_id != 0;
 	cf->tz = a->tzid;
 	if (e == ERR_OK && !APPT_FREES_TIME(a->status))
 		e = check_all(ctx, p, &t0, 1, minutes, a->id, c->override, cf, total);
@@ -927,6 +930,8 @@ static enum err change_series(struct domain_ctx *ctx, const struct sched_change 
 {
 	int64_t ids[RECUR_EXPAND_MAX];
 	struct sched_change one = *c;
+	struct sched_label room, service;
+	struct appt_series r;
 	size_t n = 0, i, changed = 0;
 	enum err e;
 
@@ -947,12 +952,27 @@ static enum err change_series(struct domain_ctx *ctx, const struct sched_change 
 
 			e = parties_of(ctx, &o, &q);
 			if (e == ERR_OK)
-				e = change_this(ctx, &one, &o, &q, cf, total);
+				e = change_this(ctx, &one, &o, &q, 1, cf, total);
 			changed++;
 		}
 		appt_cleanup(&o);
 	}
 	(void)p;
+	/* the series itself, so occurrences made later (a split) follow */
+	if (e == ERR_OK)
+		e = store_series_get(ctx->store, a->series_id, &r);
+	if (e == ERR_OK && c->room != NULL)
+		e = label_of(ctx, 1, c->room, &room);
+	if (e == ERR_OK && c->room != NULL)
+		r.room_id = room.id;
+	if (e == ERR_OK && c->service != NULL)
+		e = label_of(ctx, 0, c->service, &service);
+	if (e == ERR_OK && c->service != NULL)
+		r.service_id = service.id;
+	if (c->telehealth >= 0)
+		r.telehealth = c->telehealth;
+	if (e == ERR_OK)
+		e = store_series_update(ctx->store, &r, ctx->now);
 	if (e == ERR_OK)
 		*count = changed;
 	return e;
@@ -985,7 +1005,7 @@ enum err domain_appt_update(struct domain_ctx *ctx, const struct sched_change *c
 		return e;
 	e = load_for_change(ctx, c->public_id, c->version, AUDIT_APPOINTMENT_UPDATE, &a, &p);
 	if (e == ERR_OK && c->scope == SCHED_THIS) {
-		e = change_this(ctx, c, &a, &p, cf, &total);
+		e = change_this(ctx, c, &a, &p, 0, cf, &total);
 		if (e == ERR_OK)
 			e = store_appt_get_id(ctx->store, a.id, &first);
 		*count = 1;

@@ -212,8 +212,8 @@ enum err store_series_insert(struct store *s, struct appt_series *r, const struc
 enum err store_series_get(struct store *s, int64_t id, struct appt_series *out);
 enum err store_series_members(struct store *s, int64_t id, struct appt_member *out, size_t max,
                               size_t *n);
-/* store_series_update - rrule, materialised_until and ended_at of r,
- * version moved on. */
+/* store_series_update - rrule, materialised_until, ended_at, room,
+ * service and telehealth of r; version moved on. */
 enum err store_series_update(struct store *s, struct appt_series *r, int64_t now);
 /* store_series_drop_from - delete the series' occurrences whose original
  * start is >= from, that were never edited apart (is_exception 0), are

@@ -158,7 +158,8 @@ static const char *const sql[QS__COUNT] = {
                           "telehealth, kind, materialised_until, coalesce(ended_at, 0), version "
                           "FROM appointment_series WHERE id = ?1",
         [QS_SERIES_UPDATE] = "UPDATE appointment_series SET rrule = ?2, materialised_until = ?3, "
-                             "ended_at = nullif(?4, 0), updated_at = ?5, version = version + 1 "
+                             "ended_at = nullif(?4, 0), updated_at = ?5, room_id = nullif(?6, 0), "
+                             "service_id = nullif(?7, 0), telehealth = ?8, version = version + 1 "
                              "WHERE id = ?1",
         [QS_SERIES_MEMBER_ADD] = "INSERT INTO series_members(series_id, role, member_id) "
                                  "VALUES (?1, ?2, ?3)",
@@ -807,6 +808,9 @@ enum err store_series_update(struct store *s, struct appt_series *r, int64_t now
 	sqlite3_bind_int64(st, 3, r->materialised_until);
 	sqlite3_bind_int64(st, 4, r->ended_at);
 	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, r->room_id);
+	sqlite3_bind_int64(st, 7, r->service_id);
+	sqlite3_bind_int(st, 8, r->telehealth ? 1 : 0);
 	e = step_done(s, st);
 	sqlite3_clear_bindings(st);
 	if (e == ERR_OK)

@@ -168,6 +168,26 @@ describe('a weekly series across a daylight-saving change', () => {
 		assert.equal(gone.status, 404, 'the moved occurrence was only materialised');
 	});
 
+	test('a change to the whole series reaches every future occurrence', async () => {
+		const room2 = await srv.request('POST', '/api/v1/rooms', { body: { name: 'Room 2' } });
+		assert.equal(room2.status, 201, room2.text);
+		const occ = (await week(A, '2030-11-18', NY)).appointments[0];
+		const r = await A('PATCH', `/api/v1/appointments/${occ.id}`,
+			{ body: { version: occ.version, scope: 'series', room: room2.json.id, telehealth: true } });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.count, 2);
+		for (const d of ['2030-11-18', '2030-11-25']) {
+			const a = (await week(A, d, NY)).appointments[0];
+			assert.equal(a.room.name, 'Room 2');
+			assert.equal(a.telehealth, true);
+			assert.equal(a.exception, false, 'a change to the series is no exception');
+		}
+		const moveAll = await A('PATCH', `/api/v1/appointments/${occ.id}`,
+			{ body: { version: r.json.appointment.version, scope: 'series', start: '2030-11-22T11:00' } });
+		assert.equal(moveAll.status, 400);
+		assert.match(moveAll.json.message, /scope following/);
+	});
+
 	test('one occurrence moved alone becomes an exception of its series', async () => {
 		const v = await week(A, '2030-11-04', NY);
 		const occ = v.appointments[0];
