@@ -15,11 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ZONE_CACHE 32 /* zones remembered by name (libical looks up by a linear scan) */
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char name[RECUR_TZID_MAX]; /* IANA name */
+	icaltimezone *z;           /* libical's zone, alive for the process */
+} zones[ZONE_CACHE];
+static size_t nzones;
 
 /* zone - the zone named tzid, or NULL; caller holds lock. */
 static icaltimezone *zone(const char *tzid)
 {
+	icaltimezone *z;
 	size_t i, n;
 
 	if (tzid == NULL)
@@ -38,7 +46,15 @@ static icaltimezone *zone(const char *tzid)
 		return NULL;
 	if (strcmp(tzid, "UTC") == 0)
 		return icaltimezone_get_utc_timezone();
-	return icaltimezone_get_builtin_timezone(tzid);
+	for (i = 0; i < nzones; i++)
+		if (strcmp(zones[i].name, tzid) == 0)
+			return zones[i].z;
+	z = icaltimezone_get_builtin_timezone(tzid);
+	if (z != NULL && nzones < ZONE_CACHE) {
+		memcpy(zones[nzones].name, tzid, n + 1);
+		zones[nzones++].z = z;
+	}
+	return z;
 }
 
 int recur_zone_ok(const char *tzid)
