@@ -416,7 +416,95 @@ static enum err expand(struct domain_ctx *ctx, const struct appt_series *r,
 		           "or YEARLY, with INTERVAL, COUNT or UNTIL, BYDAY...");
 	if (*n == 0)
 		return bad(ctx, "rrule gives no occurrence at or after start");
+	if (!more || *n == RECUR_EXPAND_MAX)
+		*horizon = INT64_MAX; /* every occurrence there will be is a row now */
 	return ERR_OK;
+}
+
+/* parties_of_series - p from a series' row and members. */
+static enum err parties_of_series(struct domain_ctx *ctx, const struct appt_series *r,
+                                  struct parties *p)
+{
+	struct appt_member m[2 * STORE_APPT_MEMBERS];
+	size_t n = 0, i;
+	enum err e;
+
+	memset(p, 0, sizeof *p);
+	p->clinician = r->clinician_id;
+	p->clients[p->nclients++] = r->client_id;
+	p->room = r->room_id;
+	e = store_series_members(ctx->store, r->id, m, 2 * STORE_APPT_MEMBERS, &n);
+	for (i = 0; e == ERR_OK && i < n; i++) {
+		if (m[i].role == APPT_MEMBER_CLIENT && p->nclients < STORE_APPT_MEMBERS)
+			p->clients[p->nclients++] = m[i].member_id;
+		else if (m[i].role == APPT_MEMBER_STAFF && p->nstaff < STORE_APPT_MEMBERS)
+			p->staff[p->nstaff++] = m[i].member_id;
+	}
+	return e;
+}
+
+static enum err insert_rows(struct domain_ctx *ctx, struct appt *t, const struct parties *p,
+                            const int64_t *starts, size_t n, int minutes, struct appt *first);
+
+#define EXTEND_SERIES_MAX 64              /* open series one look ahead extends at most */
+#define EXTEND_MARGIN (90 * (int64_t)DAY) /* extended past what was asked, in one go */
+
+/* extend - materialise the occurrences of open series up to `until`, so
+ * a view, a conflict check or a free-slot search that looks past a
+ * series' horizon sees them. The series was booked (and audited) already:
+ * its later occurrences are written as they are, without a conflict check.
+ * A rule that ends, or reaches RECUR_EXPAND_MAX, is then complete. */
+static enum err extend(struct domain_ctx *ctx, int64_t until)
+{
+	int64_t ids[EXTEND_SERIES_MAX], *starts;
+	size_t n = 0, i, k, j;
+	enum err e;
+
+	e = store_series_due(ctx->store, until, ids, EXTEND_SERIES_MAX, &n);
+	if (e != ERR_OK || n == 0)
+		return e;
+	starts = mem_calloc_array(RECUR_EXPAND_MAX, sizeof *starts);
+	if (starts == NULL)
+		return ERR_NOMEM;
+	for (i = 0; e == ERR_OK && i < n; i++) {
+		struct appt_series r;
+		struct recur_local dt;
+		struct parties p;
+		struct appt t, first;
+		int more = 0;
+		int64_t to = until + EXTEND_MARGIN;
+
+		memset(&t, 0, sizeof t);
+		memset(&first, 0, sizeof first);
+		e = store_series_get(ctx->store, ids[i], &r);
+		if (e == ERR_OK && recur_local_parse(r.dtstart_local, &dt) != ERR_OK)
+			e = ERR_INTERNAL;
+		if (e == ERR_OK)
+			e = recur_expand(r.tzid, &dt, r.rrule, to, starts, RECUR_EXPAND_MAX, &k,
+			                 &more);
+		if (e == ERR_OK)
+			e = parties_of_series(ctx, &r, &p);
+		for (j = 0; e == ERR_OK && j < k && starts[j] < r.materialised_until; j++)
+			;
+		if (e == ERR_OK && j < k) {
+			t.clinician_id = r.clinician_id;
+			t.client_id = r.client_id;
+			t.status = APPT_SCHEDULED;
+			memcpy(t.tzid, r.tzid, sizeof t.tzid);
+			t.kind = r.kind;
+			t.service_id = r.service_id;
+			t.room_id = r.room_id;
+			t.telehealth = r.telehealth;
+			t.series_id = r.id;
+			e = insert_rows(ctx, &t, &p, starts + j, k - j, r.minutes, &first);
+		}
+		appt_cleanup(&first);
+		r.materialised_until = more && k < RECUR_EXPAND_MAX ? to : INT64_MAX;
+		if (e == ERR_OK)
+			e = store_series_update(ctx->store, &r, ctx->now);
+	}
+	free(starts);
+	return e;
 }
 
 /* emit_clients - ev once per client of p (object: the appointment). */
@@ -571,6 +659,8 @@ enum err domain_appt_create(struct domain_ctx *ctx, const struct sched_booking *
 		r.materialised_until = horizon;
 	}
 	cf->tz = tz;
+	if (e == ERR_OK)
+		e = extend(ctx, starts[n - 1] + (int64_t)minutes * 60);
 	if (e == ERR_OK)
 		e = check_all(ctx, &p, starts, n, minutes, 0, b->override, cf, &total);
 	cf->tz = NULL; /* tz is this function's */
@@ -897,6 +987,8 @@ static enum err change_following(struct domain_ctx *ctx, const struct sched_chan
 	p->room = r.room_id;
 	cf->tz = r.tzid;
 	if (e == ERR_OK)
+		e = extend(ctx, starts[n - 1] + (int64_t)minutes * 60);
+	if (e == ERR_OK)
 		e = check_all(ctx, p, starts, n, minutes, 0, c->override, cf, total);
 	if (e == ERR_OK) {
 		struct appt_member m[2 * STORE_APPT_MEMBERS];
@@ -1181,6 +1273,8 @@ enum err domain_sched_view(struct domain_ctx *ctx, const struct sched_view_req *
 		e = label_of(ctx, 1, q->room, &room);
 		sq.room_id = room.id;
 	}
+	if (e == ERR_OK)
+		e = extend(ctx, sq.to);
 	if (e == ERR_OK) {
 		struct appt *rows = mem_calloc_array(max + 1, sizeof *rows);
 
@@ -1379,6 +1473,15 @@ enum err domain_free_slots(struct domain_ctx *ctx, const char *clinician, int mi
 	}
 	if (e == ERR_OK && date == NULL)
 		e = recur_from_utc(spans[0].tzid, ctx->now, &day);
+	if (e == ERR_OK) {
+		int64_t t0 = ctx->now;
+
+		if (date != NULL)
+			e = recur_to_utc(spans[0].tzid, &day, &t0);
+		if (e == ERR_OK)
+			e = extend(ctx, (t0 > ctx->now ? t0 : ctx->now) +
+			                        (int64_t)(SCHED_SEARCH_DAYS + 1) * DAY);
+	}
 	if (e == ERR_OK)
 		memcpy(tz_out, spans[0].tzid, RECUR_TZID_MAX);
 	day.hour = day.minute = day.second = 0;

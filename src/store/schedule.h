@@ -226,6 +226,10 @@ enum err store_series_before(struct store *s, int64_t series_id, int64_t at, int
 enum err store_series_ids_from(struct store *s, int64_t series_id, int64_t from, int64_t *out,
                                size_t max, size_t *n);
 
+/* store_series_due - open series materialised only up to before until, at
+ * most max. */
+enum err store_series_due(struct store *s, int64_t until, int64_t *out, size_t max, size_t *n);
+
 /* ---- working hours and time off ---- */
 struct work_span {
 	int weekday;               /* 0 Sunday .. 6 Saturday */

@@ -49,6 +49,7 @@ enum schedule_stmt {
 	QS_DROP,
 	QS_SERIES_BEFORE,
 	QS_SERIES_IDS_FROM,
+	QS_SERIES_DUE,
 	QS_HOURS_CLEAR,
 	QS_HOURS_ADD,
 	QS_HOURS_GET,
@@ -174,6 +175,8 @@ static const char *const sql[QS__COUNT] = {
                              "occurrence_start < ?2",
         [QS_SERIES_IDS_FROM] = "SELECT id FROM appointments WHERE series_id = ?1 AND "
                                "occurrence_start >= ?2 ORDER BY occurrence_start LIMIT ?3",
+        [QS_SERIES_DUE] = "SELECT id FROM appointment_series WHERE ended_at IS NULL AND "
+                          "materialised_until < ?1 ORDER BY id LIMIT ?2",
         [QS_HOURS_CLEAR] = "DELETE FROM working_hours WHERE user_id = ?1",
         [QS_HOURS_ADD] = "INSERT INTO working_hours(user_id, weekday, start_minute, end_minute, "
                          "tzid) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -869,6 +872,15 @@ enum err store_series_ids_from(struct store *s, int64_t series_id, int64_t from,
 	sqlite3_bind_int64(st, 1, series_id);
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	return step_rows(s, st, max, n, id_row, out);
+}
+
+enum err store_series_due(struct store *s, int64_t until, int64_t *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = get(s, QS_SERIES_DUE);
+
+	sqlite3_bind_int64(st, 1, until);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	return step_rows(s, st, max, n, id_row, out);
 }
 

@@ -375,3 +375,20 @@ describe('who sees what', () => {
 		}
 	});
 });
+
+describe('series without an end', () => {
+	test('are stored 18 months ahead, and further when a view or a booking looks past that', async () => {
+		const r = await S('POST', '/api/v1/appointments',
+			{ body: { clinician: ben.id, clients: [c2.id], start: '2030-04-01T08:00', minutes: 50, tz: 'UTC', rrule: 'FREQ=WEEKLY' } });
+		assert.equal(r.status, 201, r.text);
+		assert.ok(r.json.count >= 70 && r.json.count <= 80, `${r.json.count} occurrences stored`);
+		const far = await S('GET', `/api/v1/schedule?view=week&date=2032-03-01&tz=UTC&clinician=${ben.id}`);
+		assert.equal(far.status, 200, far.text);
+		assert.deepEqual(far.json.appointments.map((a) => a.local_start), ['2032-03-01T08:00:00']);
+		assert.equal(far.json.appointments[0].series, r.json.appointment.series);
+		const clash = await S('POST', '/api/v1/appointments',
+			{ body: { clinician: ben.id, clients: [c2.id], start: '2032-09-06T08:15', minutes: 30, tz: 'UTC' } });
+		assert.equal(clash.status, 409, clash.text);
+		assert.equal(clash.json.message, 'clinician already has an appointment 08:00-08:50 on 2032-09-06');
+	});
+});

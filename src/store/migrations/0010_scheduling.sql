@@ -59,6 +59,11 @@ CREATE TABLE appointment_series (
 	version INTEGER NOT NULL DEFAULT 1
 ) STRICT;
 
+-- Open series whose occurrences must be materialised further when a view,
+-- booking or free-slot search looks past materialised_until.
+CREATE INDEX appointment_series_due ON appointment_series(materialised_until)
+	WHERE ended_at IS NULL;
+
 -- The foundation's appointments table, extended. Demo rows get the
 -- defaults: booked in UTC, individual, no service or room.
 ALTER TABLE appointments ADD COLUMN public_id TEXT;
