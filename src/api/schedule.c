@@ -496,8 +496,9 @@ enum err api_schedule_view(struct app *app, const struct http_request *rq, struc
 	const char *view = http_request_query(rq, "view");
 	const char *lim = http_request_query(rq, "limit");
 	struct sched_view_req q;
-	struct sched_item *items;
+	struct appt *rows;
 	struct domain_ctx ctx;
+	char **names;
 	int64_t from = 0, to = 0;
 	size_t limit = VIEW_LIMIT_DEFAULT, n = 0, i;
 	int truncated = 0;
@@ -533,26 +534,28 @@ enum err api_schedule_view(struct app *app, const struct http_request *rq, struc
 		rs->message = "status must be a comma-separated list of statuses";
 	if (rs->message != NULL)
 		return ERR_INVAL;
-	items = mem_calloc_array(limit, sizeof *items);
-	if (items == NULL)
+	rows = mem_calloc_array(limit + 1, sizeof *rows);
+	names = mem_calloc_array(limit, sizeof *names);
+	if (rows == NULL || names == NULL) {
+		free(rows);
+		free(names);
 		return ERR_NOMEM;
+	}
 	e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
-		e = domain_sched_view(&ctx, &q, items, limit, &n, &from, &to, &truncated);
+		e = domain_sched_view(&ctx, &q, rows, names, limit, &n, &from, &to, &truncated);
 		e = answer(rq, rs, &ctx, NULL, e);
 		api_end(app, &ctx);
 	}
 	if (e == ERR_OK) {
 		arr = json_array();
 		for (i = 0; arr != NULL && i < n; i++) {
-			const struct sched_item *it = &items[i];
-			json_t *client =
-			        it->client_name != NULL
-			                ? json_pack("{s:s,s:s}", "id", it->a.client_public_id,
-			                            "name", it->client_name)
-			                : NULL;
+			json_t *client = names[i] != NULL ? json_pack("{s:s,s:s}", "id",
+			                                              rows[i].client_public_id,
+			                                              "name", names[i])
+			                                  : NULL;
 
-			json_array_append_new(arr, appt_json(&it->a, q.tz, client));
+			json_array_append_new(arr, appt_json(&rows[i], q.tz, client));
 		}
 		e = arr == NULL ? ERR_NOMEM
 		                : api_json_send(
@@ -566,9 +569,9 @@ enum err api_schedule_view(struct app *app, const struct http_request *rq, struc
 		                                        api_time_json(to), "appointments", arr,
 		                                        "truncated", truncated));
 	}
-	for (i = 0; i < n; i++)
-		sched_item_cleanup(&items[i]);
-	free(items);
+	sched_view_cleanup(rows, names, n);
+	free(rows);
+	free(names);
 	return e;
 }
 

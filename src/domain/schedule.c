@@ -75,10 +75,15 @@ void sched_detail_cleanup(struct sched_detail *d)
 	mem_wipe(d, sizeof *d);
 }
 
-void sched_item_cleanup(struct sched_item *it)
+void sched_view_cleanup(struct appt *rows, char **names, size_t n)
 {
-	mem_free_wiped_str(it->client_name);
-	appt_cleanup(&it->a);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		mem_free_wiped_str(names[i]);
+		names[i] = NULL;
+		appt_cleanup(&rows[i]);
+	}
 }
 
 static enum err bad(struct domain_ctx *ctx, const char *message)
@@ -1244,7 +1249,7 @@ static enum err window(struct domain_ctx *ctx, const struct sched_view_req *q, i
 }
 
 enum err domain_sched_view(struct domain_ctx *ctx, const struct sched_view_req *q,
-                           struct sched_item *out, size_t max, size_t *n, int64_t *from,
+                           struct appt *rows, char **names, size_t max, size_t *n, int64_t *from,
                            int64_t *to, int *truncated)
 {
 	struct seen {
@@ -1275,40 +1280,31 @@ enum err domain_sched_view(struct domain_ctx *ctx, const struct sched_view_req *
 	}
 	if (e == ERR_OK)
 		e = extend(ctx, sq.to);
-	if (e == ERR_OK) {
-		struct appt *rows = mem_calloc_array(max + 1, sizeof *rows);
-
-		if (rows == NULL) {
-			e = ERR_NOMEM;
-		} else {
-			e = store_sched_view(ctx->store, &sq, rows, max + 1, &k);
-			*truncated = k > max;
-			if (k > max)
-				k = max;
-			for (i = 0; i < k; i++) {
-				out[i].a = rows[i];
-				out[i].client_name = NULL;
-			}
-			free(rows);
-		}
+	if (e == ERR_OK)
+		e = store_sched_view(ctx->store, &sq, rows, max + 1, &k);
+	*truncated = k > max;
+	if (k > max) {
+		appt_cleanup(&rows[max]);
+		k = max;
 	}
+	for (i = 0; i < k; i++)
+		names[i] = NULL;
 	ctx->purpose = purpose_of(ctx);
 	for (i = 0; e == ERR_OK && i < k; i++) {
 		int yes = 0, found = 0;
 
 		for (j = 0; j < nseen && !found; j++)
-			if (seen[j].client == out[i].a.client_id) {
+			if (seen[j].client == rows[i].client_id) {
 				yes = seen[j].yes;
 				found = 1;
 			}
 		if (!found) {
-			e = sees_client(ctx, out[i].a.client_id, &yes);
+			e = sees_client(ctx, rows[i].client_id, &yes);
 			if (e == ERR_OK && nseen < REACH_CACHE)
-				seen[nseen++] = (struct seen){out[i].a.client_id, yes};
+				seen[nseen++] = (struct seen){rows[i].client_id, yes};
 		}
 		if (e == ERR_OK && yes) {
-			e = store_client_name(ctx->store, ctx->vault, out[i].a.client_id,
-			                      &out[i].client_name);
+			e = store_client_name(ctx->store, ctx->vault, rows[i].client_id, &names[i]);
 			named++;
 		}
 	}
@@ -1319,8 +1315,7 @@ enum err domain_sched_view(struct domain_ctx *ctx, const struct sched_view_req *
 		                q->clinician != NULL ? q->clinician : "", detail);
 	e = finish(ctx, e);
 	if (e != ERR_OK) {
-		for (i = 0; i < k; i++)
-			sched_item_cleanup(&out[i]);
+		sched_view_cleanup(rows, names, k);
 		return e;
 	}
 	*n = k;

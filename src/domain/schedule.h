@@ -158,20 +158,16 @@ struct sched_view_req {
 	unsigned status_mask;  /* (1 << status) bits; 0: all */
 };
 
-/* One appointment in a view; client_name NULL when not visible. */
-struct sched_item {
-	struct appt a;     /* the row (no memo) */
-	char *client_name; /* the first client's name, or NULL */
-};
-
 /* domain_sched_view - the appointments of the view's window, in start
- * order, at most max into out (*n); *from and *to are the window (UTC);
+ * order: up to max into rows (which has room for max + 1, to tell whether
+ * there were more), names[i] the first client's name or NULL when the
+ * actor may not see it; *n set; *from and *to are the window (UTC);
  * *truncated 1 if there were more. Audited as schedule.view with counts.
- * Free each item with sched_item_cleanup. */
+ * Free with sched_view_cleanup. */
 enum err domain_sched_view(struct domain_ctx *ctx, const struct sched_view_req *q,
-                           struct sched_item *out, size_t max, size_t *n, int64_t *from,
+                           struct appt *rows, char **names, size_t max, size_t *n, int64_t *from,
                            int64_t *to, int *truncated);
-void sched_item_cleanup(struct sched_item *it);
+void sched_view_cleanup(struct appt *rows, char **names, size_t n);
 
 /* domain_free_slots - the next free slots of minutes length for a
  * clinician within working hours, from date (YYYY-MM-DD in the hours'
