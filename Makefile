@@ -30,6 +30,7 @@ endif
 BUILD := build/$(VARIANT)
 BIN := $(BUILD)/confidant
 PKGS := libmicrohttpd jansson sqlite3 libsodium libzstd gnutls liboath libqrencode
+PKGS += libical
 DEPS_STAMP := build/.deps-ok
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -8,6 +8,7 @@ set -euo pipefail
 libs=(libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-dev
       libsodium:libsodium-dev libzstd:libzstd-dev gnutls:libgnutls28-dev cmocka:libcmocka-dev
       liboath:liboath-dev libqrencode:libqrencode-dev)
+libs+=(libical:libical-dev) # RRULE expansion and zones (scheduling)
 tools=(pkg-config:pkg-config openssl:openssl curl:curl node:nodejs sqlite3:sqlite3
        clang-format:clang-format chromium:chromium clang:clang)
 

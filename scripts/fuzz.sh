@@ -10,6 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/fuzz
 mkdir -p "$out"
 pkgs="libmicrohttpd jansson sqlite3 libsodium libzstd gnutls liboath libqrencode"
+pkgs="$pkgs libical"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c17 -D_GNU_SOURCE= -I$root/src -I$root/build/release/gen $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lpthread"
 # The code under test, without main(), compiled with the fuzzer's flags.

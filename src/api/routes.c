@@ -13,12 +13,18 @@
 #include "api/pnotes.h"
 #include "api/attachments.h"
 #include "api/plans.h"
+#include "api/schedule.h"
 #include "audit/audit.h"
 
 #define KB 1024
 #define STAFF ROLE_ALL_STAFF
 #define FRONT (ROLE_OWNER | ROLE_CLINICIAN | ROLE_SCHEDULER) /* may register clients */
 #define CLINICAL (ROLE_CLINICIAN | ROLE_SUPERVISOR)          /* the treating team */
+/* The calendar: who books (front desk, owner, treating clinicians), who
+ * reads it (they, supervisors and billing), who keeps hours. */
+#define BOOKERS (ROLE_OWNER | ROLE_CLINICIAN | ROLE_SCHEDULER)
+#define CALENDAR (BOOKERS | ROLE_SUPERVISOR | ROLE_BILLER)
+#define HOURS (BOOKERS | ROLE_SUPERVISOR)
 
 const struct route api_routes[] = {
         {HTTP_GET, "/api/v1/health", 0, AUDIT_NONE, 0, ROUTE_PUBLIC, api_health},
@@ -157,6 +163,27 @@ const struct route api_routes[] = {
          AUDIT_AMENDMENT_DISAGREE, 8 * KB, 0, api_amendment_disagree},
         {HTTP_POST, "/api/v1/amendments/{id}/rebuttal", CLINICAL, AUDIT_AMENDMENT_REBUT, 8 * KB, 0,
          api_amendment_rebut},
+        {HTTP_GET, "/api/v1/services", CALENDAR, AUDIT_NONE, 0, 0, api_service_list},
+        {HTTP_POST, "/api/v1/services", ROLE_OWNER, AUDIT_SCHEDULE_SETUP, 1 * KB, 0,
+         api_service_add},
+        {HTTP_GET, "/api/v1/rooms", CALENDAR, AUDIT_NONE, 0, 0, api_room_list},
+        {HTTP_POST, "/api/v1/rooms", ROLE_OWNER, AUDIT_SCHEDULE_SETUP, 1 * KB, 0, api_room_add},
+        {HTTP_GET, "/api/v1/clinicians/{id}/working-hours", HOURS, AUDIT_NONE, 0, 0, api_hours_get},
+        {HTTP_PUT, "/api/v1/clinicians/{id}/working-hours", HOURS, AUDIT_SCHEDULE_SETUP, 8 * KB, 0,
+         api_hours_set},
+        {HTTP_POST, "/api/v1/clinicians/{id}/time-off", HOURS, AUDIT_SCHEDULE_SETUP, 1 * KB, 0,
+         api_time_off_add},
+        {HTTP_GET, "/api/v1/clinicians/{id}/free-slots", HOURS, AUDIT_SCHEDULE_VIEW, 0, 0,
+         api_free_slots},
+        {HTTP_POST, "/api/v1/appointments", BOOKERS, AUDIT_APPOINTMENT_CREATE, 8 * KB, 0,
+         api_appt_create},
+        {HTTP_GET, "/api/v1/appointments/{id}", CALENDAR, AUDIT_APPOINTMENT_READ, 0, 0,
+         api_appt_get},
+        {HTTP_PATCH, "/api/v1/appointments/{id}", BOOKERS, AUDIT_APPOINTMENT_UPDATE, 8 * KB, 0,
+         api_appt_update},
+        {HTTP_POST, "/api/v1/appointments/{id}/status", BOOKERS, AUDIT_APPOINTMENT_STATUS, 2 * KB,
+         0, api_appt_status},
+        {HTTP_GET, "/api/v1/schedule", CALENDAR, AUDIT_SCHEDULE_VIEW, 0, 0, api_schedule_view},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

@@ -91,6 +91,13 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_AMENDMENT_DISAGREE] = "amendment.disagree",
         [AUDIT_AMENDMENT_REBUT] = "amendment.rebut",
         [AUDIT_PRIVACY_PAGE] = "privacy.page",
+        [AUDIT_APPOINTMENT_CREATE] = "appointment.create",
+        [AUDIT_APPOINTMENT_READ] = "appointment.read",
+        [AUDIT_APPOINTMENT_UPDATE] = "appointment.update",
+        [AUDIT_APPOINTMENT_STATUS] = "appointment.status",
+        [AUDIT_APPOINTMENT_OVERRIDE] = "appointment.override",
+        [AUDIT_SCHEDULE_VIEW] = "schedule.view",
+        [AUDIT_SCHEDULE_SETUP] = "schedule.setup",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

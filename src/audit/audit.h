@@ -96,7 +96,16 @@ enum audit_event {
 	AUDIT_AMENDMENT_DISAGREE,  /* a statement of disagreement was filed */
 	AUDIT_AMENDMENT_REBUT,     /* a rebuttal to a statement of disagreement was written */
 	AUDIT_PRIVACY_PAGE,        /* a client's privacy page was read */
-	AUDIT__COUNT               /* not an event */
+
+	/* Scheduling (domain/schedule.h). */
+	AUDIT_APPOINTMENT_CREATE,   /* an appointment or a recurring series was booked */
+	AUDIT_APPOINTMENT_READ,     /* one appointment (with its clients) was read */
+	AUDIT_APPOINTMENT_UPDATE,   /* an appointment (or its series) was moved or changed */
+	AUDIT_APPOINTMENT_STATUS,   /* an appointment's status changed (cancel, no-show...) */
+	AUDIT_APPOINTMENT_OVERRIDE, /* a booking went ahead despite a conflict */
+	AUDIT_SCHEDULE_VIEW,        /* a day, week or month view or free slots were read */
+	AUDIT_SCHEDULE_SETUP,       /* services, rooms, working hours or time off changed */
+	AUDIT__COUNT                /* not an event */
 };
 
 /* audit_event_name - "client.read" etc.; never NULL. */

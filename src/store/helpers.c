@@ -23,6 +23,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_PLANS] = &store_group_plans,
         [STORE_GROUP_AMENDMENTS] = &store_group_amendments,
         [STORE_GROUP_PRIVACY] = &store_group_privacy,
+        [STORE_GROUP_SCHEDULE] = &store_group_schedule,
 };
 
 /* ---- helpers ------------------------------------------------------- */

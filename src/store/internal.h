@@ -32,6 +32,8 @@ enum store_group {
 	STORE_GROUP_AMENDMENTS, /* store_amendments.c: amendment requests */
 	/* store_privacy.c: counts of a client's record for their privacy page */
 	STORE_GROUP_PRIVACY,
+	/* store_schedule.c: appointments, series, hours, rooms, services */
+	STORE_GROUP_SCHEDULE,
 	STORE_GROUP__COUNT
 };
 
@@ -53,6 +55,7 @@ extern const struct stmt_group store_group_attachments;
 extern const struct stmt_group store_group_plans;
 extern const struct stmt_group store_group_amendments;
 extern const struct stmt_group store_group_privacy;
+extern const struct stmt_group store_group_schedule;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

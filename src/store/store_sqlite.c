@@ -140,8 +140,12 @@ static const char *const sql[Q__COUNT] = {
         [Q_SEARCH_FIND] = "SELECT client_id FROM client_search WHERE token = ?1 "
                           "ORDER BY client_id LIMIT 5000",
         [Q_SEARCH_HAS] = "SELECT 1 FROM client_search WHERE token = ?1 AND client_id = ?2",
+        /* Demo rows: a public id that grows with (client, start), so a
+         * million inserts append to its index instead of scattering. */
         [Q_APPT_INSERT] = "INSERT INTO appointments(clinician_id, client_id, starts_at, "
-                          "ends_at, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+                          "ends_at, status, public_id, created_at, updated_at) VALUES (?1, ?2, "
+                          "?3, ?4, ?5, printf('%08x%08x', ?2, ?3) || lower(hex(randomblob(8))), "
+                          "?3, ?3)",
         [Q_BG_INSERT] = "INSERT INTO break_glass(user_id, client_id, key_version, reason_sealed, "
                         "started_at, expires_at) VALUES (?1, ?2, ?3, x'', ?4, ?5)",
         [Q_BG_SEAL] = "UPDATE break_glass SET reason_sealed = ?2 WHERE id = ?1",

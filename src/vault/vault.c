@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -753,6 +754,42 @@ out:
 	return rc;
 }
 
+/* Each thread's scratch key for unwrapping, in locked memory allocated once
+ * (sodium_malloc maps, guards and locks pages: a view that opens hundreds
+ * of clients' names paid those system calls per client). Wiped after each
+ * use; freed when the thread ends. */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_ok;
+
+static void scratch_free(void *p)
+{
+	vault_key_free(p);
+}
+
+static void scratch_init(void)
+{
+	scratch_ok = pthread_key_create(&scratch_key, scratch_free) == 0;
+}
+
+/* scratch - this thread's scratch key, or NULL without memory. */
+static struct vault_key *scratch(void)
+{
+	struct vault_key *k;
+
+	if (pthread_once(&scratch_once, scratch_init) != 0 || !scratch_ok)
+		return NULL;
+	k = pthread_getspecific(scratch_key);
+	if (k == NULL) {
+		k = vault_key_new();
+		if (k != NULL && pthread_setspecific(scratch_key, k) != 0) {
+			vault_key_free(k);
+			k = NULL;
+		}
+	}
+	return k;
+}
+
 enum err vault_datakey_unwrap(const struct vault *v, int64_t owner, uint32_t version,
                               uint32_t master_version,
                               const unsigned char wrapped[VAULT_WRAPPEDBYTES],
@@ -772,7 +809,7 @@ enum err vault_datakey_unwrap(const struct vault *v, int64_t owner, uint32_t ver
 		rc = ERR_INTERNAL;
 		goto out;
 	}
-	k = vault_key_new();
+	k = scratch();
 	if (k == NULL) {
 		rc = ERR_NOMEM;
 		goto out;
@@ -784,7 +821,8 @@ enum err vault_datakey_unwrap(const struct vault *v, int64_t owner, uint32_t ver
 	k->owner = owner;
 	*key = *k;
 out:
-	vault_key_free(k);
+	if (k != NULL)
+		sodium_memzero(k, sizeof *k);
 	return rc;
 }
 

@@ -255,6 +255,27 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 		await amend({ target_type: 'note', target_id: nt.json.id }, 'accept');
 		await amend({ target_type: 'chart', field: 'phone' }, 'accept');
 	}
+	// an appointment's memo and a cancellation reason (sealed under the
+	// client's key); the week view and the appointment read open them
+	{
+		const apClin = await addUser(srv, 'clinician');
+		const memo = canary();
+		const reason = canary();
+		needles.appointmentMemo = memo;
+		needles.statusReason = reason;
+		const ap = await srv.request('POST', '/api/v1/appointments', {
+			body: { clinician: apClin.id, clients: [made[0].id], start: '2031-02-04T10:00', minutes: 50, tz: 'UTC', memo },
+		});
+		assert.equal(ap.status, 201, ap.text);
+		const st = await srv.request('POST', `/api/v1/appointments/${ap.json.appointment.id}/status`,
+			{ body: { version: 1, status: 'cancelled_by_client', reason } });
+		assert.equal(st.status, 200, st.text);
+		const got = await srv.request('GET', `/api/v1/appointments/${ap.json.appointment.id}`);
+		assert.equal(got.json.memo, memo);
+		assert.equal(got.json.history[1].reason, reason);
+		const wk = await srv.request('GET', '/api/v1/schedule?view=week&date=2031-02-04&tz=UTC');
+		assert.equal(wk.status, 200, wk.text);
+	}
 
 	// backup while the server runs
 	const bdir = tmpdir(t);

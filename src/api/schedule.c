@@ -1,0 +1,881 @@
+/*
+ * schedule.c - the calendar over HTTP (routes in api/schedule.h; bodies
+ * and answers in docs/api.md, "Scheduling"). Times go in as local
+ * wall-clock times with an IANA zone ("start": "2026-11-03T10:00",
+ * "tz": "America/New_York") and come out both as UTC instants ("start":
+ * "...Z") and as local times in the zone asked for. A conflicting booking
+ * answers 409 with what it conflicts with. Never: echoes input in an
+ * error, or puts a client's name anywhere but a body the actor may see.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/schedule.h"
+#include "core/mem.h"
+#include "domain/schedule.h"
+
+#define VIEW_LIMIT_DEFAULT 500 /* appointments a view returns unless asked */
+#define LABELS_MAX 200         /* services or rooms listed */
+
+static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+/* ---- decoding ---------------------------------------------------------- */
+
+/* opt_str - a string member into *out; NULL when absent or null. */
+static enum err opt_str(json_t *o, const char *name, const char **out)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return ERR_OK;
+	if (!json_is_string(v))
+		return ERR_INVAL;
+	*out = json_string_value(v);
+	return ERR_OK;
+}
+
+/* opt_id - like opt_str, and the value must look like a public id ("" too
+ * when empty_ok). */
+static enum err opt_id(json_t *o, const char *name, int empty_ok, const char **out)
+{
+	enum err e = opt_str(o, name, out);
+
+	if (e == ERR_OK && *out != NULL && !api_public_id_ok(*out) && !(empty_ok && **out == '\0'))
+		e = ERR_INVAL;
+	return e;
+}
+
+/* opt_int - an integer member in [min, max] into *out; dflt when absent. */
+static enum err opt_int(json_t *o, const char *name, long long min, long long max, long long dflt,
+                        long long *out)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = dflt;
+	if (v == NULL)
+		return ERR_OK;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return ERR_INVAL;
+	*out = json_integer_value(v);
+	return ERR_OK;
+}
+
+/* opt_bool - 1/0, or dflt when absent. */
+static enum err opt_bool(json_t *o, const char *name, int dflt, int *out)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = v == NULL ? dflt : json_is_true(v);
+	return v == NULL || json_is_boolean(v) ? ERR_OK : ERR_INVAL;
+}
+
+/* id_list - an array of public ids into out (max), *n set. */
+static enum err id_list(json_t *o, const char *name, const char **out, size_t max, size_t *n)
+{
+	json_t *v = json_object_get(o, name), *x;
+	size_t i;
+
+	*n = 0;
+	if (v == NULL)
+		return ERR_OK;
+	if (!json_is_array(v) || json_array_size(v) > max)
+		return ERR_INVAL;
+	json_array_foreach(v, i, x)
+	{
+		if (!json_is_string(x) || !api_public_id_ok(json_string_value(x)))
+			return ERR_INVAL;
+		out[i] = json_string_value(x);
+	}
+	*n = json_array_size(v);
+	return ERR_OK;
+}
+
+static enum err scope_of(json_t *o, int *out)
+{
+	const char *s = NULL;
+	enum err e = opt_str(o, "scope", &s);
+
+	*out = SCHED_THIS;
+	if (e != ERR_OK || s == NULL)
+		return e;
+	if (strcmp(s, "this") == 0)
+		*out = SCHED_THIS;
+	else if (strcmp(s, "following") == 0)
+		*out = SCHED_FOLLOWING;
+	else if (strcmp(s, "series") == 0)
+		*out = SCHED_SERIES;
+	else
+		return ERR_INVAL;
+	return ERR_OK;
+}
+
+/* ---- encoding ---------------------------------------------------------- */
+
+/* local_json - instant t as local time in tz, "YYYY-MM-DDTHH:MM:SS". */
+static json_t *local_json(const char *tz, int64_t t)
+{
+	struct recur_local l;
+	char s[20];
+
+	if (recur_from_utc(tz, t, &l) != ERR_OK)
+		return json_null();
+	recur_local_format(&l, s);
+	return json_string(s);
+}
+
+static json_t *label_json(const char *public_id, const char *name)
+{
+	return public_id[0] != '\0' ? json_pack("{s:s,s:s}", "id", public_id, "name", name)
+	                            : json_null();
+}
+
+/* appt_json - an appointment with local times in tz (NULL: its own zone);
+ * client is the first client's {id, name} or null. */
+static json_t *appt_json(const struct appt *a, const char *tz, json_t *client)
+{
+	const char *z = tz != NULL ? tz : a->tzid;
+	json_t *o, *service;
+
+	service = a->service_public_id[0] != '\0'
+	                  ? json_pack("{s:s,s:s,s:s}", "id", a->service_public_id, "name",
+	                              a->service_name, "cpt_code", a->cpt_code)
+	                  : json_null();
+	o = json_pack(
+	        "{s:s,s:o,s:o,s:o,s:o,s:s,s:I,s:s,s:o,s:s,s:{s:s,s:s},s:o,s:o,s:o,s:b,s:o,s:b,"
+	        "s:I}",
+	        "id", a->public_id, "start", api_time_json(a->starts_at), "end",
+	        api_time_json(a->ends_at), "local_start", local_json(z, a->starts_at), "local_end",
+	        local_json(z, a->ends_at), "tz", a->tzid, "minutes",
+	        (json_int_t)((a->ends_at - a->starts_at) / 60), "status",
+	        sched_status_name(a->status), "status_at", api_time_json(a->status_at), "kind",
+	        sched_kind_name(a->kind), "clinician", "id", a->clinician_public_id, "name",
+	        a->clinician_name, "client", client != NULL ? client : json_null(), "service",
+	        service, "room", label_json(a->room_public_id, a->room_name), "telehealth",
+	        a->telehealth, "series",
+	        a->series_public_id[0] != '\0' ? json_string(a->series_public_id) : json_null(),
+	        "exception", a->is_exception, "version", (json_int_t)a->version);
+	return o;
+}
+
+/* send_appt - {"appointment": ..., "count": n} with status. */
+static enum err send_appt(struct http_response *rs, const struct appt *a, size_t count,
+                          unsigned status)
+{
+	json_t *o = appt_json(a, NULL, NULL);
+
+	if (o == NULL)
+		return ERR_NOMEM;
+	rs->status = status;
+	return api_json_send(rs,
+	                     json_pack("{s:o,s:I}", "appointment", o, "count", (json_int_t)count));
+}
+
+/* send_conflict - 409 with what the booking conflicts with. */
+static enum err send_conflict(const struct http_request *rq, struct http_response *rs,
+                              const struct sched_conflicts *cf)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	if (arr == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < cf->n; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:o,s:o}", "with", cf->c[i].who, "start",
+		                                     api_time_json(cf->c[i].starts_at), "end",
+		                                     api_time_json(cf->c[i].ends_at)));
+	rs->status = 409;
+	return api_json_send(rs, json_pack("{s:s,s:s,s:s,s:o}", "error", "conflict", "message",
+	                                   cf->message, "request_id", rq->request_id, "conflicts",
+	                                   arr));
+}
+
+/* answer - after a domain call: the conflict body, ctx's message, or e. */
+static enum err answer(const struct http_request *rq, struct http_response *rs,
+                       const struct domain_ctx *ctx, const struct sched_conflicts *cf, enum err e)
+{
+	if (e == ERR_CONFLICT && cf != NULL && cf->n > 0)
+		return send_conflict(rq, rs, cf);
+	if (e != ERR_OK && ctx->message != NULL)
+		rs->message = ctx->message;
+	return e;
+}
+
+/* ---- appointments ------------------------------------------------------- */
+
+enum err api_appt_create(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	static const char *const allowed[] = {"clinician", "clients",  "co_facilitators",
+	                                      "service",   "room",     "telehealth",
+	                                      "kind",      "start",    "end",
+	                                      "minutes",   "tz",       "rrule",
+	                                      "memo",      "override", NULL};
+	struct sched_booking b;
+	struct sched_conflicts cf;
+	struct domain_ctx ctx;
+	struct appt a;
+	const char *kind = NULL;
+	long long minutes = 0;
+	size_t count = 0;
+	void *root = NULL;
+	enum err e;
+
+	memset(&b, 0, sizeof b);
+	memset(&a, 0, sizeof a);
+	memset(&cf, 0, sizeof cf);
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	if (opt_id(root, "clinician", 0, &b.clinician) != ERR_OK || b.clinician == NULL)
+		rs->message = "clinician (a user id) is required";
+	else if (id_list(root, "clients", b.clients, STORE_APPT_MEMBERS, &b.nclients) != ERR_OK ||
+	         b.nclients == 0)
+		rs->message = "clients must list 1 to 16 client ids";
+	else if (id_list(root, "co_facilitators", b.staff, STORE_APPT_MEMBERS, &b.nstaff) != ERR_OK)
+		rs->message = "co_facilitators must list user ids";
+	else if (opt_id(root, "service", 0, &b.service) != ERR_OK)
+		rs->message = "service must be a service id";
+	else if (opt_id(root, "room", 0, &b.room) != ERR_OK)
+		rs->message = "room must be a room id";
+	else if (opt_bool(root, "telehealth", 0, &b.telehealth) != ERR_OK ||
+	         opt_bool(root, "override", 0, &b.override) != ERR_OK)
+		rs->message = "telehealth and override must be true or false";
+	else if (opt_str(root, "kind", &kind) != ERR_OK ||
+	         (kind != NULL && sched_kind_of(kind) < 0))
+		rs->message = "kind must be individual, couple, family or group";
+	else if (opt_str(root, "start", &b.start) != ERR_OK || b.start == NULL ||
+	         opt_str(root, "end", &b.end) != ERR_OK)
+		rs->message = "start (and end) must be local dates and times, YYYY-MM-DDTHH:MM";
+	else if (opt_int(root, "minutes", 5, SCHED_MINUTES_MAX, 0, &minutes) != ERR_OK)
+		rs->message = "minutes must be between 5 and 480";
+	else if (opt_str(root, "tz", &b.tz) != ERR_OK)
+		rs->message = "tz must be an IANA time zone, such as Europe/Berlin";
+	else if (opt_str(root, "rrule", &b.rrule) != ERR_OK)
+		rs->message = "rrule must be an RFC 5545 RRULE value";
+	else if (opt_str(root, "memo", &b.memo) != ERR_OK)
+		rs->message = "memo must be text";
+	if (rs->message != NULL) {
+		json_decref(root);
+		return ERR_INVAL;
+	}
+	b.kind = kind != NULL ? sched_kind_of(kind) : -1;
+	b.minutes = (int)minutes;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_appt_create(&ctx, &b, &cf, &a, &count);
+		e = answer(rq, rs, &ctx, &cf, e);
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK && rs->status != 409) {
+		snprintf(rs->location, sizeof rs->location, "/api/v1/appointments/%s", a.public_id);
+		e = send_appt(rs, &a, count, 201);
+	}
+	appt_cleanup(&a);
+	json_decref(root);
+	return e;
+}
+
+enum err api_appt_get(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	const char *tz = http_request_query(rq, "tz");
+	struct domain_ctx ctx;
+	struct sched_detail *d;
+	json_t *o = NULL, *clients, *staff, *hist;
+	size_t i;
+	enum err e;
+
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	if (tz != NULL && !recur_zone_ok(tz)) {
+		rs->message = "tz must be an IANA time zone, such as Europe/Berlin";
+		return ERR_INVAL;
+	}
+	d = calloc(1, sizeof *d);
+	if (d == NULL)
+		return ERR_NOMEM;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_appt_get(&ctx, rq->param[0], d);
+		api_end(app, &ctx);
+	}
+	if (e != ERR_OK) {
+		free(d);
+		return e;
+	}
+	clients = json_array();
+	staff = json_array();
+	hist = json_array();
+	for (i = 0; clients != NULL && i < d->nclients; i++)
+		json_array_append_new(clients, json_pack("{s:s,s:s}", "id", d->clients[i].public_id,
+		                                         "name", d->clients[i].name));
+	for (i = 0; staff != NULL && i < d->nstaff; i++)
+		json_array_append_new(staff, json_string(d->staff[i]));
+	for (i = 0; hist != NULL && i < d->nhistory; i++) {
+		json_t *h = json_pack(
+		        "{s:s,s:o,s:o}", "status", sched_status_name(d->history[i].status), "at",
+		        api_time_json(d->history[i].at), "by",
+		        d->history[i].by[0] ? json_string(d->history[i].by) : json_null());
+
+		if (h != NULL && d->sees_memo)
+			json_object_set_new(h, "reason",
+			                    d->history[i].reason != NULL
+			                            ? json_string(d->history[i].reason)
+			                            : json_null());
+		json_array_append_new(hist, h);
+	}
+	if (clients != NULL && staff != NULL && hist != NULL)
+		o = appt_json(&d->a, tz,
+		              d->nclients > 0
+		                      ? json_pack("{s:s,s:s}", "id", d->clients[0].public_id,
+		                                  "name", d->clients[0].name)
+		                      : NULL);
+	if (o != NULL) {
+		json_object_set_new(o, "clients", clients);
+		json_object_set_new(o, "co_facilitators", staff);
+		json_object_set_new(o, "history", hist);
+		json_object_set_new(o, "rrule", d->rrule[0] ? json_string(d->rrule) : json_null());
+		if (d->sees_memo)
+			json_object_set_new(o, "memo",
+			                    d->a.memo != NULL ? json_string(d->a.memo)
+			                                      : json_null());
+		e = api_json_send(rs, o);
+	} else {
+		json_decref(clients);
+		json_decref(staff);
+		json_decref(hist);
+		e = ERR_NOMEM;
+	}
+	sched_detail_cleanup(d);
+	free(d);
+	return e;
+}
+
+enum err api_appt_update(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	static const char *const allowed[] = {
+	        "version", "scope", "start", "end",        "minutes",  "tz", "room",
+	        "service", "rrule", "memo",  "telehealth", "override", NULL};
+	struct sched_conflicts cf;
+	struct sched_change c;
+	struct domain_ctx ctx;
+	struct appt a;
+	long long version = 0, minutes = 0;
+	size_t count = 0;
+	void *root = NULL;
+	enum err e;
+
+	memset(&c, 0, sizeof c);
+	memset(&a, 0, sizeof a);
+	memset(&cf, 0, sizeof cf);
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	c.public_id = rq->param[0];
+	if (json_object_get(root, "version") == NULL ||
+	    opt_int(root, "version", 1, INT64_MAX, 0, &version) != ERR_OK)
+		rs->message = "version (an integer) is required";
+	else if (scope_of(root, &c.scope) != ERR_OK)
+		rs->message = "scope must be this, following or series";
+	else if (opt_str(root, "start", &c.start) != ERR_OK ||
+	         opt_str(root, "end", &c.end) != ERR_OK)
+		rs->message = "start and end must be local dates and times, YYYY-MM-DDTHH:MM";
+	else if (opt_int(root, "minutes", 5, SCHED_MINUTES_MAX, 0, &minutes) != ERR_OK)
+		rs->message = "minutes must be between 5 and 480";
+	else if (opt_str(root, "tz", &c.tz) != ERR_OK)
+		rs->message = "tz must be an IANA time zone, such as Europe/Berlin";
+	else if (opt_id(root, "room", 1, &c.room) != ERR_OK)
+		rs->message = "room must be a room id, or \"\" for none";
+	else if (opt_id(root, "service", 1, &c.service) != ERR_OK)
+		rs->message = "service must be a service id, or \"\" for none";
+	else if (opt_str(root, "rrule", &c.rrule) != ERR_OK)
+		rs->message = "rrule must be an RFC 5545 RRULE value";
+	else if (opt_str(root, "memo", &c.memo) != ERR_OK)
+		rs->message = "memo must be text";
+	else if (opt_bool(root, "telehealth", -1, &c.telehealth) != ERR_OK ||
+	         opt_bool(root, "override", 0, &c.override) != ERR_OK)
+		rs->message = "telehealth and override must be true or false";
+	if (rs->message != NULL) {
+		json_decref(root);
+		return ERR_INVAL;
+	}
+	c.version = version;
+	c.minutes = (int)minutes;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_appt_update(&ctx, &c, &cf, &a, &count);
+		e = answer(rq, rs, &ctx, &cf, e);
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK && rs->status != 409)
+		e = send_appt(rs, &a, count, 200);
+	appt_cleanup(&a);
+	json_decref(root);
+	return e;
+}
+
+enum err api_appt_status(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	static const char *const allowed[] = {"version", "status", "reason", "scope", NULL};
+	struct domain_ctx ctx;
+	struct appt a;
+	const char *status = NULL, *reason = NULL;
+	long long version = 0;
+	size_t count = 0;
+	void *root = NULL;
+	int scope = SCHED_THIS;
+	enum err e;
+
+	memset(&a, 0, sizeof a);
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	if (json_object_get(root, "version") == NULL ||
+	    opt_int(root, "version", 1, INT64_MAX, 0, &version) != ERR_OK)
+		rs->message = "version (an integer) is required";
+	else if (opt_str(root, "status", &status) != ERR_OK || sched_status_of(status) < 0)
+		rs->message = "status must be scheduled, confirmed, arrived, completed, "
+		              "cancelled_by_client, cancelled_by_clinician, late_cancel or no_show";
+	else if (opt_str(root, "reason", &reason) != ERR_OK)
+		rs->message = "reason must be text";
+	else if (scope_of(root, &scope) != ERR_OK)
+		rs->message = "scope must be this, following or series";
+	if (rs->message != NULL) {
+		json_decref(root);
+		return ERR_INVAL;
+	}
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_appt_status(&ctx, rq->param[0], version, sched_status_of(status), reason,
+		                       scope, &a, &count);
+		e = answer(rq, rs, &ctx, NULL, e);
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK)
+		e = send_appt(rs, &a, count, 200);
+	appt_cleanup(&a);
+	json_decref(root);
+	return e;
+}
+
+/* ---- views ------------------------------------------------------------- */
+
+/* status_mask - "scheduled,confirmed" as bits; 0 and ERR_INVAL if a name
+ * is unknown. */
+static enum err status_mask(const char *s, unsigned *out)
+{
+	char name[32];
+	size_t n;
+	int st;
+
+	*out = 0;
+	while (s != NULL && *s != '\0') {
+		const char *comma = strchr(s, ',');
+
+		n = comma != NULL ? (size_t)(comma - s) : strlen(s);
+		if (n == 0 || n >= sizeof name)
+			return ERR_INVAL;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		st = sched_status_of(name);
+		if (st < 0)
+			return ERR_INVAL;
+		*out |= 1u << st;
+		s = comma != NULL ? comma + 1 : s + n;
+	}
+	return ERR_OK;
+}
+
+enum err api_schedule_view(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	const char *view = http_request_query(rq, "view");
+	const char *lim = http_request_query(rq, "limit");
+	struct sched_view_req q;
+	struct appt *rows;
+	struct domain_ctx ctx;
+	char **names;
+	int64_t from = 0, to = 0;
+	size_t limit = VIEW_LIMIT_DEFAULT, n = 0, i;
+	int truncated = 0;
+	json_t *arr;
+	enum err e;
+
+	memset(&q, 0, sizeof q);
+	q.date = http_request_query(rq, "date");
+	q.tz = http_request_query(rq, "tz");
+	q.clinician = http_request_query(rq, "clinician");
+	q.room = http_request_query(rq, "room");
+	if (view == NULL || strcmp(view, "week") == 0)
+		q.view = 1;
+	else if (strcmp(view, "day") == 0)
+		q.view = 0;
+	else if (strcmp(view, "month") == 0)
+		q.view = 2;
+	else
+		rs->message = "view must be day, week or month";
+	if (rs->message == NULL && lim != NULL) {
+		char *end;
+		long v = strtol(lim, &end, 10);
+
+		if (*lim < '0' || *lim > '9' || *end != '\0' || v < 1 || v > SCHED_VIEW_MAX)
+			rs->message = "limit must be between 1 and 2000";
+		limit = (size_t)v;
+	}
+	if (rs->message == NULL && ((q.clinician != NULL && !api_public_id_ok(q.clinician)) ||
+	                            (q.room != NULL && !api_public_id_ok(q.room))))
+		rs->message = "clinician and room must be ids";
+	if (rs->message == NULL &&
+	    status_mask(http_request_query(rq, "status"), &q.status_mask) != ERR_OK)
+		rs->message = "status must be a comma-separated list of statuses";
+	if (rs->message != NULL)
+		return ERR_INVAL;
+	rows = mem_calloc_array(limit + 1, sizeof *rows);
+	names = mem_calloc_array(limit, sizeof *names);
+	if (rows == NULL || names == NULL) {
+		free(rows);
+		free(names);
+		return ERR_NOMEM;
+	}
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_sched_view(&ctx, &q, rows, names, limit, &n, &from, &to, &truncated);
+		e = answer(rq, rs, &ctx, NULL, e);
+		api_end(app, &ctx);
+	}
+	if (e == ERR_OK) {
+		arr = json_array();
+		for (i = 0; arr != NULL && i < n; i++) {
+			json_t *client = names[i] != NULL ? json_pack("{s:s,s:s}", "id",
+			                                              rows[i].client_public_id,
+			                                              "name", names[i])
+			                                  : NULL;
+
+			json_array_append_new(arr, appt_json(&rows[i], q.tz, client));
+		}
+		e = arr == NULL ? ERR_NOMEM
+		                : api_json_send(
+		                          rs, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "view",
+		                                        q.view == 0   ? "day"
+		                                        : q.view == 1 ? "week"
+		                                                      : "month",
+		                                        "tz", q.tz, "from", local_json(q.tz, from),
+		                                        "to", local_json(q.tz, to), "from_utc",
+		                                        api_time_json(from), "to_utc",
+		                                        api_time_json(to), "appointments", arr,
+		                                        "truncated", truncated));
+	}
+	sched_view_cleanup(rows, names, n);
+	free(rows);
+	free(names);
+	return e;
+}
+
+/* ---- availability ------------------------------------------------------- */
+
+enum err api_free_slots(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	const char *m = http_request_query(rq, "minutes");
+	const char *c = http_request_query(rq, "count");
+	const char *tz = http_request_query(rq, "tz");
+	int64_t slots[SCHED_SLOTS_MAX];
+	char zone[RECUR_TZID_MAX] = "UTC";
+	struct domain_ctx ctx;
+	long minutes = 50, count = 5;
+	size_t n = 0, i;
+	json_t *arr;
+	char *end;
+	enum err e;
+
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	if (m != NULL && (minutes = strtol(m, &end, 10), *m < '0' || *m > '9' || *end != '\0'))
+		minutes = -1;
+	if (c != NULL && (count = strtol(c, &end, 10), *c < '0' || *c > '9' || *end != '\0'))
+		count = -1;
+	if (minutes < 5 || minutes > SCHED_MINUTES_MAX)
+		rs->message = "minutes must be between 5 and 480";
+	else if (count < 1 || count > SCHED_SLOTS_MAX)
+		rs->message = "count must be between 1 and 50";
+	else if (tz != NULL && !recur_zone_ok(tz))
+		rs->message = "tz must be an IANA time zone, such as Europe/Berlin";
+	if (rs->message != NULL)
+		return ERR_INVAL;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_free_slots(&ctx, rq->param[0], (int)minutes,
+		                      http_request_query(rq, "from"), slots, (size_t)count, &n,
+		                      zone);
+		e = answer(rq, rs, &ctx, NULL, e);
+		api_end(app, &ctx);
+	}
+	if (e != ERR_OK)
+		return e;
+	if (tz == NULL)
+		tz = zone;
+	arr = json_array();
+	for (i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(
+		        arr, json_pack("{s:o,s:o,s:o,s:o}", "start", api_time_json(slots[i]), "end",
+		                       api_time_json(slots[i] + minutes * 60), "local_start",
+		                       local_json(tz, slots[i]), "local_end",
+		                       local_json(tz, slots[i] + minutes * 60)));
+	if (arr == NULL)
+		return ERR_NOMEM;
+	return api_json_send(rs, json_pack("{s:s,s:I,s:o}", "tz", tz, "minutes",
+	                                   (json_int_t)minutes, "slots", arr));
+}
+
+/* hhmm - "HH:MM" (00:00..24:00) as minutes, or -1. */
+static int hhmm(const char *s)
+{
+	int h, m;
+
+	if (s == NULL || strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' ||
+	    s[1] > '9' || s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 24 || (h == 24 && m != 0))
+		return -1;
+	return h * 60 + m;
+}
+
+static enum err send_hours(struct http_response *rs, const struct work_span *w, size_t n)
+{
+	json_t *arr = json_array();
+	char a[6], b[6];
+	size_t i;
+
+	if (arr == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		snprintf(a, sizeof a, "%02u:%02u", (unsigned)w[i].start_minute / 60 % 100u,
+		         (unsigned)w[i].start_minute % 60u);
+		snprintf(b, sizeof b, "%02u:%02u", (unsigned)w[i].end_minute / 60 % 100u,
+		         (unsigned)w[i].end_minute % 60u);
+		json_array_append_new(arr,
+		                      json_pack("{s:s,s:s,s:s}", "day", day_names[w[i].weekday],
+		                                "start", a, "end", b));
+	}
+	return api_json_send(rs,
+	                     json_pack("{s:o,s:o}", "tz",
+	                               n > 0 ? json_string(w[0].tzid) : json_null(), "hours", arr));
+}
+
+enum err api_hours_get(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	struct work_span w[SCHED_SPANS_MAX];
+	struct domain_ctx ctx;
+	size_t n = 0;
+	enum err e;
+
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_hours_get(&ctx, rq->param[0], w, SCHED_SPANS_MAX, &n);
+		e = answer(rq, rs, &ctx, NULL, e);
+		api_end(app, &ctx);
+	}
+	return e == ERR_OK ? send_hours(rs, w, n) : e;
+}
+
+enum err api_hours_set(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	static const char *const allowed[] = {"tz", "hours", NULL};
+	static const char *const span_keys[] = {"day", "start", "end"};
+	struct work_span w[SCHED_SPANS_MAX];
+	struct domain_ctx ctx;
+	const char *tz = NULL;
+	void *root = NULL;
+	json_t *hours, *x;
+	size_t i, n = 0, k;
+	enum err e;
+
+	memset(w, 0, sizeof w);
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	hours = json_object_get(root, "hours");
+	if (opt_str(root, "tz", &tz) != ERR_OK || tz == NULL || strlen(tz) >= STORE_TZID_MAX)
+		rs->message = "tz must be an IANA time zone, such as Europe/Berlin";
+	else if (!json_is_array(hours) || json_array_size(hours) > SCHED_SPANS_MAX)
+		rs->message = "hours must be a list of at most 28 {day, start, end}";
+	json_array_foreach(rs->message == NULL ? hours : NULL, i, x)
+	{
+		const char *day = NULL;
+
+		if (!json_is_object(x) || json_object_size(x) != 3)
+			break;
+		for (k = 0; k < 3 && json_object_get(x, span_keys[k]) != NULL; k++)
+			;
+		if (k < 3 || opt_str(x, "day", &day) != ERR_OK || day == NULL)
+			break;
+		for (k = 0; k < 7 && strcmp(day_names[k], day) != 0; k++)
+			;
+		w[n].weekday = (int)k;
+		w[n].start_minute = hhmm(json_string_value(json_object_get(x, "start")));
+		w[n].end_minute = hhmm(json_string_value(json_object_get(x, "end")));
+		if (k == 7 || w[n].start_minute < 0 || w[n].end_minute < 0)
+			break;
+		memcpy(w[n].tzid, tz, strlen(tz) + 1);
+		n++;
+	}
+	if (rs->message == NULL && n != json_array_size(hours))
+		rs->message = "each span needs a day (sun..sat) and start and end (HH:MM)";
+	if (rs->message != NULL) {
+		json_decref(root);
+		return ERR_INVAL;
+	}
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_hours_set(&ctx, rq->param[0], w, n);
+		e = answer(rq, rs, &ctx, NULL, e);
+		api_end(app, &ctx);
+	}
+	json_decref(root);
+	return e == ERR_OK ? send_hours(rs, w, n) : e;
+}
+
+enum err api_time_off_add(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	static const char *const allowed[] = {"start", "end", "tz", NULL};
+	struct domain_ctx ctx;
+	const char *start = NULL, *end = NULL, *tz = NULL;
+	char pid[33] = "";
+	void *root = NULL;
+	enum err e;
+
+	if (!api_public_id_ok(rq->param[0]))
+		return ERR_NOTFOUND;
+	e = api_json_object(rq, rs, allowed, &root);
+	if (e != ERR_OK)
+		return e;
+	if (opt_str(root, "start", &start) != ERR_OK || opt_str(root, "end", &end) != ERR_OK ||
+	    start == NULL || end == NULL || opt_str(root, "tz", &tz) != ERR_OK) {
+		rs->message = "start, end (local, YYYY-MM-DDTHH:MM) and tz are required";
+		json_decref(root);
+		return ERR_INVAL;
+	}
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_time_off_add(&ctx, rq->param[0], start, end, tz, pid);
+		e = answer(rq, rs, &ctx, NULL, e);
+		api_end(app, &ctx);
+	}
+	json_decref(root);
+	if (e != ERR_OK)
+		return e;
+	rs->status = 201;
+	return api_json_send(rs, json_pack("{s:s}", "id", pid));
+}
+
+/* ---- services and rooms -------------------------------------------------- */
+
+static enum err labels(struct app *app, const struct http_request *rq, struct http_response *rs,
+                       int room)
+{
+	struct sched_label *l;
+	struct domain_ctx ctx;
+	size_t n = 0, i;
+	json_t *arr;
+	enum err e;
+
+	l = mem_calloc_array(LABELS_MAX, sizeof *l);
+	if (l == NULL)
+		return ERR_NOMEM;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = room ? domain_room_list(&ctx, l, LABELS_MAX, &n)
+		         : domain_service_list(&ctx, l, LABELS_MAX, &n);
+		api_end(app, &ctx);
+	}
+	arr = e == ERR_OK ? json_array() : NULL;
+	for (i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(
+		        arr, room ? json_pack("{s:s,s:s}", "id", l[i].public_id, "name", l[i].name)
+		                  : json_pack("{s:s,s:s,s:s,s:i}", "id", l[i].public_id, "name",
+		                              l[i].name, "cpt_code", l[i].cpt_code, "minutes",
+		                              l[i].default_minutes));
+	free(l);
+	if (e != ERR_OK)
+		return e;
+	if (arr == NULL)
+		return ERR_NOMEM;
+	return api_json_send(rs, json_pack("{s:o}", room ? "rooms" : "services", arr));
+}
+
+enum err api_service_list(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	return labels(app, rq, rs, 0);
+}
+
+enum err api_room_list(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	return labels(app, rq, rs, 1);
+}
+
+static enum err label_add(struct app *app, const struct http_request *rq, struct http_response *rs,
+                          int room)
+{
+	static const char *const service_keys[] = {"name", "cpt_code", "minutes", NULL};
+	static const char *const room_keys[] = {"name", NULL};
+	struct sched_label l;
+	struct domain_ctx ctx;
+	const char *name = NULL, *cpt = NULL;
+	long long minutes = 0;
+	void *root = NULL;
+	enum err e;
+
+	memset(&l, 0, sizeof l);
+	e = api_json_object(rq, rs, room ? room_keys : service_keys, &root);
+	if (e != ERR_OK)
+		return e;
+	if (opt_str(root, "name", &name) != ERR_OK || name == NULL || strlen(name) >= sizeof l.name)
+		rs->message = "name must be 1 to 80 characters";
+	else if (!room && (opt_str(root, "cpt_code", &cpt) != ERR_OK || cpt == NULL ||
+	                   strlen(cpt) >= sizeof l.cpt_code))
+		rs->message = "cpt_code must be a 5-character CPT code, such as 90834";
+	else if (!room && (json_object_get(root, "minutes") == NULL ||
+	                   opt_int(root, "minutes", 5, SCHED_MINUTES_MAX, 0, &minutes) != ERR_OK))
+		rs->message = "minutes must be between 5 and 480";
+	if (rs->message != NULL) {
+		json_decref(root);
+		return ERR_INVAL;
+	}
+	memcpy(l.name, name, strlen(name) + 1);
+	if (cpt != NULL)
+		memcpy(l.cpt_code, cpt, strlen(cpt) + 1);
+	l.default_minutes = (int)minutes;
+	json_decref(root);
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = room ? domain_room_add(&ctx, &l) : domain_service_add(&ctx, &l);
+		e = answer(rq, rs, &ctx, NULL, e);
+		api_end(app, &ctx);
+	}
+	if (e != ERR_OK)
+		return e;
+	rs->status = 201;
+	return api_json_send(rs, room ? json_pack("{s:s,s:s}", "id", l.public_id, "name", l.name)
+	                              : json_pack("{s:s,s:s,s:s,s:i}", "id", l.public_id, "name",
+	                                          l.name, "cpt_code", l.cpt_code, "minutes",
+	                                          l.default_minutes));
+}
+
+enum err api_service_add(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	return label_add(app, rq, rs, 0);
+}
+
+enum err api_room_add(struct app *app, const struct http_request *rq, struct http_response *rs)
+{
+	return label_add(app, rq, rs, 1);
+}
