@@ -12,6 +12,7 @@
 #include "api/pnotes.h"
 #include "api/attachments.h"
 #include "api/plans.h"
+#include "api/records.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -156,6 +157,13 @@ const struct route api_routes[] = {
          AUDIT_AMENDMENT_DISAGREE, 8 * KB, 0, api_amendment_disagree},
         {HTTP_POST, "/api/v1/amendments/{id}/rebuttal", CLINICAL, AUDIT_AMENDMENT_REBUT, 8 * KB, 0,
          api_amendment_rebut},
+
+        /* Practice note templates (the owner) and the risk report (the treating team). */
+        {HTTP_POST, "/api/v1/note-templates", ROLE_OWNER, AUDIT_NOTE_TEMPLATE_CREATE, 8 * KB,
+         ROUTE_REAUTH, api_note_template_create},
+        {HTTP_POST, "/api/v1/note-templates/{name}/retire", ROLE_OWNER, AUDIT_NOTE_TEMPLATE_RETIRE,
+         1 * KB, ROUTE_REAUTH, api_note_template_retire},
+        {HTTP_GET, "/api/v1/reports/risk", CLINICAL, AUDIT_REPORT_RISK, 0, 0, api_risk_report},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

@@ -90,6 +90,9 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_AMENDMENT_DENY] = "amendment.deny",
         [AUDIT_AMENDMENT_DISAGREE] = "amendment.disagree",
         [AUDIT_AMENDMENT_REBUT] = "amendment.rebut",
+        [AUDIT_NOTE_TEMPLATE_CREATE] = "note_template.create",
+        [AUDIT_NOTE_TEMPLATE_RETIRE] = "note_template.retire",
+        [AUDIT_REPORT_RISK] = "report.risk",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -28,8 +28,11 @@ enum store_group {
 	STORE_GROUP_PNOTES,
 	/* store_attachments.c: files in a client's chart */
 	STORE_GROUP_ATTACHMENTS,
-	STORE_GROUP_PLANS,      /* store_plans.c: treatment plans and their versions */
-	STORE_GROUP_AMENDMENTS, /* store_amendments.c: amendment requests */
+	STORE_GROUP_PLANS,          /* store_plans.c: treatment plans and their versions */
+	STORE_GROUP_AMENDMENTS,     /* store_amendments.c: amendment requests */
+	STORE_GROUP_RECOVERY,       /* store_recovery.c: recovery-code salts */
+	STORE_GROUP_NOTE_TEMPLATES, /* store_note_templates.c: practice note templates */
+	STORE_GROUP_RISK,           /* store_risk.c: notes' sealed risk summaries */
 	STORE_GROUP__COUNT
 };
 
@@ -50,6 +53,9 @@ extern const struct stmt_group store_group_pnotes;
 extern const struct stmt_group store_group_attachments;
 extern const struct stmt_group store_group_plans;
 extern const struct stmt_group store_group_amendments;
+extern const struct stmt_group store_group_recovery;
+extern const struct stmt_group store_group_note_templates;
+extern const struct stmt_group store_group_risk;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
