@@ -23,82 +23,85 @@
 /* Events. The names are stable: they are stored in the chain. New events
  * are appended before AUDIT__COUNT; values never change. */
 enum audit_event {
-	AUDIT_NONE = 0,             /* route records nothing (health) */
-	AUDIT_CLIENT_CREATE,        /* a client record was created */
-	AUDIT_CLIENT_READ,          /* one client record was read */
-	AUDIT_CLIENT_UPDATE,        /* a client record was changed */
-	AUDIT_CLIENT_LIST,          /* a page of client records was read */
-	AUDIT_CLIENT_SEARCH,        /* clients were searched by name or date */
-	AUDIT_PRACTICE_INIT,        /* the practice was created */
-	AUDIT_KEYS_ROTATE,          /* the master key was rotated */
-	AUDIT_BACKUP,               /* a backup was written */
-	AUDIT_RESTORE,              /* the practice was restored from a backup */
-	AUDIT_DEMO,                 /* demo data was generated */
-	AUDIT_AUDIT_SEARCH,         /* the audit trail was searched */
-	AUDIT_AUDIT_ACCESS_REPORT,  /* one client's access report was read */
-	AUDIT_AUDIT_BREACH_REPORT,  /* a breach-impact report was read */
-	AUDIT_LOGIN,                /* a user signed in */
-	AUDIT_LOGIN_FAILED,         /* a sign-in was refused */
-	AUDIT_LOGOUT,               /* a user signed out (or was signed out) */
-	AUDIT_MFA_ENROL,            /* a user enrolled a second factor */
-	AUDIT_MFA_RESET,            /* a user's second factor was reset */
-	AUDIT_USER_CREATE,          /* a staff or portal account was created */
-	AUDIT_USER_DISABLE,         /* an account was disabled (or enabled) */
-	AUDIT_USER_ROLE,            /* an account's role changed */
-	AUDIT_CARE_TEAM,            /* a client's care team changed */
-	AUDIT_BREAK_GLASS,          /* emergency access to a client was opened */
-	AUDIT_SETTINGS,             /* practice settings changed */
-	AUDIT_PASSWORD,             /* a password was set or changed */
-	AUDIT_CHECKPOINT,           /* a checkpoint was asked for (confidant audit checkpoint) */
-	AUDIT_NOTE_CREATE,          /* a progress note draft was started */
-	AUDIT_NOTE_READ,            /* a note's text was read */
-	AUDIT_NOTE_LIST,            /* a client's list of notes was read (no text) */
-	AUDIT_NOTE_UPDATE,          /* a draft was changed */
-	AUDIT_NOTE_SIGN,            /* a note was signed and locked */
-	AUDIT_NOTE_COSIGN,          /* a supervisor co-signed a note */
-	AUDIT_NOTE_ADDENDUM,        /* a signed addendum was added */
-	AUDIT_DIAGNOSIS_ADD,        /* a diagnosis was added to a client's record */
-	AUDIT_DIAGNOSIS_READ,       /* a client's diagnoses were read */
-	AUDIT_DIAGNOSIS_UPDATE,     /* a diagnosis was resolved, reopened or made primary */
-	AUDIT_CONSENT_TEMPLATE,     /* a consent template version was written */
-	AUDIT_CONSENT_GIVE,         /* a client gave (signed) a consent */
-	AUDIT_CONSENT_WITHDRAW,     /* a consent was withdrawn */
-	AUDIT_CONSENT_READ,         /* a client's consents were read */
-	AUDIT_DISCLOSURE,           /* information was released to a third party */
-	AUDIT_DISCLOSURE_LIST,      /* a client's accounting of disclosures was read */
-	AUDIT_CLIENT_HISTORY,       /* a client's chart history was read */
-	AUDIT_NOTE_HISTORY,         /* a note's saved versions were read */
-	AUDIT_GUARDIAN_LIST,        /* a client's guardians were read */
-	AUDIT_GUARDIAN_ADD,         /* a guardian was added to a client's chart */
-	AUDIT_GUARDIAN_UPDATE,      /* a guardian's details or scopes changed */
-	AUDIT_GUARDIAN_REMOVE,      /* a guardian was removed from a client's chart */
-	AUDIT_CARE_TEAM_READ,       /* a client's care team was read */
-	AUDIT_PNOTE_CREATE,         /* a psychotherapy note was written */
-	AUDIT_PNOTE_READ,           /* a psychotherapy note's text was read */
-	AUDIT_PNOTE_LIST,           /* a client's psychotherapy notes were listed (no text) */
-	AUDIT_PNOTE_UPDATE,         /* a psychotherapy note was changed */
-	AUDIT_PNOTE_SHARE,          /* a psychotherapy note was shared with a supervisor */
-	AUDIT_PNOTE_UNSHARE,        /* a psychotherapy note's share was removed */
-	AUDIT_PASSWORD_RESET,       /* an owner reset a user's password */
-	AUDIT_ATTACHMENT_UPLOAD,    /* a file was added to a client's chart (or refused) */
-	AUDIT_ATTACHMENT_READ,      /* a client's list of files, or one file's details, was read */
-	AUDIT_ATTACHMENT_DOWNLOAD,  /* a file's content was downloaded */
-	AUDIT_PLAN_CREATE,          /* a treatment plan was started (its version 1) */
-	AUDIT_PLAN_READ,            /* a version of a plan was read */
-	AUDIT_PLAN_LIST,            /* a client's plans, or a plan's versions, were listed */
-	AUDIT_PLAN_UPDATE,          /* a new version of a plan was saved */
-	AUDIT_PLAN_SIGN,            /* a plan version was signed by (or for) the client */
-	AUDIT_AMENDMENT_REQUEST,    /* an amendment of the record was requested */
-	AUDIT_AMENDMENT_READ,       /* amendment requests were read */
-	AUDIT_AMENDMENT_EXTEND,     /* a request's deadline was extended (once) */
-	AUDIT_AMENDMENT_ACCEPT,     /* a request was accepted and the record amended */
-	AUDIT_AMENDMENT_DENY,       /* a request was denied with a reason */
-	AUDIT_AMENDMENT_DISAGREE,   /* a statement of disagreement was filed */
-	AUDIT_AMENDMENT_REBUT,      /* a rebuttal to a statement of disagreement was written */
-	AUDIT_NOTE_TEMPLATE_CREATE, /* the owner defined a note template */
-	AUDIT_NOTE_TEMPLATE_RETIRE, /* the owner retired a note template */
-	AUDIT_REPORT_RISK,          /* the risk report was run (counts), or listed a client */
-	AUDIT__COUNT                /* not an event */
+	AUDIT_NONE = 0,            /* route records nothing (health) */
+	AUDIT_CLIENT_CREATE,       /* a client record was created */
+	AUDIT_CLIENT_READ,         /* one client record was read */
+	AUDIT_CLIENT_UPDATE,       /* a client record was changed */
+	AUDIT_CLIENT_LIST,         /* a page of client records was read */
+	AUDIT_CLIENT_SEARCH,       /* clients were searched by name or date */
+	AUDIT_PRACTICE_INIT,       /* the practice was created */
+	AUDIT_KEYS_ROTATE,         /* the master key was rotated */
+	AUDIT_BACKUP,              /* a backup was written */
+	AUDIT_RESTORE,             /* the practice was restored from a backup */
+	AUDIT_DEMO,                /* demo data was generated */
+	AUDIT_AUDIT_SEARCH,        /* the audit trail was searched */
+	AUDIT_AUDIT_ACCESS_REPORT, /* one client's access report was read */
+	AUDIT_AUDIT_BREACH_REPORT, /* a breach-impact report was read */
+	AUDIT_LOGIN,               /* a user signed in */
+	AUDIT_LOGIN_FAILED,        /* a sign-in was refused */
+	AUDIT_LOGOUT,              /* a user signed out (or was signed out) */
+	AUDIT_MFA_ENROL,           /* a user enrolled a second factor */
+	AUDIT_MFA_RESET,           /* a user's second factor was reset */
+	AUDIT_USER_CREATE,         /* a staff or portal account was created */
+	AUDIT_USER_DISABLE,        /* an account was disabled (or enabled) */
+	AUDIT_USER_ROLE,           /* an account's role changed */
+	AUDIT_CARE_TEAM,           /* a client's care team changed */
+	AUDIT_BREAK_GLASS,         /* emergency access to a client was opened */
+	AUDIT_SETTINGS,            /* practice settings changed */
+	AUDIT_PASSWORD,            /* a password was set or changed */
+	AUDIT_CHECKPOINT,          /* a checkpoint was asked for (confidant audit checkpoint) */
+	AUDIT_NOTE_CREATE,         /* a progress note draft was started */
+	AUDIT_NOTE_READ,           /* a note's text was read */
+	AUDIT_NOTE_LIST,           /* a client's list of notes was read (no text) */
+	AUDIT_NOTE_UPDATE,         /* a draft was changed */
+	AUDIT_NOTE_SIGN,           /* a note was signed and locked */
+	AUDIT_NOTE_COSIGN,         /* a supervisor co-signed a note */
+	AUDIT_NOTE_ADDENDUM,       /* a signed addendum was added */
+	AUDIT_DIAGNOSIS_ADD,       /* a diagnosis was added to a client's record */
+	AUDIT_DIAGNOSIS_READ,      /* a client's diagnoses were read */
+	AUDIT_DIAGNOSIS_UPDATE,    /* a diagnosis was resolved, reopened or made primary */
+	AUDIT_CONSENT_TEMPLATE,    /* a consent template version was written */
+	AUDIT_CONSENT_GIVE,        /* a client gave (signed) a consent */
+	AUDIT_CONSENT_WITHDRAW,    /* a consent was withdrawn */
+	AUDIT_CONSENT_READ,        /* a client's consents were read */
+	AUDIT_DISCLOSURE,          /* information was released to a third party */
+	AUDIT_DISCLOSURE_LIST,     /* a client's accounting of disclosures was read */
+	AUDIT_CLIENT_HISTORY,      /* a client's chart history was read */
+	AUDIT_NOTE_HISTORY,        /* a note's saved versions were read */
+	AUDIT_GUARDIAN_LIST,       /* a client's guardians were read */
+	AUDIT_GUARDIAN_ADD,        /* a guardian was added to a client's chart */
+	AUDIT_GUARDIAN_UPDATE,     /* a guardian's details or scopes changed */
+	AUDIT_GUARDIAN_REMOVE,     /* a guardian was removed from a client's chart */
+	AUDIT_CARE_TEAM_READ,      /* a client's care team was read */
+	AUDIT_PNOTE_CREATE,        /* a psychotherapy note was written */
+	AUDIT_PNOTE_READ,          /* a psychotherapy note's text was read */
+	AUDIT_PNOTE_LIST,          /* a client's psychotherapy notes were listed (no text) */
+	AUDIT_PNOTE_UPDATE,        /* a psychotherapy note was changed */
+	AUDIT_PNOTE_SHARE,         /* a psychotherapy note was shared with a supervisor */
+	AUDIT_PNOTE_UNSHARE,       /* a psychotherapy note's share was removed */
+	AUDIT_PASSWORD_RESET,      /* an owner reset a user's password */
+	AUDIT_ATTACHMENT_UPLOAD,   /* a file was added to a client's chart (or refused) */
+	AUDIT_ATTACHMENT_READ,     /* a client's list of files, or one file's details, was read */
+	AUDIT_ATTACHMENT_DOWNLOAD, /* a file's content was downloaded */
+	AUDIT_PLAN_CREATE,         /* a treatment plan was started (its version 1) */
+	AUDIT_PLAN_READ,           /* a version of a plan was read */
+	AUDIT_PLAN_LIST,           /* a client's plans, or a plan's versions, were listed */
+	AUDIT_PLAN_UPDATE,         /* a new version of a plan was saved */
+	AUDIT_PLAN_SIGN,           /* a plan version was signed by (or for) the client */
+	AUDIT_AMENDMENT_REQUEST,   /* an amendment of the record was requested */
+	AUDIT_AMENDMENT_READ,      /* amendment requests were read */
+	AUDIT_AMENDMENT_EXTEND,    /* a request's deadline was extended (once) */
+	AUDIT_AMENDMENT_ACCEPT,    /* a request was accepted and the record amended */
+	AUDIT_AMENDMENT_DENY,      /* a request was denied with a reason */
+	AUDIT_AMENDMENT_DISAGREE,  /* a statement of disagreement was filed */
+	AUDIT_AMENDMENT_REBUT,     /* a rebuttal to a statement of disagreement was written */
+	/* the owner defined a note template */
+	AUDIT_NOTE_TEMPLATE_CREATE,
+	/* the owner retired a note template */
+	AUDIT_NOTE_TEMPLATE_RETIRE,
+	/* the risk report was run (counts), or listed a client */
+	AUDIT_REPORT_RISK,
+	AUDIT__COUNT /* not an event */
 };
 
 /* audit_event_name - "client.read" etc.; never NULL. */
