@@ -28,11 +28,14 @@ enum store_group {
 	STORE_GROUP_PNOTES,
 	/* store_attachments.c: files in a client's chart */
 	STORE_GROUP_ATTACHMENTS,
-	STORE_GROUP_PLANS,          /* store_plans.c: treatment plans and their versions */
-	STORE_GROUP_AMENDMENTS,     /* store_amendments.c: amendment requests */
-	STORE_GROUP_RECOVERY,       /* store_recovery.c: recovery-code salts */
-	STORE_GROUP_NOTE_TEMPLATES, /* store_note_templates.c: practice note templates */
-	STORE_GROUP_RISK,           /* store_risk.c: notes' sealed risk summaries */
+	STORE_GROUP_PLANS,      /* store_plans.c: treatment plans and their versions */
+	STORE_GROUP_AMENDMENTS, /* store_amendments.c: amendment requests */
+	/* store_recovery.c: recovery-code salts */
+	STORE_GROUP_RECOVERY,
+	/* store_note_templates.c: practice note templates */
+	STORE_GROUP_NOTE_TEMPLATES,
+	/* store_risk.c: notes' sealed risk summaries */
+	STORE_GROUP_RISK,
 	STORE_GROUP__COUNT
 };
 
