@@ -1,6 +1,6 @@
 /*
- * recovery.h - the slow hash of recovery codes (decision 24 in
- * docs/decisions.md).
+ * recovery.h - the slow hash of recovery codes (docs/decisions.md,
+ * "Recovery codes are stretched with Argon2id").
  *
  * A recovery code has ~59 bits. Hashed with fast BLAKE2b, someone holding
  * the database could try every code offline and, with one, open an

@@ -134,7 +134,7 @@ static enum err check_code(struct domain_ctx *ctx, const struct user_auth *u, co
 		return e == ERR_OK ? ERR_OK : ERR_AUTH;
 	}
 	/* Argon2id inside the sign-in transaction: only after the right
-	 * password, and rarely (a lost phone); see docs/decisions.md 24. */
+	 * password, and rarely (a lost phone); see docs/decisions.md, "Recovery codes". */
 	e = domain_recovery_derive(ctx, u->id, code, &rs);
 	if (e == ERR_OK)
 		e = store_recovery_use(ctx->store, u->id, rs.hash, ctx->now);
@@ -493,7 +493,7 @@ enum err domain_mfa_confirm(struct domain_ctx *ctx, const struct principal *p, c
 	if (e == ERR_OK)
 		e = store_user_mfa_step(ctx->store, u.id, step);
 	if (e == ERR_OK) {
-		/* Argon2id for ten codes, once per enrolment (decision 24). */
+		/* Argon2id for ten codes, once per enrolment (docs/decisions.md). */
 		e = domain_recovery_codes_new(ctx, u.id, codes, rs);
 		if (e == ERR_OK)
 			e = domain_author_recovery_set(ctx, u.id, p->session.public_id, rs,

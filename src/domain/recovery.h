@@ -1,7 +1,7 @@
 /*
  * recovery.h - recovery codes as the store knows them: the hash that finds
  * a code's row, and the secret an author key's recovery wrap is derived
- * from (auth/recovery.h, docs/decisions.md 24).
+ * from (auth/recovery.h, docs/decisions.md, "Recovery codes").
  *
  * Responsible for: making a user's ten codes with one fresh salt, and
  * turning a typed code into its hash and secret: stretched with Argon2id
