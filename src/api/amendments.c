@@ -297,3 +297,8 @@ enum err api_amendment_rebut(struct app *app, const struct http_request *rq,
 {
 	return step(app, rq, rs, STEP_REBUT);
 }
+
+void *api_amendment_to_json(const struct amendment *a)
+{
+	return amendment_json(a);
+}

@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "api/chart.h"
+#include "api/records.h"
 #include "core/mem.h"
 
 static const char *const writable[] = {
@@ -174,6 +175,8 @@ enum err api_client_get(struct app *app, const struct http_request *rq, struct h
 {
 	struct domain_ctx ctx;
 	struct client c;
+	json_t *o;
+	void *linked = NULL;
 	enum err e;
 
 	if (!api_public_id_ok(rq->param[0]))
@@ -182,12 +185,24 @@ enum err api_client_get(struct app *app, const struct http_request *rq, struct h
 	if (e != ERR_OK)
 		return e;
 	e = domain_client_get(&ctx, rq->param[0], &c);
+	if (e == ERR_OK) {
+		/* Requests about chart fields travel with the record. */
+		e = api_amendments_about(&ctx, rq->param[0], "chart", &linked);
+		if (e != ERR_OK)
+			client_cleanup(&c);
+	}
 	api_end(app, &ctx);
 	if (e != ERR_OK)
 		return e;
-	e = send_client(rs, &c, 200);
+	o = client_json(&c);
 	client_cleanup(&c);
-	return e;
+	if (o == NULL) {
+		json_decref(linked);
+		return ERR_NOMEM;
+	}
+	if (linked != NULL)
+		json_object_set_new(o, "amendments", linked);
+	return api_json_send(rs, o);
 }
 
 enum err api_client_update(struct app *app, const struct http_request *rq, struct http_response *rs)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/diagnoses.h"
+#include "api/records.h"
 #include "core/mem.h"
 #include "domain/diagnoses.h"
 #include "domain/icd10.h"
@@ -104,6 +105,7 @@ enum err api_diagnosis_list(struct app *app, const struct http_request *rq,
 	struct diagnosis *ds;
 	size_t n = 0, i;
 	json_t *arr;
+	void *linked = NULL; /* amendment requests about the diagnoses: they travel with them */
 	enum err e;
 
 	if (!api_public_id_ok(rq->param[0]))
@@ -114,12 +116,21 @@ enum err api_diagnosis_list(struct app *app, const struct http_request *rq,
 	e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
 		e = domain_diagnosis_list(&ctx, rq->param[0], ds, DIAGNOSES_PER_CLIENT_MAX, &n);
+		if (e == ERR_OK)
+			e = api_amendments_about(&ctx, rq->param[0], "diagnosis", &linked);
 		api_end(app, &ctx);
 	}
 	if (e == ERR_OK) {
 		arr = json_array();
-		for (i = 0; arr != NULL && i < n; i++)
-			json_array_append_new(arr, diagnosis_json(&ds[i]));
+		for (i = 0; arr != NULL && i < n; i++) {
+			json_t *d = diagnosis_json(&ds[i]);
+
+			if (d != NULL && linked != NULL)
+				json_object_set_new(d, "amendments",
+				                    api_amendments_pick(linked, ds[i].public_id));
+			json_array_append_new(arr, d);
+		}
+		json_decref(linked);
 		e = arr != NULL ? api_json_send(rs, json_pack("{s:o}", "diagnoses", arr))
 		                : ERR_NOMEM;
 	}

@@ -6,8 +6,8 @@
  *   PATCH /api/v1/notes/{id}           {"version", "date"?, "fields"} (drafts only)
  *   POST /api/v1/notes/{id}/sign | /cosign | /addenda {"text"}
  *   GET  /api/v1/note-templates        the templates and their fields
- * The fields of a template become one canonical JSON document (sorted keys,
- * compact): what is sealed, and what the signature hash covers.
+ * The fields of a template (built-in or the practice's, api/note_templates.c) become one canonical
+ * JSON document (sorted keys, compact): what is sealed, and what the signature hash covers.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -17,7 +17,10 @@
 #include "api/api.h"
 #include "api/plans.h"
 #include "core/mem.h"
+#include "api/records.h"
+#include "domain/note_templates.h"
 #include "domain/notes.h"
+#include "domain/risk.h"
 
 #define NOTES_PAGE 50
 #define ADDENDA_MAX 100
@@ -68,39 +71,6 @@ static json_t *note_json(const struct note *n)
 	return o;
 }
 
-/* fields_text - validate a "fields" object against template t and build
- * the canonical text (caller frees it wiped). */
-static enum err fields_text(json_t *fields, const struct note_template *t, struct http_response *rs,
-                            char **out)
-{
-	const char *key;
-	json_t *val;
-	size_t i;
-
-	if (!json_is_object(fields)) {
-		rs->message = "fields (an object of the template's fields) is required";
-		return ERR_INVAL;
-	}
-	json_object_foreach(fields, key, val)
-	{
-		int known = 0;
-
-		for (i = 0; t->fields[i] != NULL; i++)
-			if (strcmp(t->fields[i], key) == 0)
-				known = 1;
-		if (!known) {
-			rs->message = "fields has a name this template does not have";
-			return ERR_INVAL;
-		}
-		if (!json_is_string(val) || json_string_length(val) > NOTE_FIELD_MAX) {
-			rs->message = "each field is a string of at most 20 KB";
-			return ERR_INVAL;
-		}
-	}
-	*out = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	return *out ? ERR_OK : ERR_NOMEM;
-}
-
 static enum err send_note(struct http_response *rs, const struct note *n, unsigned status)
 {
 	json_t *o = note_json(n);
@@ -122,7 +92,8 @@ static enum err str_member(json_t *o, const char *name, const char **out)
 enum err api_note_create(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	static const char *const allowed[] = {"template", "date", "fields", NULL};
-	const struct note_template *t;
+	struct note_template_def t;
+	struct note_risk risk;
 	struct domain_ctx ctx;
 	const char *tmpl = NULL, *date = NULL;
 	struct note n;
@@ -136,8 +107,8 @@ enum err api_note_create(struct app *app, const struct http_request *rq, struct 
 	if (e != ERR_OK)
 		return e;
 	if (str_member(root, "template", &tmpl) != ERR_OK || tmpl == NULL ||
-	    (t = domain_note_template(tmpl)) == NULL) {
-		rs->message = "template must be soap, dap, birp, intake or discharge";
+	    strlen(tmpl) >= sizeof n.template_name) {
+		rs->message = api_note_template_unknown;
 		e = ERR_INVAL;
 		goto out;
 	}
@@ -148,16 +119,24 @@ enum err api_note_create(struct app *app, const struct http_request *rq, struct 
 	}
 	memcpy(n.template_name, tmpl, strlen(tmpl) + 1);
 	memcpy(n.date, date, 11);
-	e = fields_text(json_object_get(root, "fields"), t, rs, &n.content);
+	e = api_begin(app, rq, &ctx);
 	if (e != ERR_OK)
 		goto out;
-	e = api_begin(app, rq, &ctx);
+	/* Built-in or the practice's: the fields, labels and limits it has. */
+	e = domain_note_template_find(&ctx, tmpl, &t);
+	if (e == ERR_NOTFOUND) {
+		rs->message = api_note_template_unknown;
+		e = ERR_INVAL;
+	}
+	if (e == ERR_OK)
+		e = api_note_fields(json_object_get(root, "fields"), &t, rs, &n.content, &risk);
 	if (e == ERR_OK) {
+		n.risk = &risk;
 		e = domain_note_create(&ctx, rq->param[0], &n);
 		if (e == ERR_INVAL)
 			rs->message = ctx.message;
-		api_end(app, &ctx);
 	}
+	api_end(app, &ctx);
 	if (e == ERR_OK) {
 		memcpy(n.client_public_id, rq->param[0], 33);
 		snprintf(rs->location, sizeof rs->location, "/api/v1/notes/%s", n.public_id);
@@ -268,7 +247,8 @@ enum err api_note_get(struct app *app, const struct http_request *rq, struct htt
 enum err api_note_update(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	static const char *const allowed[] = {"version", "date", "fields", "template", NULL};
-	const struct note_template *t;
+	struct note_template_def t;
+	struct note_risk risk;
 	struct domain_ctx ctx;
 	struct note cur, n;
 	const char *date = NULL, *tmpl = NULL;
@@ -296,11 +276,12 @@ enum err api_note_update(struct app *app, const struct http_request *rq, struct 
 	/* The current note tells the template and the date to keep. */
 	e = domain_note_get(&ctx, rq->param[0], &cur, NULL, 0, NULL);
 	if (e == ERR_OK) {
-		t = domain_note_template(cur.template_name);
+		enum err te = domain_note_template_find(&ctx, cur.template_name, &t);
+
 		if (tmpl != NULL && strcmp(tmpl, cur.template_name) != 0) {
 			rs->message = "a note's template cannot change";
 			e = ERR_INVAL;
-		} else if (t == NULL) {
+		} else if (te != ERR_OK) {
 			e = ERR_INTERNAL;
 		} else {
 			memcpy(n.public_id, cur.public_id, 33);
@@ -311,7 +292,9 @@ enum err api_note_update(struct app *app, const struct http_request *rq, struct 
 				e = ERR_INVAL;
 			}
 			if (e == ERR_OK)
-				e = fields_text(json_object_get(root, "fields"), t, rs, &n.content);
+				e = api_note_fields(json_object_get(root, "fields"), &t, rs,
+				                    &n.content, &risk);
+			n.risk = &risk;
 			n.version = json_integer_value(ver);
 		}
 	}
@@ -408,20 +391,6 @@ enum err api_note_addendum(struct app *app, const struct http_request *rq, struc
 enum err api_note_templates(struct app *app, const struct http_request *rq,
                             struct http_response *rs)
 {
-	const struct note_template *t;
-	json_t *arr = json_array();
-	size_t n, i, j;
-
-	(void)app;
-	(void)rq;
-	t = domain_note_templates(&n);
-	for (i = 0; i < n; i++) {
-		json_t *f = json_array();
-
-		for (j = 0; t[i].fields[j] != NULL; j++)
-			json_array_append_new(f, json_string(t[i].fields[j]));
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:o}", "name", t[i].name, "title",
-		                                     t[i].title, "fields", f));
-	}
-	return api_json_send(rs, json_pack("{s:o}", "templates", arr));
+	/* Built-in and practice-defined (api/note_templates.c). */
+	return api_note_template_list(app, rq, rs);
 }

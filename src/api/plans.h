@@ -50,4 +50,9 @@ enum err api_amendment_rebut(struct app *app, const struct http_request *rq,
 enum err api_amendments_linked(struct domain_ctx *ctx, const char *type, const char *public_id,
                                void **out);
 
+/* api_amendment_to_json - one request as the API shows it (a json_t *,
+ * caller owns; NULL if out of memory). */
+struct amendment;
+void *api_amendment_to_json(const struct amendment *a);
+
 #endif

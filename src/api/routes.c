@@ -14,6 +14,7 @@
 #include "api/attachments.h"
 #include "api/plans.h"
 #include "api/schedule.h"
+#include "api/records.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -184,6 +185,13 @@ const struct route api_routes[] = {
         {HTTP_POST, "/api/v1/appointments/{id}/status", BOOKERS, AUDIT_APPOINTMENT_STATUS, 2 * KB,
          0, api_appt_status},
         {HTTP_GET, "/api/v1/schedule", CALENDAR, AUDIT_SCHEDULE_VIEW, 0, 0, api_schedule_view},
+
+        /* Practice note templates (the owner) and the risk report (the treating team). */
+        {HTTP_POST, "/api/v1/note-templates", ROLE_OWNER, AUDIT_NOTE_TEMPLATE_CREATE, 8 * KB,
+         ROUTE_REAUTH, api_note_template_create},
+        {HTTP_POST, "/api/v1/note-templates/{name}/retire", ROLE_OWNER, AUDIT_NOTE_TEMPLATE_RETIRE,
+         1 * KB, ROUTE_REAUTH, api_note_template_retire},
+        {HTTP_GET, "/api/v1/reports/risk", CLINICAL, AUDIT_REPORT_RISK, 0, 0, api_risk_report},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

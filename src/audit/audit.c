@@ -98,6 +98,9 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_APPOINTMENT_OVERRIDE] = "appointment.override",
         [AUDIT_SCHEDULE_VIEW] = "schedule.view",
         [AUDIT_SCHEDULE_SETUP] = "schedule.setup",
+        [AUDIT_NOTE_TEMPLATE_CREATE] = "note_template.create",
+        [AUDIT_NOTE_TEMPLATE_RETIRE] = "note_template.retire",
+        [AUDIT_REPORT_RISK] = "report.risk",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -105,7 +105,13 @@ enum audit_event {
 	AUDIT_APPOINTMENT_OVERRIDE, /* a booking went ahead despite a conflict */
 	AUDIT_SCHEDULE_VIEW,        /* a day, week or month view or free slots were read */
 	AUDIT_SCHEDULE_SETUP,       /* services, rooms, working hours or time off changed */
-	AUDIT__COUNT                /* not an event */
+	/* the owner defined a note template */
+	AUDIT_NOTE_TEMPLATE_CREATE,
+	/* the owner retired a note template */
+	AUDIT_NOTE_TEMPLATE_RETIRE,
+	/* the risk report was run (counts), or listed a client */
+	AUDIT_REPORT_RISK,
+	AUDIT__COUNT /* not an event */
 };
 
 /* audit_event_name - "client.read" etc.; never NULL. */

@@ -14,6 +14,7 @@
 #include "auth/session_keys.h"
 #include "core/mem.h"
 #include "domain/pnotes.h"
+#include "domain/recovery.h"
 
 static const char generic_failure[] =
         "Sign-in failed. Check the email, password and code, or wait a moment and try again.";
@@ -116,8 +117,8 @@ static enum err check_password(const char *hash, const char *pw)
 /* check_code - a TOTP code or an unused recovery code for user u. */
 static enum err check_code(struct domain_ctx *ctx, const struct user_auth *u, const char *code)
 {
-	unsigned char secret[AUTH_TOTP_SECRET_BYTES], h[AUTH_HASH_BYTES];
-	char norm[13];
+	unsigned char secret[AUTH_TOTP_SECRET_BYTES];
+	struct recovery_secret rs;
 	int64_t step = 0;
 	enum err e;
 
@@ -132,12 +133,13 @@ static enum err check_code(struct domain_ctx *ctx, const struct user_auth *u, co
 			e = store_user_mfa_step(ctx->store, u->id, step); /* replay guard */
 		return e == ERR_OK ? ERR_OK : ERR_AUTH;
 	}
-	if (auth_recovery_normalise(code, norm) != ERR_OK)
-		return ERR_AUTH;
-	auth_token_hash(norm, strlen(norm), h);
-	mem_wipe(norm, sizeof norm);
-	e = store_recovery_use(ctx->store, u->id, h, ctx->now);
-	return e == ERR_OK ? ERR_OK : ERR_AUTH;
+	/* Argon2id inside the sign-in transaction: only after the right
+	 * password, and rarely (a lost phone); see docs/decisions.md, "Recovery codes". */
+	e = domain_recovery_derive(ctx, u->id, code, &rs);
+	if (e == ERR_OK)
+		e = store_recovery_use(ctx->store, u->id, rs.hash, ctx->now);
+	mem_wipe(&rs, sizeof rs);
+	return e == ERR_OK || e == ERR_BUSY ? e : ERR_AUTH;
 }
 
 static int require_mfa(struct domain_ctx *ctx, const struct user_auth *u)
@@ -467,11 +469,9 @@ enum err domain_mfa_confirm(struct domain_ctx *ctx, const struct principal *p, c
                             char codes[AUTH_RECOVERY_COUNT][AUTH_RECOVERY_LEN + 1])
 {
 	unsigned char secret[AUTH_TOTP_SECRET_BYTES];
-	unsigned char hashes[AUTH_RECOVERY_COUNT][32];
-	char norm[13];
+	struct recovery_secret rs[AUTH_RECOVERY_COUNT];
 	struct user_auth u;
 	int64_t step = 0;
-	unsigned i;
 	enum err e;
 
 	TX_BEGIN(ctx);
@@ -493,18 +493,10 @@ enum err domain_mfa_confirm(struct domain_ctx *ctx, const struct principal *p, c
 	if (e == ERR_OK)
 		e = store_user_mfa_step(ctx->store, u.id, step);
 	if (e == ERR_OK) {
-		auth_recovery_new(codes);
-		for (i = 0; i < AUTH_RECOVERY_COUNT && e == ERR_OK; i++) {
-			e = auth_recovery_normalise(codes[i], norm);
-			auth_token_hash(norm, strlen(norm), hashes[i]);
-		}
+		/* Argon2id for ten codes, once per enrolment (docs/decisions.md). */
+		e = domain_recovery_codes_new(ctx, u.id, codes, rs);
 		if (e == ERR_OK)
-			e = store_recovery_replace(ctx->store, u.id,
-			                           (const unsigned char(*)[32])hashes,
-			                           AUTH_RECOVERY_COUNT);
-		if (e == ERR_OK)
-			e = domain_author_recovery_set(ctx, u.id, p->session.public_id, codes,
-			                               (const unsigned char(*)[32])hashes,
+			e = domain_author_recovery_set(ctx, u.id, p->session.public_id, rs,
 			                               AUTH_RECOVERY_COUNT);
 	}
 	if (e == ERR_OK)
@@ -512,7 +504,7 @@ enum err domain_mfa_confirm(struct domain_ctx *ctx, const struct principal *p, c
 	if (e == ERR_OK)
 		e = domain_emit(ctx, AUDIT_MFA_ENROL, 0, "user", u.public_id, "");
 	mem_wipe(secret, sizeof secret);
-	mem_wipe(norm, sizeof norm);
+	mem_wipe(rs, sizeof rs);
 	mem_wipe(&u, sizeof u);
 	return tx_end(ctx, e);
 }

@@ -11,6 +11,8 @@
 
 #include "core/mem.h"
 #include "domain/chart.h"
+#include "domain/note_templates.h"
+#include "domain/risk.h"
 
 #define RISK "risk_suicidal", "risk_homicidal", "safety_plan"
 
@@ -77,10 +79,20 @@ static int date_ok(const char *s)
 	return 1;
 }
 
-static enum err check(struct domain_ctx *ctx, const struct note *n)
+static enum err check(struct domain_ctx *ctx, const struct note *n, int for_new)
 {
-	if (domain_note_template(n->template_name) == NULL) {
-		ctx->message = "template must be soap, dap, birp, intake or discharge";
+	struct note_template_def t;
+	enum err e = domain_note_template_find(ctx, n->template_name, &t);
+
+	if (e == ERR_NOTFOUND) {
+		ctx->message = "template must be soap, dap, birp, intake, discharge or one of the "
+		               "practice's (GET /api/v1/note-templates)";
+		return ERR_INVAL;
+	}
+	if (e != ERR_OK)
+		return e;
+	if (for_new && t.retired) {
+		ctx->message = "that template is retired: choose another for new notes";
 		return ERR_INVAL;
 	}
 	if (!date_ok(n->date)) {
@@ -109,7 +121,7 @@ static enum err finish(struct domain_ctx *ctx, enum err e, enum audit_event ev,
 
 enum err domain_note_create(struct domain_ctx *ctx, const char *client_public_id, struct note *n)
 {
-	enum err e = check(ctx, n);
+	enum err e = check(ctx, n, 1);
 
 	if (e != ERR_OK)
 		return e;
@@ -125,6 +137,8 @@ enum err domain_note_create(struct domain_ctx *ctx, const char *client_public_id
 	}
 	n->author_id = ctx->actor_id;
 	e = store_note_create(ctx->store, ctx->vault, n, ctx->now);
+	if (e == ERR_OK && n->risk != NULL) /* for the risk report (domain/risk.h) */
+		e = domain_note_risk_seal(ctx, n->id, n->client_id, n->risk);
 	if (e == ERR_OK) /* every saved version is kept (domain/chart.c) */
 		e = domain_note_keep(ctx, n, 0);
 	return finish(ctx, e, AUDIT_NOTE_CREATE, n, n->template_name);
@@ -206,7 +220,7 @@ enum err domain_note_list(struct domain_ctx *ctx, const char *client_public_id, 
 enum err domain_note_update(struct domain_ctx *ctx, struct note *n)
 {
 	struct note cur;
-	enum err e = check(ctx, n);
+	enum err e = check(ctx, n, 0);
 
 	memset(&cur, 0, sizeof cur);
 	if (e != ERR_OK)
@@ -229,6 +243,8 @@ enum err domain_note_update(struct domain_ctx *ctx, struct note *n)
 		e = domain_note_keep(ctx, &cur, 1); /* a draft from before the history */
 		if (e == ERR_OK)
 			e = store_note_update_draft(ctx->store, ctx->vault, n, ctx->now);
+		if (e == ERR_OK && n->risk != NULL)
+			e = domain_note_risk_seal(ctx, n->id, n->client_id, n->risk);
 		if (e == ERR_CONFLICT)
 			ctx->message = "the draft changed since it was read; reload it";
 		if (e == ERR_OK)

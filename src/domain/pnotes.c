@@ -55,17 +55,6 @@ static enum err wrap_password(struct author_key_row *r, const struct vault_key *
 	return e;
 }
 
-/* recovery_hash - the stored hash and normalised form of a recovery code;
- * 0 if code is not one (a TOTP code, or nothing). */
-static int recovery_hash(const char *code, char norm[13], unsigned char hash[32])
-{
-	if (code == NULL || strlen(code) == AUTH_TOTP_DIGITS ||
-	    auth_recovery_normalise(code, norm) != ERR_OK)
-		return 0;
-	auth_token_hash(norm, strlen(norm), hash);
-	return 1;
-}
-
 /* read_row - u's author key row in a short read transaction. */
 static enum err read_row(struct domain_ctx *ctx, int64_t user_id, struct author_key_row *r)
 {
@@ -102,9 +91,9 @@ enum err domain_author_key_unlock(struct domain_ctx *ctx, const struct user_auth
                                   const char *code)
 {
 	struct vault_key *ak = vault_key_new(), *kek = vault_key_new();
-	unsigned char hash[32], wrap[VAULT_WRAPPEDBYTES];
+	unsigned char wrap[VAULT_WRAPPEDBYTES];
+	struct recovery_secret rs;
 	struct author_key_row r;
-	char norm[13];
 	enum err e;
 
 	memset(&r, 0, sizeof r);
@@ -133,22 +122,23 @@ enum err domain_author_key_unlock(struct domain_ctx *ctx, const struct user_auth
 	e = password_kek(kek, password, &r);
 	if (e == ERR_OK)
 		e = vault_author_unwrap(ak, r.pw_wrap, kek, u->id, VAULT_AUTHOR_PASSWORD);
-	if (e == ERR_CRYPTO && recovery_hash(code, norm, hash)) {
+	memset(&rs, 0, sizeof rs);
+	if (e == ERR_CRYPTO && domain_recovery_derive(ctx, u->id, code, &rs) == ERR_OK) {
 		/* The password changed without the key (an owner's reset): the
 		 * recovery code just used opens it, then the password wraps it
 		 * again and that code's wrap goes, as the code has. */
 		e = store_begin_read(ctx->store);
 		if (e == ERR_OK) {
-			e = store_author_recovery_find(ctx->store, u->id, hash, wrap);
+			e = store_author_recovery_find(ctx->store, u->id, rs.hash, wrap);
 			store_end_read(ctx->store);
 		}
-		vault_author_kek_code(kek, u->id, norm, strlen(norm));
+		vault_author_kek_code(kek, u->id, (const char *)rs.secret, rs.len);
 		if (e == ERR_OK)
 			e = vault_author_unwrap(ak, wrap, kek, u->id, VAULT_AUTHOR_RECOVERY);
 		if (e == ERR_OK)
 			e = wrap_password(&r, ak, kek, password);
 		if (e == ERR_OK)
-			e = write_row(ctx, &r, 0, hash);
+			e = write_row(ctx, &r, 0, rs.hash);
 		if (e == ERR_OK)
 			log_info("author key recovered with a recovery code user=%s", u->public_id);
 	}
@@ -158,7 +148,7 @@ hold:
 	if (e != ERR_OK)
 		log_warn("author key not opened user=%s err=%s", u->public_id, err_name(e));
 out:
-	mem_wipe(norm, sizeof norm);
+	mem_wipe(&rs, sizeof rs);
 	mem_wipe(&r, sizeof r);
 	vault_key_free(ak);
 	vault_key_free(kek);
@@ -208,13 +198,12 @@ enum err domain_author_key_rewrap_store(struct domain_ctx *ctx, struct author_re
 }
 
 enum err domain_author_recovery_set(struct domain_ctx *ctx, int64_t user_id, const char *session,
-                                    char codes[][AUTH_RECOVERY_LEN + 1],
-                                    const unsigned char (*hashes)[32], size_t n)
+                                    const struct recovery_secret *codes, size_t n)
 {
 	unsigned char(*wraps)[VAULT_WRAPPEDBYTES] = NULL;
+	unsigned char(*hashes)[32] = NULL;
 	struct vault_key *ak = vault_key_new(), *kek = vault_key_new();
 	struct author_key_row r;
-	char norm[13];
 	size_t i, k = 0;
 	enum err e;
 
@@ -231,17 +220,16 @@ enum err domain_author_recovery_set(struct domain_ctx *ctx, int64_t user_id, con
 		goto out;
 	if (auth_session_key_get(session, user_id, ctx->now, ak) == ERR_OK) {
 		wraps = mem_calloc_array(n, sizeof *wraps);
-		if (wraps == NULL) {
+		hashes = mem_calloc_array(n, sizeof *hashes);
+		if (wraps == NULL || hashes == NULL) {
 			e = ERR_NOMEM;
 			goto out;
 		}
 		for (i = 0; e == ERR_OK && i < n; i++) {
-			e = auth_recovery_normalise(codes[i], norm);
-			if (e == ERR_OK) {
-				vault_author_kek_code(kek, user_id, norm, strlen(norm));
-				e = vault_author_wrap(wraps[i], ak, kek, user_id,
-				                      VAULT_AUTHOR_RECOVERY);
-			}
+			memcpy(hashes[i], codes[i].hash, sizeof hashes[i]);
+			vault_author_kek_code(kek, user_id, (const char *)codes[i].secret,
+			                      codes[i].len);
+			e = vault_author_wrap(wraps[i], ak, kek, user_id, VAULT_AUTHOR_RECOVERY);
 		}
 		k = n;
 	} else {
@@ -249,11 +237,11 @@ enum err domain_author_recovery_set(struct domain_ctx *ctx, int64_t user_id, con
 		         (long long)user_id);
 	}
 	if (e == ERR_OK)
-		e = store_author_recovery_replace(ctx->store, user_id, hashes,
-		                                  (const unsigned char(*)[VAULT_WRAPPEDBYTES])wraps,
-		                                  k);
+		e = store_author_recovery_replace(
+		        ctx->store, user_id, (const unsigned char(*)[32])hashes,
+		        (const unsigned char(*)[VAULT_WRAPPEDBYTES])wraps, k);
 out:
-	mem_wipe(norm, sizeof norm);
+	free(hashes);
 	if (wraps != NULL) {
 		mem_wipe(wraps, n * sizeof *wraps);
 		free(wraps);

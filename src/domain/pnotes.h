@@ -18,6 +18,7 @@
 
 #include "auth/auth.h"
 #include "domain/domain.h"
+#include "domain/recovery.h"
 #include "store/pnotes.h"
 
 #define PNOTE_BODY_MAX (64 * 1024) /* bytes of one note's text */
@@ -57,11 +58,11 @@ enum err domain_author_key_rewrap_store(struct domain_ctx *ctx, struct author_re
 
 /* domain_author_recovery_set - after new recovery codes were made for
  * user_id (inside that transaction): wrap the author key held for session
- * under each; without a held key, forget the old wraps (their codes are
- * gone). hashes are the codes' stored hashes. */
+ * under a key from each code's stretched secret (domain/recovery.h), found
+ * again by its stored hash; without a held key, forget the old wraps
+ * (their codes are gone). */
 enum err domain_author_recovery_set(struct domain_ctx *ctx, int64_t user_id, const char *session,
-                                    char codes[][AUTH_RECOVERY_LEN + 1],
-                                    const unsigned char (*hashes)[32], size_t n);
+                                    const struct recovery_secret *codes, size_t n);
 
 /* domain_pnote_create - write a note on client_public_id with text body;
  * out gets the note (with its text). Audited as psychotherapy_note.create. */

@@ -24,6 +24,9 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_AMENDMENTS] = &store_group_amendments,
         [STORE_GROUP_PRIVACY] = &store_group_privacy,
         [STORE_GROUP_SCHEDULE] = &store_group_schedule,
+        [STORE_GROUP_RECOVERY] = &store_group_recovery,
+        [STORE_GROUP_NOTE_TEMPLATES] = &store_group_note_templates,
+        [STORE_GROUP_RISK] = &store_group_risk,
 };
 
 /* ---- helpers ------------------------------------------------------- */

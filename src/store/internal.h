@@ -34,6 +34,12 @@ enum store_group {
 	STORE_GROUP_PRIVACY,
 	/* store_schedule.c: appointments, series, hours, rooms, services */
 	STORE_GROUP_SCHEDULE,
+	/* store_recovery.c: recovery-code salts */
+	STORE_GROUP_RECOVERY,
+	/* store_note_templates.c: practice note templates */
+	STORE_GROUP_NOTE_TEMPLATES,
+	/* store_risk.c: notes' sealed risk summaries */
+	STORE_GROUP_RISK,
 	STORE_GROUP__COUNT
 };
 
@@ -56,6 +62,9 @@ extern const struct stmt_group store_group_plans;
 extern const struct stmt_group store_group_amendments;
 extern const struct stmt_group store_group_privacy;
 extern const struct stmt_group store_group_schedule;
+extern const struct stmt_group store_group_recovery;
+extern const struct stmt_group store_group_note_templates;
+extern const struct stmt_group store_group_risk;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

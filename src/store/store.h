@@ -386,6 +386,8 @@ enum note_status {
 	NOTE_COSIGN = 2, /* signed by a supervisee, awaiting the supervisor */
 };
 
+struct note_risk; /* domain/risk.h: the levels a note records */
+
 /* A progress note. content is the template's fields as a JSON object
  * (PHI, sealed at rest); NULL in lists. */
 struct note {
@@ -408,6 +410,8 @@ struct note {
 	int64_t cosigned_at;            /* 0 unless co-signed */
 	int64_t cosigned_by;            /* supervisor's row id, or 0 */
 	int64_t version;                /* optimistic-locking counter */
+	const struct note_risk
+	        *risk; /* risk summary to seal with the text (domain/risk.h), or NULL */
 };
 void note_cleanup(struct note *n);
 

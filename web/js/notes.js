@@ -26,6 +26,11 @@ const LABELS = {
 	risk_suicidal: 'Suicidal ideation', risk_homicidal: 'Homicidal ideation', safety_plan: 'Safety plan',
 };
 const RISK = new Set(['risk_suicidal', 'risk_homicidal', 'safety_plan']);
+// The levels the server accepts for the two ideation fields (reportable:
+// GET /api/v1/reports/risk); empty means not assessed.
+const LEVELS = [['', 'Not assessed'], ['denies', 'Denies'], ['passive', 'Passive ideation'],
+	['active_no_plan', 'Active, no plan'], ['plan', 'With a plan'], ['intent', 'With intent']];
+const LEVEL_FIELDS = new Set(['risk_suicidal', 'risk_homicidal']);
 const TITLES = { soap: 'SOAP', dap: 'DAP', birp: 'BIRP', intake: 'Intake assessment', discharge: 'Discharge summary' };
 const STATUS = { draft: 'Draft', awaiting_cosign: 'Awaiting co-signature', signed: 'Signed' };
 
@@ -153,7 +158,8 @@ function editor(app, n, fieldNames) {
 	let riskAdded = false;
 	for (const f of fieldNames) {
 		if (RISK.has(f) && !riskAdded) { form.body.append(riskStart); riskAdded = true; }
-		form.add({ name: f, label: label(f), rows: RISK.has(f) ? 2 : 6, value: n.fields?.[f] ?? '', spellcheck: 'true' });
+		if (LEVEL_FIELDS.has(f)) form.add({ name: f, label: label(f), options: LEVELS, value: n.fields?.[f] ?? '' });
+		else form.add({ name: f, label: label(f), rows: RISK.has(f) ? 2 : 6, value: n.fields?.[f] ?? '', spellcheck: 'true' });
 	}
 	const signPanel = h('div', { class: 'sign-panel', hidden: true });
 	form.el.insertBefore(signPanel, form.alert);
