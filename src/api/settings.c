@@ -1,7 +1,12 @@
 /*
  * settings.c - GET and PATCH /api/v1/settings (owner): MFA policy, session
  * timeouts, break-glass length. PATCH needs a recent re-authentication.
+ * GET /api/v1/settings/chart tells every signed-in user which optional
+ * chart fields the practice collects (the forms show only those).
+ * Never: answers anything but the collect_* settings to a non-owner.
  */
+#include <string.h>
+
 #include <jansson.h>
 
 #include "api/api.h"
@@ -69,4 +74,30 @@ enum err api_settings_update(struct app *app, const struct http_request *rq,
 	}
 	json_decref(root);
 	return e == ERR_OK ? api_settings_get(app, rq, rs) : e;
+}
+
+enum err api_settings_chart(struct app *app, const struct http_request *rq,
+                            struct http_response *rs)
+{
+	static const char prefix[] = "collect_";
+	struct domain_ctx ctx;
+	int64_t values[16];
+	json_t *o;
+	size_t i;
+	enum err e;
+
+	if (settings_count > 16)
+		return ERR_INTERNAL;
+	e = api_begin(app, rq, &ctx);
+	if (e == ERR_OK) {
+		e = domain_settings_get(&ctx, values);
+		api_end(app, &ctx);
+	}
+	if (e != ERR_OK)
+		return e;
+	o = json_object();
+	for (i = 0; o != NULL && i < settings_count; i++)
+		if (strncmp(settings[i].key, prefix, sizeof prefix - 1) == 0)
+			json_object_set_new(o, settings[i].key, json_integer(values[i]));
+	return o != NULL ? api_json_send(rs, o) : ERR_NOMEM;
 }
