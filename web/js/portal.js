@@ -74,7 +74,7 @@ export async function home(app) {
 		part('my-plans-h', 'Treatment plans', plansCount, plansErr, plansUl),
 		amendments.section(app, c.id, { portal: true }),
 		part('my-files-h', 'Files', filesCount, filesErr, filesUl),
-		h('p', { class: 'meta', text: `Your record was opened ${when(c.created_at)}.` }));
+		h('p', { class: 'meta', text: `Your record was created ${when(c.created_at)}.` }));
 }
 
 // access(app) - "who looked at my record".
