@@ -6,7 +6,7 @@
 // All data is synthetic. Never: points at a real practice.
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, as, init, ownerOf, serve, signIn } from '../tests/api/harness.mjs';
+import { addUser, as, init, ownerOf, reauth, serve, signIn } from '../tests/api/harness.mjs';
 import { launch, openPage, signInPage, waitHeading } from '../tests/web/browser.mjs';
 
 const OUT = path.resolve(process.argv[2] ?? 'docs/screenshots');
@@ -112,6 +112,61 @@ try {
 	await rec.page.goto(`${rec.origin}/#/clients/${c.id}`);
 	await waitHeading(rec.page, 'Not available');
 	await shot(rec.page, 'denied.png');
+	await rec.context.close();
+
+	// The chart's newer screens: a plan, consents and a release, a
+	// psychotherapy note apart from the record, the chart's history and the
+	// client's portal at phone width.
+	await reauth(srv);
+	await srv.request('PATCH', '/api/v1/settings', { body: { collect_emergency_contact: 1, collect_guardians: 1 } });
+	await A('PATCH', `/api/v1/clients/${c.id}`, { body: { version: c.version, emergency_name: 'Daniel Thompson', emergency_relationship: 'brother', may_email: true, may_text: false, alt_phone: '+1 555 0177' } });
+	await A('POST', `/api/v1/clients/${c.id}/guardians`, { body: { name: 'Ruth Thompson', relationship: 'mother', scopes: ['scheduling'] } });
+	const plan = (await A('POST', `/api/v1/clients/${c.id}/plans`, { body: { title: 'Worry and sleep', start_date: '2026-11-01', review_date: '2027-02-01',
+		problems: [{ problem: 'Worry most evenings, hard to fall asleep', goals: [{ goal: 'Fall asleep within 30 minutes on most nights', target_date: '2027-01-31',
+			objectives: [{ what: 'Nights a week asleep within 30 minutes', measure: 'sleep diary, weekly', target: 'at least 5' }],
+			interventions: [{ what: 'CBT for insomnia: stimulus control and worry time', frequency: 'weekly' }] }] }] } })).json;
+	await A('POST', `/api/v1/clients/${c.id}/psychotherapy-notes`, { body: { body: 'Process note: my hypotheses about the family pattern.' } });
+	await A('POST', `/api/v1/clients/${c.id}/amendments`, { body: { target_type: 'chart', field: 'address', change: '12 Harbour Road', reason: 'I moved in October.' } });
+	await reauth(srv);
+	await srv.request('POST', '/api/v1/consent-templates', { body: { purpose: 'release', title: 'Release of information', body: 'You allow us to send the information below to the recipient named.', effective_from: '2026-01-01' } });
+	await srv.request('POST', '/api/v1/consent-templates', { body: { purpose: 'telehealth', title: 'Telehealth consent', body: 'Sessions by video are encrypted end to end and never recorded.', effective_from: '2026-01-01' } });
+	const portal = await srv.request('POST', '/api/v1/users', { body: { email: 'maya@example.org', name: 'Maya Thompson', role: 'client', client_id: c.id } });
+	const maya = { email: 'maya@example.org', password: portal.json.one_time_password, secret: null };
+	await signIn(srv.port, maya);
+
+	rec = await openPage(browser, srv);
+	await signInPage(rec.page, ana, 'Today');
+	await rec.page.goto(`${rec.origin}/#/plans/${plan.id}`);
+	await waitHeading(rec.page, 'Worry and sleep');
+	await shot(rec.page, 'plan.png');
+	await rec.page.goto(`${rec.origin}/#/clients/${c.id}/consents`);
+	await waitHeading(rec.page, 'Consents and releases');
+	await rec.page.getByRole('button', { name: 'Record a consent or release' }).click();
+	const rel = await rec.page.locator('select[name="template"] option', { hasText: 'Release' }).getAttribute('value');
+	await rec.page.getByLabel('Document').selectOption(rel);
+	await rec.page.getByLabel('Recipient').fill('Dr. Rivera, Lakeside Family Practice');
+	await rec.page.getByLabel('Information to be released').fill('Diagnoses and contact details');
+	await rec.page.getByLabel('Purpose of the release').fill('Coordination of care');
+	await rec.page.getByLabel('Or expires when').fill('at the end of treatment');
+	await rec.page.getByLabel('Release diagnoses').check();
+	await rec.page.getByRole('button', { name: 'Show the text to sign' }).click();
+	await rec.page.locator('pre.consent-text').waitFor();
+	await shot(rec.page, 'consent-release.png');
+	await rec.page.goto(`${rec.origin}/#/clients/${c.id}`);
+	await rec.page.locator('section.pnotes li').first().waitFor();
+	await rec.page.locator('section.pnotes li a').first().click();
+	await waitHeading(rec.page, 'Psychotherapy note');
+	await rec.page.getByLabel('Psychotherapy note').waitFor();
+	await shot(rec.page, 'psychotherapy-note.png');
+	await rec.page.goto(`${rec.origin}/#/clients/${c.id}/history`);
+	await rec.page.locator('table.history tbody tr').first().waitFor();
+	await shot(rec.page, 'chart-history.png');
+	await rec.context.close();
+
+	rec = await openPage(browser, srv, { viewport: { width: 375, height: 812 } });
+	await signInPage(rec.page, maya, 'Hello, Maya Thompson');
+	await rec.page.locator('.amendments li').first().waitFor();
+	await shot(rec.page, 'portal-phone.png');
 	await rec.context.close();
 } finally {
 	await browser.close();

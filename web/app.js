@@ -1,6 +1,8 @@
 // app.js - the browser app's entry point: the session, the screens it
 // allows, hash routes (#/today, #/clients, #/clients/new, #/clients/ID,
-// #/clients/ID/access, #/clients/ID/notes/new, #/notes/ID, #/admin/users),
+// #/clients/ID/access, #/clients/ID/notes/new, #/notes/ID, #/admin/users,
+// and the screens loaded on first use: chart history, consents, plans,
+// psychotherapy notes, consent documents, the client's #/portal),
 // the header, keyboard shortcuts and the warning before automatic sign-out.
 //
 // Talks only to this origin (api.js). Client ids may appear in the URL;
@@ -14,6 +16,7 @@ import { h, screen } from './js/dom.js';
 import { IdleWatch } from './js/idle.js';
 import * as access from './js/access.js';
 import * as admin from './js/admin.js';
+import * as chart from './js/chart.js';
 import * as notes from './js/notes.js';
 import * as today from './js/today.js';
 import { shortcuts } from './js/keys.js';
@@ -125,6 +128,28 @@ function showHeader(on) {
 	$('nav-new').parentElement.hidden = !(on && app.canRegister());
 	$('nav-today').parentElement.hidden = !(on && app.clinical());
 	$('nav-users').parentElement.hidden = !(on && session.user.role === 'owner');
+	$('nav-consents').parentElement.hidden = !(on && session.user.role === 'owner');
+	$('nav-portal').parentElement.hidden = !(on && session.user.role === 'client');
+	$('nav-clients').parentElement.hidden = on && session.user.role === 'client';
+}
+
+// later(name, fn) - run fn(module) once js/NAME.js has loaded, if the
+// screen asked for it is still the current one: screens used less often
+// are not part of the first load.
+function later(name, fn) {
+	const gen = app.gen;
+	import(`./js/${name}.js`).then((m) => { if (app.live(gen)) fn(m); },
+		() => { if (app.live(gen)) screen(view, 'Error', 'This page could not be loaded', h('p', { text: 'Check the connection and reload the page.' })); });
+}
+
+// portalRoute(hash) - the client's own screens; true if hash was one.
+function portalRoute(hash) {
+	let m;
+	if (hash === '' || hash === '#' || hash === '#/' || hash === '#/portal' || hash === '#/clients') later('portal', (p) => p.home(app));
+	else if (hash === '#/portal/access') later('portal', (p) => p.access(app));
+	else if ((m = /^#\/portal\/plans\/([0-9a-f]{32})(?:\/v\/(\d+))?$/.exec(hash))) later('plans', (p) => p.open(app, m[1], m[2] ?? null, { portal: true }));
+	else return false;
+	return true;
 }
 
 function startIdle() {
@@ -186,10 +211,14 @@ function route() {
 	const hash = location.hash;
 	for (const a of document.querySelectorAll('#top nav a')) {
 		const home = app.clinical() ? 'nav-today' : 'nav-clients';
-		if (a.getAttribute('href') === hash || ((hash === '' || hash === '#/') && a.id === home)) a.setAttribute('aria-current', 'page');
+		if (a.getAttribute('href') === hash || ((hash === '' || hash === '#/') && a.id === (app.role() === 'client' ? 'nav-portal' : home))) a.setAttribute('aria-current', 'page');
 		else a.removeAttribute('aria-current');
 	}
 	let m;
+	if (app.role() === 'client') {
+		if (!portalRoute(hash)) denied('This page');
+		return;
+	}
 	if (hash === '' || hash === '#' || hash === '#/') {
 		if (app.clinical()) today.show(app);
 		else clients.list(app);
@@ -213,6 +242,33 @@ function route() {
 	} else if ((m = /^#\/notes\/([0-9a-f]{32})$/.exec(hash))) {
 		if (app.clinical()) notes.open(app, m[1]);
 		else denied('A client\'s notes');
+	} else if ((m = /^#\/notes\/([0-9a-f]{32})\/history$/.exec(hash))) {
+		if (app.clinical()) chart.noteHistory(app, m[1], notes.label);
+		else denied('A client\'s notes');
+	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/history$/.exec(hash))) {
+		if (app.canChart()) chart.history(app, m[1]);
+		else denied('A client\'s chart');
+	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/consents$/.exec(hash))) {
+		if (app.canChart()) later('consents', (c) => c.show(app, m[1]));
+		else denied('A client\'s consents');
+	} else if (hash === '#/admin/consents') {
+		if (app.role() === 'owner') later('consents', (c) => c.templates(app));
+		else denied('Consent documents');
+	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/plans\/new$/.exec(hash))) {
+		if (app.clinical()) later('plans', (p) => p.editor(app, m[1], null));
+		else denied('Treatment plans');
+	} else if ((m = /^#\/plans\/([0-9a-f]{32})(?:\/v\/(\d+))?$/.exec(hash))) {
+		if (app.clinical()) later('plans', (p) => p.open(app, m[1], m[2] ?? null));
+		else denied('Treatment plans');
+	} else if ((m = /^#\/plans\/([0-9a-f]{32})\/edit$/.exec(hash))) {
+		if (app.clinical()) later('plans', (p) => p.editor(app, null, m[1]));
+		else denied('Treatment plans');
+	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/psychotherapy-notes\/new$/.exec(hash))) {
+		if (app.clinical()) later('pnotes', (p) => p.create(app, m[1]));
+		else denied('Psychotherapy notes');
+	} else if ((m = /^#\/psychotherapy-notes\/([0-9a-f]{32})$/.exec(hash))) {
+		if (app.clinical()) later('pnotes', (p) => p.open(app, m[1]));
+		else denied('Psychotherapy notes');
 	} else screen(view, 'Not found', 'Page not found', h('p', {}, h('a', { href: '#/clients', text: 'Go to the client list' })));
 }
 

@@ -121,6 +121,11 @@ enum err api_break_glass_list(struct app *app, const struct http_request *rq,
 enum err api_settings_get(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_settings_update(struct app *app, const struct http_request *rq,
                              struct http_response *rs);
+/* api_settings_chart - GET /api/v1/settings/chart: the collect_* settings
+ * only (0 or 1 each), for every signed-in role, so forms show only the
+ * optional chart fields the practice collects. */
+enum err api_settings_chart(struct app *app, const struct http_request *rq,
+                            struct http_response *rs);
 enum err api_note_create(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_note_list(struct app *app, const struct http_request *rq, struct http_response *rs);
 enum err api_note_get(struct app *app, const struct http_request *rq, struct http_response *rs);

@@ -56,6 +56,7 @@ const struct route api_routes[] = {
         {HTTP_GET, "/api/v1/settings", ROLE_OWNER, AUDIT_NONE, 0, 0, api_settings_get},
         {HTTP_PATCH, "/api/v1/settings", ROLE_OWNER, AUDIT_SETTINGS, 1 * KB, ROUTE_REAUTH,
          api_settings_update},
+        {HTTP_GET, "/api/v1/settings/chart", ROLE_ALL, AUDIT_NONE, 0, 0, api_settings_chart},
 
         {HTTP_POST, "/api/v1/clients", FRONT, AUDIT_CLIENT_CREATE, 16 * KB, 0, api_client_create},
         {HTTP_GET, "/api/v1/clients", ROLE_ALL, AUDIT_CLIENT_LIST, 0, 0, api_client_list},

@@ -3,8 +3,12 @@
  * timeouts, break-glass length, what the chart collects (whole numbers),
  * and the practice's name, server location, privacy contact, retention
  * statement and integration endpoints (text). PATCH needs a recent
- * re-authentication.
+ * re-authentication. GET /api/v1/settings/chart tells every signed-in user
+ * which optional chart fields the practice collects (the forms show only
+ * those). Never: answers anything but the collect_* settings to a non-owner.
  */
+#include <string.h>
+
 #include <jansson.h>
 #include <stdlib.h>
 
@@ -86,4 +90,29 @@ enum err api_settings_update(struct app *app, const struct http_request *rq,
 	}
 	json_decref(root);
 	return e == ERR_OK ? api_settings_get(app, rq, rs) : e;
+}
+
+enum err api_settings_chart(struct app *app, const struct http_request *rq,
+                            struct http_response *rs)
+{
+	static const char prefix[] = "collect_";
+	struct domain_ctx ctx;
+	int64_t values[SETTINGS_MAX];
+	char *texts[SETTINGS_MAX];
+	json_t *o;
+	size_t i;
+	enum err e;
+
+	if (settings_count > SETTINGS_MAX || text_settings_count > SETTINGS_MAX)
+		return ERR_INTERNAL;
+	API_CALL(app, rq, rs, ctx, domain_settings_get(&ctx, values, texts));
+	if (e != ERR_OK)
+		return e;
+	for (i = 0; i < text_settings_count; i++)
+		free(texts[i]);
+	o = json_object();
+	for (i = 0; o != NULL && i < settings_count; i++)
+		if (strncmp(settings[i].key, prefix, sizeof prefix - 1) == 0)
+			json_object_set_new(o, settings[i].key, json_integer(values[i]));
+	return o != NULL ? api_json_send(rs, o) : ERR_NOMEM;
 }

@@ -322,6 +322,7 @@ const EXPECT = {
 	'POST /api/v1/users/{id}/supervisees': ['owner'],
 	'GET /api/v1/settings': ['owner'],
 	'PATCH /api/v1/settings': ['owner'],
+	'GET /api/v1/settings/chart': ALL,
 	'POST /api/v1/clients': ['owner', 'clinician', 'scheduler'],
 	'GET /api/v1/clients': ALL,
 	'POST /api/v1/clients/search': STAFF,

@@ -102,7 +102,7 @@ describe('web app: first sign-in and clients', () => {
 		await axe(page, 'new client form');
 		await page.getByLabel('Legal name').fill(name);
 		await page.getByLabel('Date of birth').fill('1990-04-12');
-		const email = page.getByLabel('Email');
+		const email = page.getByLabel('Email', { exact: true });
 		await email.fill('not-an-address');
 		await page.getByRole('button', { name: 'Register client' }).click();
 		const err = page.locator(`#${await email.getAttribute('id')}-error`);
@@ -169,7 +169,7 @@ describe('web app: first sign-in and clients', () => {
 		await waitHeading(page, `Edit ${name}`);
 		await axe(page, 'edit form');
 		assert.equal(await page.getByLabel('Legal name').inputValue(), name);
-		await page.getByLabel('Phone').fill('+44 20 7946 0000');
+		await page.getByLabel('Phone', { exact: true }).fill('+44 20 7946 0000');
 		await page.getByLabel('Pronouns').fill('she/her');
 		await page.getByRole('button', { name: 'Save changes' }).click();
 		await page.locator('#status', { hasText: 'Changes saved.' }).waitFor();
@@ -189,7 +189,7 @@ describe('web app: first sign-in and clients', () => {
 		const r = await request(srv.port, 'PATCH', `/api/v1/clients/${clientId}`,
 			{ body: { version: 2, address: '12 Other Street' }, session: api });
 		assert.equal(r.status, 200, r.text);
-		await page.getByLabel('Phone').fill('+44 20 7946 1111');
+		await page.getByLabel('Phone', { exact: true }).fill('+44 20 7946 1111');
 		await page.getByRole('button', { name: 'Save changes' }).click();
 		const conflict = page.locator('.conflict');
 		await conflict.filter({ hasText: 'This record was changed since you read it.' }).waitFor();
@@ -198,8 +198,8 @@ describe('web app: first sign-in and clients', () => {
 		assert.equal(now.json.phone, '+44 20 7946 0000', 'the stale edit changed nothing');
 		await page.getByRole('button', { name: 'Reload the record' }).click();
 		await page.locator('#status', { hasText: 'The current version is shown' }).waitFor();
-		assert.equal(await page.getByLabel('Address').inputValue(), '12 Other Street');
-		await page.getByLabel('Phone').fill('+44 20 7946 1111');
+		assert.equal(await page.getByLabel('Address', { exact: true }).inputValue(), '12 Other Street');
+		await page.getByLabel('Phone', { exact: true }).fill('+44 20 7946 1111');
 		await page.getByRole('button', { name: 'Save changes' }).click();
 		await page.locator('#status', { hasText: 'Changes saved.' }).waitFor();
 		assert.match(await page.locator('dl.record').textContent(), /version 4\)/);

@@ -15,11 +15,24 @@ const EVENTS = {
 	'note.sign': 'signed a note', 'note.cosign': 'co-signed a note', 'note.addendum': 'added an addendum',
 	'diagnosis.read': 'read diagnoses', 'diagnosis.add': 'added a diagnosis', 'diagnosis.update': 'changed a diagnosis',
 	'client.break_glass': 'used emergency access', 'client.care_team': 'changed the care team', 'audit.access_report': 'read this access report',
+	'consent.give': 'recorded a consent', 'consent.withdraw': 'withdrew a consent', 'consent.read': 'read the consents',
+	'disclosure.release': 'disclosed information under a release', 'disclosure.accounting': 'read the accounting of disclosures',
+	'client.history': 'read the chart\'s history', 'note.history': 'read a note\'s versions', 'guardian.list': 'read the guardians',
+	'guardian.add': 'added a guardian', 'guardian.update': 'changed a guardian', 'guardian.remove': 'removed a guardian',
+	'care_team.read': 'read the care team', 'attachment.upload': 'uploaded a file', 'attachment.read': 'listed or read files',
+	'attachment.download': 'downloaded a file', 'plan.create': 'wrote a treatment plan', 'plan.read': 'read a treatment plan',
+	'plan.list': 'listed treatment plans', 'plan.update': 'revised a treatment plan', 'plan.sign': 'signed a treatment plan',
+	'amendment.request': 'asked for an amendment', 'amendment.read': 'read amendment requests', 'amendment.extend': 'extended an amendment deadline',
+	'amendment.accept': 'accepted an amendment', 'amendment.deny': 'denied an amendment', 'amendment.disagree': 'added a statement of disagreement',
+	'amendment.rebut': 'added a rebuttal', 'psychotherapy_note.create': 'wrote a psychotherapy note', 'psychotherapy_note.read': 'read a psychotherapy note',
+	'psychotherapy_note.list': 'listed psychotherapy notes', 'psychotherapy_note.update': 'changed a psychotherapy note',
+	'psychotherapy_note.share': 'shared a psychotherapy note', 'psychotherapy_note.unshare': 'took back a psychotherapy note',
 };
 const ROLES = { owner: 'owner', clinician: 'clinician', supervisor: 'supervisor', scheduler: 'front desk', biller: 'biller', auditor: 'privacy officer', client: 'client', system: 'system' };
 
-// report(app, clientId) - the access report, newest first, paged.
-export async function report(app, clientId) {
+// report(app, clientId, opts) - the access report, newest first, paged.
+// opts.portal: the client's own ("who looked at my record").
+export async function report(app, clientId, opts = {}) {
 	const gen = app.gen;
 	const tbody = h('tbody');
 	const count = h('p', { class: 'count', role: 'status', text: 'Loading…' });
@@ -52,9 +65,10 @@ export async function report(app, clientId) {
 		}
 	}
 	more.addEventListener('click', () => load(next));
-	screen(app.view, 'Access report', 'Access report',
-		h('p', { class: 'back' }, h('a', { href: `#/clients/${clientId}`, text: 'Back to the record' })),
-		h('p', { text: 'Every time someone opened, searched or changed this client\'s record, from the tamper-evident audit trail.' }),
+	screen(app.view, 'Access report', opts.portal ? 'Who looked at my record' : 'Access report',
+		h('p', { class: 'back' }, h('a', { href: opts.portal ? '#/portal' : `#/clients/${clientId}`, text: opts.portal ? 'Back to my record' : 'Back to the record' })),
+		h('p', { text: opts.portal ? 'Every time someone at the practice opened, searched or changed your record, from the tamper-evident audit trail.'
+			: 'Every time someone opened, searched or changed this client\'s record, from the tamper-evident audit trail.' }),
 		count, error, h('div', { class: 'table-wrap' }, table), h('div', { class: 'actions' }, more));
 	await load(null);
 }

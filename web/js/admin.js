@@ -16,9 +16,9 @@ const roleText = (r) => (ROLE_OPTIONS.find(([v]) => v === r) ?? [r, r])[1];
 
 const needsReauth = (err) => err?.reauth === true;
 
-// reauthDialog() - resolves true once the password and code are confirmed,
-// false if the owner cancels.
-export function reauthDialog() {
+// reauthDialog(why) - resolves true once the password and code are
+// confirmed, false if the user cancels. why: the sentence saying what for.
+export function reauthDialog(why = 'Changing users needs your password and a fresh code (valid for 5 minutes).') {
 	return new Promise((resolve) => {
 		let ok = false;
 		const dialog = h('dialog', { 'aria-labelledby': 'reauth-title', 'aria-describedby': 'reauth-text' });
@@ -35,7 +35,7 @@ export function reauthDialog() {
 		form.add({ name: 'password', label: 'Your password', type: 'password', autocomplete: 'current-password' });
 		form.add({ name: 'code', label: 'Code from your authenticator app', inputmode: 'numeric', autocomplete: 'one-time-code' });
 		dialog.append(h('h2', { id: 'reauth-title', text: 'Confirm it is you' }),
-			h('p', { id: 'reauth-text', text: 'Changing users needs your password and a fresh code (valid for 5 minutes).' }), form.el);
+			h('p', { id: 'reauth-text', text: why }), form.el);
 		dialog.addEventListener('close', () => { dialog.remove(); resolve(ok); });
 		document.body.append(dialog);
 		dialog.showModal();
@@ -43,14 +43,15 @@ export function reauthDialog() {
 	});
 }
 
-// withReauth(fn) - run fn; if the server wants a re-authentication, ask
-// for it and run fn once more. Throws fn's error otherwise.
-export async function withReauth(fn) {
+// withReauth(fn, why) - run fn; if the server wants a re-authentication,
+// ask for it (why: what for) and run fn once more. Throws fn's error
+// otherwise; undefined if the user cancels.
+export async function withReauth(fn, why) {
 	try {
 		return await fn();
 	} catch (err) {
 		if (!needsReauth(err)) throw err;
-		if (!(await reauthDialog())) return undefined;
+		if (!(await reauthDialog(why))) return undefined;
 		return fn();
 	}
 }

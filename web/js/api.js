@@ -52,8 +52,10 @@ export async function api(method, path, body) {
 	const init = { method, headers, credentials: 'same-origin', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' };
 	if (method !== 'GET') {
 		if (csrf) headers['x-csrf-token'] = csrf;
-		headers['content-type'] = 'application/json';
-		init.body = JSON.stringify(body ?? {});
+		if (method !== 'DELETE') { // DELETE routes take no body
+			headers['content-type'] = 'application/json';
+			init.body = JSON.stringify(body ?? {});
+		}
 	}
 	let res;
 	try {
@@ -69,10 +71,46 @@ export async function api(method, path, body) {
 	}
 	const err = new ApiError(res.status, json?.error ?? 'internal',
 		json?.message ?? 'Something went wrong; please try again.', json?.request_id);
-	// A route that needs a fresh password and code answers 401 too, but the
-	// session is alive: the caller asks for them (admin.js withReauth).
-	err.reauth = res.status === 401 && /^Confirm your password/.test(err.message);
-	if (res.status === 401 && path !== '/api/v1/auth/login' && !err.reauth) hooks.unauthenticated(err);
+	return Promise.reject(refused(err, path));
+}
+
+// refused(err, path) - mark an error that asks for a re-authentication and
+// tell the hooks: a route that needs a fresh password and code answers 401
+// ("Confirm your password…"), psychotherapy notes answer 403 ("Re-authenticate
+// to open…") while the session is alive; the caller asks for them
+// (admin.js withReauth). Any other 401 ends the session.
+function refused(err, path) {
+	err.reauth = (err.status === 401 && /^Confirm your password/.test(err.message))
+		|| (err.status === 403 && /^Re-authenticate/.test(err.message));
+	if (err.status === 401 && path !== '/api/v1/auth/login' && !err.reauth) hooks.unauthenticated(err);
 	else hooks.activity();
-	return Promise.reject(err);
+	return err;
+}
+
+// upload(path, file, headers, progress) - POST a file as the raw body
+// (XMLHttpRequest, for its upload progress events); progress(sent, total)
+// as it goes. The parsed JSON answer, or throws ApiError (415, 413…).
+export function upload(path, file, headers, progress) {
+	return new Promise((resolve, reject) => {
+		const xhr = new XMLHttpRequest();
+		xhr.open('POST', path);
+		xhr.setRequestHeader('accept', 'application/json');
+		if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
+		for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+		xhr.upload.addEventListener('progress', (ev) => progress(ev.loaded, ev.lengthComputable ? ev.total : file.size));
+		xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The upload was interrupted (no connection). Nothing was stored; try again.')));
+		xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', 'The upload was cancelled. Nothing was stored.')));
+		xhr.addEventListener('load', () => {
+			let json = null;
+			try { json = JSON.parse(xhr.responseText); } catch { json = null; }
+			if (xhr.status >= 200 && xhr.status < 300) {
+				hooks.activity();
+				resolve(json);
+				return;
+			}
+			reject(refused(new ApiError(xhr.status, json?.error ?? 'internal',
+				json?.message ?? 'Something went wrong; please try again.', json?.request_id), path));
+		});
+		xhr.send(file);
+	});
 }

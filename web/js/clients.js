@@ -1,6 +1,8 @@
 // clients.js - the client list (paged), search, a client's record, editing
 // it (with the version read, so a concurrent change is refused, not lost)
-// and registering a new client.
+// and registering a new client. The chart's other parts (plans,
+// attachments, amendment requests, psychotherapy notes) are modules loaded
+// when a chart first shows them, so the first screen stays small.
 //
 // Client data lives only in the elements of the current screen and the
 // closures of their handlers: nothing is cached at module level, so
@@ -9,6 +11,7 @@
 import { api } from './api.js';
 import { Form, h, screen } from './dom.js';
 import * as access from './access.js';
+import * as chart from './chart.js';
 import * as diagnoses from './diagnoses.js';
 import * as notes from './notes.js';
 
@@ -134,12 +137,24 @@ export function list(app) {
 	guarded(() => load(null));
 }
 
-// addFields(form, c) - the client fields, filled from c (or empty).
-function addFields(form, c) {
+// addFields(form, c, extra) - the client fields, filled from c (or
+// empty), then the chart fields the practice collects (extra).
+function addFields(form, c, extra) {
 	for (const f of FIELDS) {
 		form.add({ ...f, value: c ? (c[f.name] ?? '') : (f.name === 'status' ? 'active' : ''), autocomplete: 'off' });
 	}
 	form.fields.get('legal_name').input.required = true;
+	chart.addChartFields(form, extra, c);
+}
+
+// lazy(app, mod, fn, ...args) - a placeholder replaced by mod's fn(app,
+// ...args) once the module has loaded (if the screen is still shown).
+export function lazy(app, mod, fn, ...args) {
+	const gen = app.gen;
+	const slot = h('div', { class: 'slot' });
+	import(`./${mod}.js`).then((m) => { if (app.live(gen)) slot.replaceWith(m[fn](app, ...args)); },
+		() => { if (app.live(gen)) slot.replaceWith(h('p', { class: 'form-alert', role: 'alert', text: 'A part of this page could not be loaded; reload the page.' })); });
+	return slot;
 }
 
 // badDate(form) - a date field the browser could not read (half typed).
@@ -157,8 +172,9 @@ export async function detail(app, id) {
 	const gen = app.gen;
 	screen(app.view, 'Client record', 'Client record', backLink(), h('p', { text: 'Loading…' }));
 	let c;
+	let settings;
 	try {
-		c = await api('GET', `/api/v1/clients/${id}`);
+		[c, settings] = await Promise.all([api('GET', `/api/v1/clients/${id}`), chart.collects()]);
 	} catch (err) {
 		if (!app.live(gen)) return;
 		if (err.status === 404 && app.clinical()) {
@@ -171,7 +187,7 @@ export async function detail(app, id) {
 		}
 		return;
 	}
-	if (app.live(gen)) show(app, c);
+	if (app.live(gen)) show(app, c, settings);
 }
 
 // notReached(app, id) - a clinician asked for a client they do not reach:
@@ -190,36 +206,49 @@ function notReached(app, id) {
 		h('div', { class: 'actions' }, btn));
 }
 
-function show(app, c) {
+function show(app, c, settings) {
 	const dl = h('dl', { class: 'record' });
 	for (const f of FIELDS) {
 		const v = f.name === 'status' ? statusText(c.status) : c[f.name];
 		dl.append(h('dt', { text: f.label }), h('dd', { class: v ? null : 'none', text: v || 'not recorded' }));
 	}
+	chart.detailRows(dl, c, settings);
 	dl.append(h('dt', { text: 'Registered' }), h('dd', { text: when(c.created_at) }),
 		h('dt', { text: 'Last changed' }), h('dd', { text: `${when(c.updated_at)} (version ${c.version})` }));
 	const edit = app.canRegister()
-		? h('div', { class: 'actions' }, h('button', { type: 'button', text: 'Edit', onclick: () => editForm(app, c) }))
+		? h('div', { class: 'actions' }, h('button', { type: 'button', text: 'Edit', onclick: () => editForm(app, c, settings) }))
 		: null;
 	const glass = app.glass?.id === c.id && Date.parse(app.glass.until) > Date.now()
 		? h('p', { class: 'glass', role: 'note', text: `Emergency access (break the glass) until ${new Date(app.glass.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every view are recorded and reviewed.` })
 		: null;
 	const parts = [backLink(), glass, h('section', { class: 'chart-part', 'aria-labelledby': 'demo-h' }, h('h2', { id: 'demo-h', text: 'Details' }), dl, edit)];
-	if (app.clinical()) parts.push(diagnoses.section(app, c.id), notes.section(app, c.id));
-	if (app.canAudit()) {
-		parts.push(h('p', {}, h('a', { href: `#/clients/${c.id}/access`, text: 'Access report: who looked at this record' })));
+	parts.push(chart.careTeam(app, c.id).el, chart.guardians(app, c.id, settings, app.canRegister()));
+	if (app.clinical()) {
+		parts.push(diagnoses.section(app, c.id), lazy(app, 'plans', 'section', c.id), notes.section(app, c.id),
+			lazy(app, 'attachments', 'section', c.id), lazy(app, 'amendments', 'section', c.id));
 	}
+	const links = [h('li', {}, h('a', { href: `#/clients/${c.id}/consents`, text: 'Consents, releases and disclosures' })),
+		h('li', {}, h('a', { href: `#/clients/${c.id}/history`, text: 'Chart history: who changed what, and when' }))];
+	if (app.canAudit()) {
+		links.push(h('li', {}, h('a', { href: `#/clients/${c.id}/access`, text: 'Access report: who looked at this record' })));
+	}
+	parts.push(h('nav', { class: 'chart-part chart-links', 'aria-label': 'More about this client' }, h('ul', { class: 'plain' }, links)));
+	// Psychotherapy notes: last, apart from the record, never mixed with it.
+	if (app.clinical()) parts.push(lazy(app, 'pnotes', 'section', c.id));
 	screen(app.view, 'Client record', displayName(c), ...parts);
 	app.chartId = c.id;
 }
 
-function editForm(app, c) {
+async function editForm(app, c, settings) {
 	const gen = app.gen;
+	const extra = chart.formFields(settings, c);
+	const team = await chart.careTeam(app, c.id).ready;
+	if (!app.live(gen)) return;
 	const conflict = h('div', { class: 'conflict', role: 'alert' });
 	const form = new Form({
 		name: 'edit',
 		submit: 'Save changes',
-		extra: [h('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => show(app, c) })],
+		extra: [h('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => show(app, c, settings) })],
 		onsubmit: async (v, f) => {
 			if (badDate(f)) return;
 			conflict.replaceChildren();
@@ -228,9 +257,16 @@ function editForm(app, c) {
 				const nv = v[name].trim();
 				if (nv !== (c[name] ?? '')) body[name] = nv === '' ? null : nv;
 			}
+			for (const f of extra) {
+				const nv = chart.toApi(f, v[f.name]);
+				if (nv !== (c[f.name] ?? null)) body[f.name] = nv;
+			}
+			if ('primary_clinician' in v && (v.primary_clinician || null) !== (c.primary_clinician ?? null)) {
+				body.primary_clinician = v.primary_clinician || null;
+			}
 			if (Object.keys(body).length === 1) {
 				app.status('Nothing to save: no field was changed.');
-				show(app, c);
+				show(app, c, settings);
 				return;
 			}
 			let updated;
@@ -247,7 +283,7 @@ function editForm(app, c) {
 			}
 			if (!app.live(gen)) return;
 			app.status('Changes saved.');
-			show(app, updated);
+			show(app, updated, settings);
 		},
 	});
 	async function reload() {
@@ -255,23 +291,30 @@ function editForm(app, c) {
 			const fresh = await api('GET', `/api/v1/clients/${c.id}`);
 			if (!app.live(gen)) return;
 			app.status('The current version is shown; your earlier changes were not saved.');
-			editForm(app, fresh);
+			editForm(app, fresh, settings);
 		} catch (err) {
 			if (app.live(gen)) form.alert.textContent = err.message;
 		}
 	}
-	addFields(form, c);
+	addFields(form, c, extra);
+	if (team.length > 0) {
+		form.add({ name: 'primary_clinician', label: 'Primary clinician', value: c.primary_clinician ?? '',
+			options: [['', 'None chosen'], ...team.map((m) => [m.id, m.name])] });
+	}
 	form.el.insertBefore(conflict, form.alert);
 	screen(app.view, 'Edit client record', `Edit ${displayName(c)}`, backLink(), form.el);
 }
 
 // create(app) - register a new client; on success, open their record.
-export function create(app) {
+export async function create(app) {
 	if (!app.canRegister()) {
 		screen(app.view, 'New client', 'New client', backLink(), h('p', { text: 'Your role does not register clients.' }));
 		return;
 	}
 	const gen = app.gen;
+	const settings = await chart.collects();
+	if (!app.live(gen)) return;
+	const extra = chart.formFields(settings, null);
 	const form = new Form({
 		name: 'new-client',
 		submit: 'Register client',
@@ -282,11 +325,15 @@ export function create(app) {
 				const x = v[name].trim();
 				if (x !== '') body[name] = x;
 			}
+			for (const f of extra) {
+				const x = chart.toApi(f, v[f.name]);
+				if (x !== null) body[f.name] = x;
+			}
 			const c = await api('POST', '/api/v1/clients', body);
 			if (!app.live(gen)) return;
 			app.go(`#/clients/${c.id}`, 'Client registered.');
 		},
 	});
-	addFields(form, null);
+	addFields(form, null, extra);
 	screen(app.view, 'New client', 'New client', backLink(), form.el);
 }

@@ -87,6 +87,10 @@ export function section(app, clientId) {
 		count, error, list, h('div', { class: 'actions' }, more));
 }
 
+function historyLink(noteId) {
+	return h('a', { href: `#/notes/${noteId}/history`, text: 'Saved versions of this note' });
+}
+
 function chartLink(clientId, text = 'Back to the chart') {
 	return h('p', { class: 'back' }, h('a', { href: `#/clients/${clientId}`, text }));
 }
@@ -256,7 +260,7 @@ function editor(app, n, fieldNames) {
 	app.leave = () => save();
 	app.dirty = () => !stopped && dirty();
 	screen(app.view, 'Note', `${templateTitle(n.template)} note (draft)`, chartLink(n.client),
-		h('p', { class: 'note-meta' }, badge(n.status), ` Started ${when(n.created_at)} by ${n.author_name}.`),
+		h('p', { class: 'note-meta' }, badge(n.status), ` Started ${when(n.created_at)} by ${n.author_name}. `, historyLink(n.id)),
 		indicator, form.el);
 }
 
@@ -277,6 +281,7 @@ function view(app, n, fieldNames) {
 	if (n.cosigned_at) meta.push(h('p', { class: 'signature', text: `Co-signed ${when(n.cosigned_at)}.` }));
 	if (n.status === 'draft') meta.push(h('p', { text: 'A draft by another clinician: only its author edits and signs it.' }));
 
+	meta.push(h('p', {}, historyLink(n.id)));
 	const parts = [chartLink(n.client), ...meta, body];
 	const adds = n.addenda ?? [];
 	parts.push(h('section', { class: 'addenda', 'aria-labelledby': 'add-h' },

@@ -1,0 +1,88 @@
+// portal.js - the client's own portal (role client), phone width first:
+// a summary of their record, their consents (sign, withdraw), treatment
+// plans (read the exact text, sign), corrections they asked for (ask,
+// disagree with a denial), their files (download) and who looked at their
+// record.
+//
+// The server decides what a client sees (their own record only); this
+// module only arranges it. Psychotherapy notes are never shown here: the
+// API does not give them to a client.
+// Never: keeps the record after sign-out or outside this screen.
+import { api } from './api.js';
+import { h, screen } from './dom.js';
+import { alertLine, part, when } from './fmt.js';
+import { boolText } from './chart.js';
+import * as consents from './consents.js';
+import * as amendments from './amendments.js';
+import * as attachments from './attachments.js';
+import { planRow } from './plans.js';
+
+// me(app) - the client's own record ({} fields), or null.
+export async function me() {
+	const r = await api('GET', '/api/v1/clients?limit=1');
+	return r.clients[0] ?? null;
+}
+
+// home(app) - the portal's first screen.
+export async function home(app) {
+	const gen = app.gen;
+	screen(app.view, 'My record', 'My record', h('p', { text: 'Loading…' }));
+	let c;
+	try {
+		c = await me();
+	} catch (err) {
+		if (app.live(gen)) screen(app.view, 'My record', 'My record', h('p', { class: 'form-alert', role: 'alert', text: err.message }));
+		return;
+	}
+	if (!app.live(gen)) return;
+	if (!c) {
+		screen(app.view, 'My record', 'My record', h('p', { text: 'Your account is not linked to a record yet. Please contact the practice.' }));
+		return;
+	}
+	const dl = h('dl', { class: 'record' });
+	const rows = [['Name', c.preferred_name ? `${c.legal_name} (${c.preferred_name})` : c.legal_name], ['Pronouns', c.pronouns], ['Date of birth', c.date_of_birth],
+		['Email', c.email], ['Phone', c.phone], ['Address', c.address],
+		['Email from us', boolText(c.may_email)], ['Text messages', boolText(c.may_text)], ['Voicemail', boolText(c.may_voicemail)]];
+	if (c.alt_email || c.alt_phone || c.alt_address) rows.push(['Confidential contact', [c.alt_email, c.alt_phone, c.alt_address].filter(Boolean).join('\n')]);
+	for (const [k, v] of rows) dl.append(h('dt', { text: k }), h('dd', { class: v ? null : 'none', text: v || 'not recorded' }));
+
+	const plansUl = h('ul', { class: 'note-list', 'aria-labelledby': 'my-plans-h' });
+	const plansCount = h('p', { class: 'count', text: 'Loading…' });
+	const plansErr = alertLine();
+	api('GET', `/api/v1/clients/${c.id}/plans`).then((r) => {
+		if (!app.live(gen)) return;
+		plansCount.textContent = r.plans.length === 0 ? 'No treatment plan yet.' : `${r.plans.filter((p) => !p.signature).length} waiting for your signature.`;
+		plansUl.replaceChildren(...r.plans.map((p) => {
+			const li = planRow(p);
+			li.querySelector('a').setAttribute('href', `#/portal/plans/${p.id}`);
+			return li;
+		}));
+	}, (err) => { if (app.live(gen)) { plansCount.textContent = ''; plansErr.textContent = err.message; } });
+
+	const filesUl = h('ul', { class: 'dx-list files', 'aria-labelledby': 'my-files-h' });
+	const filesCount = h('p', { class: 'count', text: 'Loading…' });
+	const filesErr = alertLine();
+	attachments.fill(app, c.id, filesUl, filesCount, filesErr);
+
+	screen(app.view, 'My record', `Hello, ${c.preferred_name || c.legal_name}`,
+		h('nav', { class: 'portal-nav', 'aria-label': 'On this page' }, h('ul', { class: 'plain' },
+			[['#my-details-h', 'My details'], ['#cons-h', 'Consents'], ['#my-plans-h', 'Treatment plans'], ['#am-h', 'Corrections'], ['#my-files-h', 'Files']]
+				.map(([href, t]) => h('li', {}, h('a', { href, text: t, onclick: (ev) => { ev.preventDefault(); const el = document.querySelector(href); el?.setAttribute('tabindex', '-1'); el?.focus(); } }))),
+			h('li', {}, h('a', { href: '#/portal/access', text: 'Who looked at my record' })))),
+		part('my-details-h', 'My details', dl, h('p', { class: 'hint', text: 'Something wrong? Ask for a correction below.' })),
+		consents.section(app, c.id, { portal: true }),
+		part('my-plans-h', 'Treatment plans', plansCount, plansErr, plansUl),
+		amendments.section(app, c.id, { portal: true }),
+		part('my-files-h', 'Files', filesCount, filesErr, filesUl),
+		h('p', { class: 'meta', text: `Your record was created ${when(c.created_at)}.` }));
+}
+
+// access(app) - "who looked at my record".
+export async function access(app) {
+	const gen = app.gen;
+	let c;
+	try { c = await me(); } catch (err) { if (app.live(gen)) app.status(err.message); return; }
+	if (!app.live(gen) || !c) return;
+	const mod = await import('./access.js');
+	if (app.live(gen)) mod.report(app, c.id, { portal: true });
+}
