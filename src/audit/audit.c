@@ -90,6 +90,11 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_AMENDMENT_DENY] = "amendment.deny",
         [AUDIT_AMENDMENT_DISAGREE] = "amendment.disagree",
         [AUDIT_AMENDMENT_REBUT] = "amendment.rebut",
+        [AUDIT_EXPORT] = "record.export",
+        [AUDIT_ACCESS_REQUEST] = "access_request.create",
+        [AUDIT_ACCESS_REQ_READ] = "access_request.read",
+        [AUDIT_ACCESS_REQ_EXTEND] = "access_request.extend",
+        [AUDIT_ACCESS_REQ_FULFIL] = "access_request.fulfil",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

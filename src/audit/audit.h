@@ -95,6 +95,11 @@ enum audit_event {
 	AUDIT_AMENDMENT_DENY,      /* a request was denied with a reason */
 	AUDIT_AMENDMENT_DISAGREE,  /* a statement of disagreement was filed */
 	AUDIT_AMENDMENT_REBUT,     /* a rebuttal to a statement of disagreement was written */
+	AUDIT_EXPORT,              /* a client's record set was exported (right of access) */
+	AUDIT_ACCESS_REQUEST,      /* an access or portability request was recorded */
+	AUDIT_ACCESS_REQ_READ,     /* access requests were listed */
+	AUDIT_ACCESS_REQ_EXTEND,   /* an access request's deadline was extended (once) */
+	AUDIT_ACCESS_REQ_FULFIL,   /* an access request was fulfilled by an export */
 	AUDIT__COUNT               /* not an event */
 };
 

@@ -22,6 +22,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_ATTACHMENTS] = &store_group_attachments,
         [STORE_GROUP_PLANS] = &store_group_plans,
         [STORE_GROUP_AMENDMENTS] = &store_group_amendments,
+        [STORE_GROUP_EXPORT] = &store_group_export,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -30,6 +30,8 @@ enum store_group {
 	STORE_GROUP_ATTACHMENTS,
 	STORE_GROUP_PLANS,      /* store_plans.c: treatment plans and their versions */
 	STORE_GROUP_AMENDMENTS, /* store_amendments.c: amendment requests */
+	/* store_export.c: appointments for the export, access requests */
+	STORE_GROUP_EXPORT,
 	STORE_GROUP__COUNT
 };
 
@@ -50,6 +52,7 @@ extern const struct stmt_group store_group_pnotes;
 extern const struct stmt_group store_group_attachments;
 extern const struct stmt_group store_group_plans;
 extern const struct stmt_group store_group_amendments;
+extern const struct stmt_group store_group_export;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
