@@ -387,6 +387,11 @@ const EXPECT = {
 	'POST /api/v1/consents/{id}/withdraw': ['owner', 'clinician', 'scheduler', 'client'],
 	'POST /api/v1/clients/{id}/disclosures': ['owner', 'clinician'],
 	'GET /api/v1/clients/{id}/disclosures': ALL,
+	'GET /api/v1/clients/{id}/export': ['owner', 'clinician', 'client'],
+	'POST /api/v1/clients/{id}/access-requests': ['owner', 'clinician', 'client', 'auditor'],
+	'GET /api/v1/clients/{id}/access-requests': ['owner', 'clinician', 'client', 'auditor'],
+	'GET /api/v1/access-requests': ['owner', 'auditor'],
+	'POST /api/v1/access-requests/{id}/extend': ['owner', 'clinician', 'auditor'],
 };
 
 describe('the routes table, for every role', () => {
