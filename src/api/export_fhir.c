@@ -24,20 +24,34 @@
 #define SIG_ADDENDUM "1.2.840.10065.1.12.1.15" /* addendum signature */
 #define PARTICIPANT "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 
-/* What every builder needs: the record and the array of entries. */
+/* What every builder needs: the record and where entries go. Each entry
+ * is written to out as soon as it is built and then freed, so a 10-year
+ * record never exists as one tree of JSON values. */
 struct fb {
 	const struct export_record *r; /* the record */
-	json_t *entries;               /* Bundle.entry */
+	struct buf *out;               /* the Bundle being written */
+	size_t n;                      /* entries written */
 	enum err e;                    /* sticky: the first failure */
 };
 
-/* put - append resource (stolen) as an entry; a NULL marks ERR_NOMEM. */
+static int dump(const char *p, size_t n, void *arg)
+{
+	return buf_append(arg, p, n) == ERR_OK ? 0 : -1;
+}
+
+/* put - write resource (stolen) as the next entry; a NULL marks ERR_NOMEM. */
 static void put(struct fb *b, json_t *resource)
 {
 	json_t *entry = resource ? fhir_entry(resource) : NULL;
 
-	if (entry == NULL || json_array_append_new(b->entries, entry) != 0)
+	if (b->e == ERR_OK && entry == NULL)
 		b->e = ERR_NOMEM;
+	if (b->e == ERR_OK && b->n > 0)
+		b->e = buf_puts(b->out, ",");
+	if (b->e == ERR_OK && json_dump_callback(entry, dump, b->out, JSON_COMPACT) != 0)
+		b->e = ERR_TOOBIG;
+	b->n++;
+	json_decref(entry);
 }
 
 static const char *pid(const struct fb *b)
@@ -732,24 +746,23 @@ static void appointments(struct fb *b)
 
 /* ---- the bundle ---------------------------------------------------------- */
 
-static enum err dump_cb(const char *p, size_t n, void *arg)
-{
-	return buf_append(arg, p, n);
-}
-
-static int dump(const char *p, size_t n, void *arg)
-{
-	return dump_cb(p, n, arg) == ERR_OK ? 0 : -1;
-}
-
 enum err api_export_fhir(const struct export_record *r, struct buf *out)
 {
-	struct fb b = {r, json_array(), ERR_OK};
-	json_t *bundle;
-	enum err e;
+	struct fb b = {r, out, 0, ERR_OK};
+	json_t *head = fhir_bundle(r->export_id, "collection", r->generated_at, json_array());
+	char *text;
+	size_t len;
 
-	if (b.entries == NULL)
+	/* the Bundle without its entries, then the entries one by one */
+	text = head ? json_dumps(head, JSON_COMPACT) : NULL;
+	json_decref(head);
+	len = text ? strlen(text) : 0;
+	if (len < 3 || strcmp(text + len - 3, "[]}") != 0) {
+		free(text);
 		return ERR_NOMEM;
+	}
+	b.e = buf_append(out, text, len - 2);
+	free(text);
 	patient(&b);
 	guardians(&b);
 	practitioners(&b);
@@ -761,14 +774,7 @@ enum err api_export_fhir(const struct export_record *r, struct buf *out)
 	files(&b);
 	amendments(&b);
 	appointments(&b);
-	if (b.e != ERR_OK) {
-		json_decref(b.entries);
-		return b.e;
-	}
-	bundle = fhir_bundle(r->export_id, "collection", r->generated_at, b.entries);
-	if (bundle == NULL)
-		return ERR_NOMEM;
-	e = json_dump_callback(bundle, dump, out, JSON_COMPACT) == 0 ? ERR_OK : ERR_TOOBIG;
-	json_decref(bundle);
-	return e;
+	if (b.e == ERR_OK)
+		b.e = buf_puts(out, "]}");
+	return b.e;
 }

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "api/api.h"
 #include "vault/vault.h"
 
 void fhir_ref(char out[FHIR_REF_MAX], const char *type, const char *id)
@@ -27,8 +27,8 @@ void fhir_ref(char out[FHIR_REF_MAX], const char *type, const char *id)
 	for (i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			out[k++] = '-';
-		snprintf(out + k, 3, "%02x", h[i]);
-		k += 2;
+		out[k++] = "0123456789abcdef"[h[i] >> 4];
+		out[k++] = "0123456789abcdef"[h[i] & 15];
 	}
 	out[k] = '\0';
 }
@@ -72,13 +72,7 @@ json_t *fhir_entry(json_t *resource)
 
 json_t *fhir_instant(int64_t t)
 {
-	char s[32];
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(s);
+	return api_time_json(t); /* ISO 8601 UTC with seconds: a valid instant */
 }
 
 json_t *fhir_base64(const void *data, size_t n)
