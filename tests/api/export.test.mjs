@@ -101,7 +101,7 @@ async function build() {
 	for (let i = 0; i < 3; i++) {
 		const t = canary();
 		texts.notes.push(t);
-		const n = await ok(await A('POST', `/api/v1/clients/${id}/notes`, { body: { template: 'soap', date: `2029-0${i + 1}-10`, fields: { subjective: `Felt ${t}`, plan: 'weekly' } } }), 201);
+		const n = await ok(await A('POST', `/api/v1/clients/${id}/notes`, { body: { template: 'soap', date: `2029-0${i + 1}-10`, fields: { subjective: `Felt ${t}`, objective: '<script>alert("x")</script> & <img src=x onerror=y>', plan: 'weekly' } } }), 201);
 		await ok(await A('POST', `/api/v1/notes/${n.id}/sign`, { body: {} }));
 		ids.notes.push(n.id);
 	}
@@ -264,7 +264,8 @@ describe('the export of a full record', () => {
 		for (const t of [...texts.notes, texts.addendum, texts.name, texts.disagreement, texts.file]) assert.ok(html.includes(t), `${t} missing`);
 		assert.ok(!html.includes(texts.pnote));
 		assert.ok(!html.includes(texts.draft));
-		assert.doesNotMatch(html, /<script|javascript:|https?:\/\/|\bsrc=|\bhref=|@import|url\(/i);
+		assert.doesNotMatch(html, /<script|<img|javascript:|https?:\/\/|\bhref=|@import|url\(/i);
+		assert.ok(html.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=y&gt;'), 'note text is escaped');
 		assert.match(html, /@media print/);
 		assert.match(html, /^<!DOCTYPE html>/);
 	});
@@ -286,6 +287,8 @@ describe('the export of a full record', () => {
 		assert.ok(refused, 'the refusal was not audited');
 		assert.notEqual(refused.outcome, 'ok');
 		assert.equal((await C('GET', `/api/v1/clients/${client.id}/export?format=pdf`)).status, 400);
+		const report = await ok(await C('GET', `/api/v1/audit/clients/${client.id}`));
+		assert.ok(report.events.some((e) => e.event === 'record.export' && e.actor_role === 'owner'), 'the client sees who exported their record');
 	});
 
 	test('the CLI writes the same record to a new 0600 file, never over one', async () => {
