@@ -193,13 +193,17 @@ describe('the export of a full record', () => {
 		const errs = schema.validate(bundle);
 		assert.deepEqual(errs, [], `JSON schema: ${JSON.stringify(errs).slice(0, 2000)}`);
 		for (const e of bundle.entry) {
-			assert.ok(medplum.isResourceType?.(e.resource.resourceType) ?? true, e.resource.resourceType);
+			assert.ok(medplum.isResourceType(e.resource.resourceType), `not a FHIR resource type: ${e.resource.resourceType}`);
 			try {
 				medplum.validateResource(e.resource);
 			} catch (err) {
 				assert.fail(`medplum: ${e.resource.resourceType}/${e.resource.id}: ${JSON.stringify(err.outcome ?? err.message).slice(0, 1500)}`);
 			}
 		}
+		// negative controls: both validators do reject a broken resource
+		const broken = { ...bundle.entry[0].resource, birthDate: '03/02/1990' };
+		assert.notDeepEqual(schema.validate({ ...bundle, entry: [{ ...bundle.entry[0], resource: broken }] }), []);
+		assert.throws(() => medplum.validateResource(broken));
 		const urls = new Set(bundle.entry.map((e) => e.fullUrl));
 		assert.equal(urls.size, bundle.entry.length, 'two entries share a fullUrl');
 		for (const ref of refs(bundle.entry)) assert.ok(urls.has(ref), `reference ${ref} does not resolve inside the bundle`);
