@@ -79,32 +79,32 @@ struct export_file {
 /* Everything one export holds. Arrays are heap, owned by the record;
  * export_record_cleanup wipes and frees them all. */
 struct export_record {
-	char export_id[33];   /* public id of this export (the audit event's object) */
-	int64_t generated_at; /* unix seconds */
-	char request_id[33];  /* the access request it fulfilled, or "" */
-	struct client client; /* demographics, contact details, chart */
-	struct guardian *guardians;
-	size_t nguardians;
-	struct care_member *team; /* the care team */
-	size_t nteam;
-	struct diagnosis *dx;
-	size_t ndx;
-	struct note *notes; /* signed notes, oldest first, text opened */
-	size_t nnotes;
-	struct export_addendum *adds;
-	size_t nadds;
-	struct plan_version *plans; /* newest version of each plan, opened */
-	size_t nplans;
-	struct consent *consents; /* given and withdrawn, newest first */
-	size_t nconsents;
-	struct export_file *files; /* newest first */
-	size_t nfiles;
-	struct amendment *amendments; /* oldest first */
-	size_t namendments;
-	struct appointment_row *appts; /* oldest first */
-	size_t nappts;
-	struct export_person *people; /* staff named anywhere above */
-	size_t npeople;
+	char export_id[33];            /* public id of this export (the audit event's object) */
+	int64_t generated_at;          /* unix seconds */
+	char request_id[33];           /* the access request it fulfilled, or "" */
+	struct client client;          /* demographics, contact details, chart */
+	struct guardian *guardians;    /* the client's guardians, opened */
+	size_t nguardians;             /* how many */
+	struct care_member *team;      /* the care team */
+	size_t nteam;                  /* how many */
+	struct diagnosis *dx;          /* diagnoses, active first, opened */
+	size_t ndx;                    /* how many */
+	struct note *notes;            /* signed notes, oldest first, text opened */
+	size_t nnotes;                 /* how many */
+	struct export_addendum *adds;  /* their addenda, by note, opened */
+	size_t nadds;                  /* how many */
+	struct plan_version *plans;    /* newest version of each plan, opened */
+	size_t nplans;                 /* how many */
+	struct consent *consents;      /* given and withdrawn, newest first, opened */
+	size_t nconsents;              /* how many */
+	struct export_file *files;     /* attachments, newest first */
+	size_t nfiles;                 /* how many */
+	struct amendment *amendments;  /* amendment requests, oldest first, opened */
+	size_t namendments;            /* how many */
+	struct appointment_row *appts; /* appointments, oldest first */
+	size_t nappts;                 /* how many */
+	struct export_person *people;  /* staff (and the portal account) named above */
+	size_t npeople;                /* how many */
 };
 
 /* export_record_cleanup - wipe and free everything r holds. */
