@@ -25,6 +25,7 @@ import tls from 'node:tls';
 
 import { advance, now, request, run, serve, signIn, totp } from '../tests/api/harness.mjs';
 import { weekViewUrl } from './week.mjs';
+import { exportBench } from './export.mjs';
 
 const BIN = process.env.CONFIDANT_BIN;
 const DATA = process.env.BENCH_DATA;
@@ -521,6 +522,12 @@ note('raw Argon2id at the server\'s parameters');
 const argon = JSON.parse((await exec(path.join(TOOLS, 'argon2_limit'), [String(CPUS), String(SECS)], { timeout: (SECS + 60) * 1000 })).stdout);
 results.signin.argon2 = argon;
 
+// ---------------------------------------------------------------- the right-of-access export
+// A fresh practice of its own (bench/export.mjs, also runnable alone): one
+// client with ten years of weekly signed notes and appointments.
+note('full export of a 10-year client (bench/export.mjs)');
+results.export = await exportBench({ rounds: Math.max(5, ROUNDS * 3), log: note });
+
 // ---------------------------------------------------------------- the table
 
 const M = (xs, k) => median(xs.map((x) => x[k]));
@@ -602,7 +609,12 @@ const bRate = M(blake, 'hash_events_per_s');
 row(`audit verify (${f0(verify[0].events)} events, ${f0(verify[0].checkpoints)} checkpoints)`, `${f0(vRate)} events/s`,
 	`keyed BLAKE2b ${f0(bRate)} events/s (${f0(M(blake, 'hash_mb_per_s'))} MB/s; read+hash ${f0(M(blake, 'scan_events_per_s'))}/s)`,
 	vRate / bRate, '>= 50% and >= 1,000,000/s', vRate / bRate >= 0.5 && vRate >= 1e6);
-row('full export of a 10-year client', 'n/a: not implemented (consent/rights issue)', '', '', '< 200 ms', null);
+{
+	const x = results.export;
+	row(`full export of a 10-year client (${x.notes} notes, ${x.appointments} appointments), FHIR`,
+		`server p50 ${f1(x.fhir.server_p50_ms)} ms p99 ${f1(x.fhir.server_p99_ms)} ms, cpu ${f1(x.fhir.cpu_ms)} ms; ${f2(x.fhir.bytes / 1e6)} MB`,
+		`HTML ${f1(x.html.server_p50_ms)} ms; CLI to a file ${f1(x.cli.p50_ms)} ms`, '', '< 200 ms', x.fhir.server_p50_ms < 200);
+}
 const bk = M(backups, 'backup_mb_s');
 const cp = M(backups, 'cp_mb_s');
 row(`backup (${f0(dbBytes / 1e6)} MB db -> ${f0(M(backups, 'backup_bytes') / 1e6)} MB file)`, `${f1(bk)} MB/s (${f1(M(backups, 'backup_s'))} s)`,

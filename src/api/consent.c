@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "api/consent.h"
+#include "api/fhir.h"
 #include "core/mem.h"
 #include "domain/consent.h"
 
@@ -363,95 +364,22 @@ static json_t *disclosure_json(const struct disclosure *d)
 	                 api_time_json(d->disclosed_at));
 }
 
-/* fhir_patient - a Patient resource of the released demographics. */
-static json_t *fhir_patient(const char *id, const struct client *c)
-{
-	json_t *p = json_pack("{s:s,s:s}", "resourceType", "Patient", "id", id);
-	json_t *names = json_array(), *telecom = json_array();
-
-	if (p == NULL || names == NULL || telecom == NULL) {
-		json_decref(p);
-		json_decref(names);
-		json_decref(telecom);
-		return NULL;
-	}
-	if (c->legal_name)
-		json_array_append_new(
-		        names, json_pack("{s:s,s:s}", "use", "official", "text", c->legal_name));
-	if (c->preferred_name)
-		json_array_append_new(
-		        names, json_pack("{s:s,s:s}", "use", "usual", "text", c->preferred_name));
-	if (c->phone)
-		json_array_append_new(telecom,
-		                      json_pack("{s:s,s:s}", "system", "phone", "value", c->phone));
-	if (c->email)
-		json_array_append_new(telecom,
-		                      json_pack("{s:s,s:s}", "system", "email", "value", c->email));
-	json_object_set_new(p, "name", names);
-	if (json_array_size(telecom))
-		json_object_set_new(p, "telecom", telecom);
-	else
-		json_decref(telecom);
-	if (c->date_of_birth)
-		json_object_set_new(p, "birthDate", json_string(c->date_of_birth));
-	if (c->address)
-		json_object_set_new(p, "address", json_pack("[{s:s}]", "text", c->address));
-	return p;
-}
-
-/* fhir_condition - a Condition resource for one diagnosis. */
-static json_t *fhir_condition(const char *patient, const struct diagnosis *d)
-{
-	char ref[64];
-	json_t *o;
-
-	snprintf(ref, sizeof ref, "Patient/%s", patient);
-	o = json_pack("{s:s,s:s,s:{s:[{s:s,s:s}]},s:{s:[{s:s,s:s}]},s:{s:[{s:s,s:s,s:s}]},"
-	              "s:{s:s}}",
-	              "resourceType", "Condition", "id", d->public_id, "clinicalStatus", "coding",
-	              "system", "http://terminology.hl7.org/CodeSystem/condition-clinical", "code",
-	              d->resolved ? "resolved" : "active", "verificationStatus", "coding", "system",
-	              "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code",
-	              "confirmed", "code", "coding", "system", "http://hl7.org/fhir/sid/icd-10-cm",
-	              "code", d->code, "display", domain_diagnosis_title(d->code), "subject",
-	              "reference", ref);
-	if (o != NULL && d->onset[0])
-		json_object_set_new(o, "onsetDateTime", json_string(d->onset));
-	if (o != NULL && d->resolved_on[0])
-		json_object_set_new(o, "abatementDateTime", json_string(d->resolved_on));
-	return o;
-}
-
-static json_t *bundle_entry(json_t *resource)
-{
-	char url[96];
-
-	snprintf(url, sizeof url, "urn:confidant:%s/%s",
-	         json_string_value(json_object_get(resource, "resourceType")),
-	         json_string_value(json_object_get(resource, "id")));
-	return json_pack("{s:s,s:o}", "fullUrl", url, "resource", resource);
-}
-
 /* packet_bundle - a FHIR R4 collection Bundle of exactly what the scope
  * released. */
 static json_t *packet_bundle(const char *client_public_id, const struct disclosure_packet *p)
 {
 	json_t *entries = json_array();
-	json_t *b;
 	size_t i;
 
 	if (entries == NULL)
 		return NULL;
 	if (p->has_demographics)
 		json_array_append_new(entries,
-		                      bundle_entry(fhir_patient(client_public_id, &p->client)));
+		                      fhir_entry(fhir_patient(client_public_id, &p->client)));
 	for (i = 0; p->has_diagnoses && i < p->ndx; i++)
 		json_array_append_new(entries,
-		                      bundle_entry(fhir_condition(client_public_id, &p->dx[i])));
-	b = json_pack("{s:s,s:s,s:s,s:o,s:o}", "resourceType", "Bundle", "id", p->d.public_id,
-	              "type", "collection", "timestamp", api_time_json(p->d.disclosed_at), "entry",
-	              entries);
-	return b;
+		                      fhir_entry(fhir_condition(client_public_id, &p->dx[i])));
+	return fhir_bundle(p->d.public_id, "collection", p->d.disclosed_at, entries);
 }
 
 enum err api_disclosure_make(struct app *app, const struct http_request *rq,

@@ -15,6 +15,7 @@
 #include "api/plans.h"
 #include "api/schedule.h"
 #include "api/records.h"
+#include "api/export.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -225,5 +226,21 @@ const struct route api_routes[] = {
         {HTTP_GET, "/api/v1/processing-record", ROLE_OWNER | ROLE_AUDITOR, AUDIT_NONE, 0, 0,
          api_processing_record},
         {HTTP_GET, "/api/v1/privacy-notice", 0, AUDIT_NONE, 0, ROUTE_PUBLIC, api_privacy_notice},
+        /* Right of access (domain/export.h): the client themself, the owner as privacy
+         * officer and the treating clinician export; access requests are also tracked by
+         * the auditor. */
+        {HTTP_GET, "/api/v1/clients/{id}/export", ROLE_OWNER | ROLE_CLINICIAN | ROLE_CLIENT,
+         AUDIT_EXPORT, 0, ROUTE_REAUTH, api_export_get},
+        {HTTP_POST, "/api/v1/clients/{id}/access-requests",
+         ROLE_OWNER | ROLE_AUDITOR | ROLE_CLINICIAN | ROLE_CLIENT, AUDIT_ACCESS_REQUEST, 1 * KB, 0,
+         api_access_request_create},
+        {HTTP_GET, "/api/v1/clients/{id}/access-requests",
+         ROLE_OWNER | ROLE_AUDITOR | ROLE_CLINICIAN | ROLE_CLIENT, AUDIT_ACCESS_REQ_READ, 0, 0,
+         api_access_request_list},
+        {HTTP_GET, "/api/v1/access-requests", ROLE_OWNER | ROLE_AUDITOR, AUDIT_ACCESS_REQ_READ, 0,
+         0, api_access_request_open},
+        {HTTP_POST, "/api/v1/access-requests/{id}/extend",
+         ROLE_OWNER | ROLE_AUDITOR | ROLE_CLINICIAN, AUDIT_ACCESS_REQ_EXTEND, 4 * KB, 0,
+         api_access_request_extend},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

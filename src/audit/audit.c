@@ -101,6 +101,11 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_NOTE_TEMPLATE_CREATE] = "note_template.create",
         [AUDIT_NOTE_TEMPLATE_RETIRE] = "note_template.retire",
         [AUDIT_REPORT_RISK] = "report.risk",
+        [AUDIT_EXPORT] = "record.export",
+        [AUDIT_ACCESS_REQUEST] = "access_request.create",
+        [AUDIT_ACCESS_REQ_READ] = "access_request.read",
+        [AUDIT_ACCESS_REQ_EXTEND] = "access_request.extend",
+        [AUDIT_ACCESS_REQ_FULFIL] = "access_request.fulfil",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -111,7 +111,12 @@ enum audit_event {
 	AUDIT_NOTE_TEMPLATE_RETIRE,
 	/* the risk report was run (counts), or listed a client */
 	AUDIT_REPORT_RISK,
-	AUDIT__COUNT /* not an event */
+	AUDIT_EXPORT,            /* a client's record set was exported (right of access) */
+	AUDIT_ACCESS_REQUEST,    /* an access or portability request was recorded */
+	AUDIT_ACCESS_REQ_READ,   /* access requests were listed */
+	AUDIT_ACCESS_REQ_EXTEND, /* an access request's deadline was extended (once) */
+	AUDIT_ACCESS_REQ_FULFIL, /* an access request was fulfilled by an export */
+	AUDIT__COUNT             /* not an event */
 };
 
 /* audit_event_name - "client.read" etc.; never NULL. */

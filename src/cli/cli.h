@@ -96,5 +96,6 @@ int cli_audit_checkpoint(int argc, char **argv);
 int cli_audit_export(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_export(int argc, char **argv);
 
 #endif

@@ -31,6 +31,7 @@ static const char usage[] =
         "                  write the signed checkpoints to a file, for verify\n"
         "  user            add, list, disable, enable users; reset MFA; set roles\n"
         "  routes          print the HTTP routes and who may call them\n"
+        "  export          write a client's record (FHIR R4 or HTML): right of access\n"
         "  version         print the version\n";
 
 struct command {
@@ -43,6 +44,7 @@ static const struct command commands[] = {
         {"init", NULL, cli_init},
         {"user", NULL, cli_user},
         {"routes", NULL, cli_routes},
+        {"export", NULL, cli_export},
         {"serve", NULL, cli_serve},
         {"backup", "verify", cli_backup_verify},
         {"backup", NULL, cli_backup},

@@ -27,6 +27,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_RECOVERY] = &store_group_recovery,
         [STORE_GROUP_NOTE_TEMPLATES] = &store_group_note_templates,
         [STORE_GROUP_RISK] = &store_group_risk,
+        [STORE_GROUP_EXPORT] = &store_group_export,
 };
 
 /* ---- helpers ------------------------------------------------------- */

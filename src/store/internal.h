@@ -40,6 +40,8 @@ enum store_group {
 	STORE_GROUP_NOTE_TEMPLATES,
 	/* store_risk.c: notes' sealed risk summaries */
 	STORE_GROUP_RISK,
+	/* store_export.c: appointments for the export, access requests */
+	STORE_GROUP_EXPORT,
 	STORE_GROUP__COUNT
 };
 
@@ -65,6 +67,7 @@ extern const struct stmt_group store_group_schedule;
 extern const struct stmt_group store_group_recovery;
 extern const struct stmt_group store_group_note_templates;
 extern const struct stmt_group store_group_risk;
+extern const struct stmt_group store_group_export;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

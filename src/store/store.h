@@ -451,6 +451,18 @@ enum err store_addendum_add(struct store *s, const struct vault *v, const struct
                             int64_t now);
 enum err store_addenda(struct store *s, const struct vault *v, const struct note *n,
                        struct addendum *out, size_t max, size_t *count);
+/* store_note_each - fn for each signed note of a client (drafts are not
+ * part of the record yet), oldest date first, with its text opened; fn
+ * owns the note (note_cleanup). Stops at the first non-OK. */
+enum err store_note_each(struct store *s, const struct vault *v, int64_t client_id,
+                         enum err (*fn)(void *arg, struct note *n), void *arg);
+/* store_addendum_each - fn for each addendum of a client's signed notes,
+ * by note then in order, opened, with its note's public id; fn owns the
+ * addendum (addendum_cleanup). Stops at the first non-OK. */
+enum err store_addendum_each(struct store *s, const struct vault *v, int64_t client_id,
+                             enum err (*fn)(void *arg, const char *note_public_id,
+                                            struct addendum *a),
+                             void *arg);
 /* store_supervises / store_has_supervisor - the supervision table. */
 enum err store_supervises(struct store *s, int64_t supervisor, int64_t supervisee, int *yes);
 enum err store_has_supervisor(struct store *s, int64_t user, int *yes);

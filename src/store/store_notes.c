@@ -25,6 +25,8 @@ enum notes_stmt {
 	QN_ADD_LIST,
 	QN_SUPERVISES,
 	QN_HAS_SUPERVISOR,
+	QN_EACH,
+	QN_ADD_EACH,
 	QN__COUNT
 };
 
@@ -61,6 +63,13 @@ static const char *const sql[QN__COUNT] = {
         [QN_SUPERVISES] = "SELECT 1 FROM supervision WHERE supervisor_id = ?1 AND "
                           "supervisee_id = ?2",
         [QN_HAS_SUPERVISOR] = "SELECT 1 FROM supervision WHERE supervisee_id = ?1 LIMIT 1",
+        /* The export: every signed note of a client, and all their addenda. */
+        [QN_EACH] = "SELECT " NOTE_COLS NOTE_FROM "WHERE n.client_id = ?1 AND n.status <> 0 "
+                    "ORDER BY n.note_date, n.id",
+        [QN_ADD_EACH] = "SELECT a.id, u.public_id, u.display_name, a.key_version, a.body_sealed, "
+                        "a.content_hash, a.created_at, n.public_id FROM note_addenda a "
+                        "JOIN notes n ON n.id = a.note_id JOIN users u ON u.id = a.author_id "
+                        "WHERE n.client_id = ?1 AND n.status <> 0 ORDER BY a.note_id, a.id",
 };
 
 const struct stmt_group store_group_notes = {sql, QN__COUNT};
@@ -298,6 +307,29 @@ enum err store_addendum_add(struct store *s, const struct vault *v, const struct
 	return seal_row(s, QN_ADD_SEAL, "note_addenda", id, text);
 }
 
+/* read_addendum - the current row of QN_ADD_LIST or QN_ADD_EACH, opened. */
+static enum err read_addendum(struct store *s, const struct vault *v, sqlite3_stmt *st,
+                              int64_t client_id, struct addendum *a)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+	enum err e;
+
+	memset(a, 0, sizeof *a);
+	copy_col(st, 1, a->author_public_id, sizeof a->author_public_id);
+	copy_col(st, 2, a->author_name, sizeof a->author_name);
+	if (sqlite3_column_bytes(st, 5) == 32)
+		memcpy(a->hash, sqlite3_column_blob(st, 5), 32);
+	a->created_at = sqlite3_column_int64(st, 6);
+	e = client_key_load(s, v, client_id, (uint32_t)sqlite3_column_int64(st, 3));
+	if (e == ERR_OK)
+		e = open_column(s, st, 4, "note_addenda", "body", id, &a->text);
+	if (e == ERR_OK && a->text == NULL)
+		e = ERR_CRYPTO;
+	if (e != ERR_OK)
+		addendum_cleanup(a);
+	return e;
+}
+
 enum err store_addenda(struct store *s, const struct vault *v, const struct note *n,
                        struct addendum *out, size_t max, size_t *count)
 {
@@ -308,20 +340,7 @@ enum err store_addenda(struct store *s, const struct vault *v, const struct note
 
 	sqlite3_bind_int64(st, 1, n->id);
 	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct addendum *a = &out[k];
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		memset(a, 0, sizeof *a);
-		copy_col(st, 1, a->author_public_id, sizeof a->author_public_id);
-		copy_col(st, 2, a->author_name, sizeof a->author_name);
-		if (sqlite3_column_bytes(st, 5) == 32)
-			memcpy(a->hash, sqlite3_column_blob(st, 5), 32);
-		a->created_at = sqlite3_column_int64(st, 6);
-		e = client_key_load(s, v, n->client_id, (uint32_t)sqlite3_column_int64(st, 3));
-		if (e == ERR_OK)
-			e = open_column(s, st, 4, "note_addenda", "body", id, &a->text);
-		if (e == ERR_OK && a->text == NULL)
-			e = ERR_CRYPTO;
+		e = read_addendum(s, v, st, n->client_id, &out[k]);
 		if (e == ERR_OK)
 			k++;
 	}
@@ -335,6 +354,50 @@ enum err store_addenda(struct store *s, const struct vault *v, const struct note
 	}
 	*count = k;
 	return ERR_OK;
+}
+
+enum err store_note_each(struct store *s, const struct vault *v, int64_t client_id,
+                         enum err (*fn)(void *arg, struct note *n), void *arg)
+{
+	sqlite3_stmt *st = get(s, QN_EACH);
+	struct note n;
+	int rc = SQLITE_DONE;
+	enum err e = ERR_OK;
+
+	sqlite3_bind_int64(st, 1, client_id);
+	while (e == ERR_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e = read_note(s, v, st, 1, &n);
+		if (e == ERR_OK)
+			e = fn(arg, &n);
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE)
+		e = db_err(s, rc);
+	sqlite3_reset(st);
+	return e;
+}
+
+enum err store_addendum_each(struct store *s, const struct vault *v, int64_t client_id,
+                             enum err (*fn)(void *arg, const char *note_public_id,
+                                            struct addendum *a),
+                             void *arg)
+{
+	sqlite3_stmt *st = get(s, QN_ADD_EACH);
+	struct addendum a;
+	char note[33];
+	int rc = SQLITE_DONE;
+	enum err e = ERR_OK;
+
+	sqlite3_bind_int64(st, 1, client_id);
+	while (e == ERR_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		copy_col(st, 7, note, sizeof note);
+		e = read_addendum(s, v, st, client_id, &a);
+		if (e == ERR_OK)
+			e = fn(arg, note, &a);
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE)
+		e = db_err(s, rc);
+	sqlite3_reset(st);
+	return e;
 }
 
 static enum err exists2(struct store *s, enum notes_stmt q, int64_t a, int64_t b, int *yes)

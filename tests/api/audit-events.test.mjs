@@ -124,3 +124,35 @@ describe('sign-in and administration are audited', () => {
 		assert.ok(evs.some((e) => e.event === 'auth.mfa_enrol' && e.actor === clin.id));
 	});
 });
+
+describe('the right of access is audited', () => {
+	test('export, access request, its listing and extension: one event each, ids and counts only', async () => {
+		const me = as(srv, await signIn(srv.port, clin)); // the export needs a recent sign-in
+		const c = await me('POST', '/api/v1/clients', { body: { legal_name: canary() } });
+		assert.equal(c.status, 201, c.text);
+		const id = c.json.id;
+		const reason = canary();
+		const ar = await me('POST', `/api/v1/clients/${id}/access-requests`, { body: { kind: 'access', jurisdiction: 'hipaa' } });
+		assert.equal(ar.status, 201, ar.text);
+		const calls = [
+			['access_request.create', ar, 'access_request', ar.json.id],
+			['access_request.read', await me('GET', `/api/v1/clients/${id}/access-requests`), 'access_request', ''],
+			['access_request.extend', await me('POST', `/api/v1/access-requests/${ar.json.id}/extend`, { body: { reason } }), 'access_request', ar.json.id],
+		];
+		const ex = await me('GET', `/api/v1/clients/${id}/export?request=${ar.json.id}`);
+		calls.push(['record.export', ex, 'export', ex.json?.id], ['access_request.fulfil', ex, 'access_request', ar.json.id]);
+		for (const [event, res, type, object] of calls) {
+			assert.ok(res.status < 300, `${event}: ${res.status} ${res.text}`);
+			const ev = (await eventsFor(res.headers['x-request-id'])).find((e) => e.event === event);
+			assert.ok(ev, `no ${event} event`);
+			assert.equal(ev.actor, clin.id);
+			assert.equal(ev.actor_role, 'clinician');
+			assert.equal(ev.client, id);
+			assert.equal(ev.object_type, type);
+			assert.equal(ev.object_id, object);
+			assert.equal(ev.outcome, 'ok');
+			assert.ok(!JSON.stringify(ev).includes(reason), `${event} carries the extension's reason`);
+			if (event === 'record.export') assert.match(ev.detail, /^fhir notes=0 .* request=[0-9a-f]{32}$/);
+		}
+	});
+});

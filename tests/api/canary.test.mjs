@@ -277,6 +277,21 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 		assert.equal(wk.status, 200, wk.text);
 	}
 
+	// an access request's extension reason (sealed), and a whole-record export that
+	// must leave nothing of the record on disk or in the logs
+	{
+		const keep = (name) => (needles[name] = canary());
+		const X = as(srv, await signIn(srv.port, await addUser(srv, 'clinician')));
+		const cl = await X('POST', '/api/v1/clients', { body: { legal_name: keep('exportClient.legal_name') } });
+		assert.equal(cl.status, 201, cl.text);
+		const ar = await X('POST', `/api/v1/clients/${cl.json.id}/access-requests`, { body: { kind: 'access', jurisdiction: 'gdpr' } });
+		assert.equal(ar.status, 201, ar.text);
+		assert.equal((await X('POST', `/api/v1/access-requests/${ar.json.id}/extend`, { body: { reason: keep('access.extension') } })).status, 200);
+		const ex = await X('GET', `/api/v1/clients/${cl.json.id}/export?request=${ar.json.id}&format=html`);
+		assert.equal(ex.status, 200, ex.text);
+		assert.ok(ex.text.includes(needles['exportClient.legal_name']));
+	}
+
 	// backup while the server runs
 	const bdir = tmpdir(t);
 	const bfile = path.join(bdir, 'practice.backup');

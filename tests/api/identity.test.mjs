@@ -407,6 +407,11 @@ const EXPECT = {
 	'GET /api/v1/clients/{id}/privacy': ALL,
 	'GET /api/v1/processing-record': ['owner', 'auditor'],
 	'GET /api/v1/privacy-notice': 'public',
+	'GET /api/v1/clients/{id}/export': ['owner', 'clinician', 'client'],
+	'POST /api/v1/clients/{id}/access-requests': ['owner', 'clinician', 'client', 'auditor'],
+	'GET /api/v1/clients/{id}/access-requests': ['owner', 'clinician', 'client', 'auditor'],
+	'GET /api/v1/access-requests': ['owner', 'auditor'],
+	'POST /api/v1/access-requests/{id}/extend': ['owner', 'clinician', 'auditor'],
 };
 
 describe('the routes table, for every role', () => {
