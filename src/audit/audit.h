@@ -95,6 +95,18 @@ enum audit_event {
 	AUDIT_AMENDMENT_DENY,      /* a request was denied with a reason */
 	AUDIT_AMENDMENT_DISAGREE,  /* a statement of disagreement was filed */
 	AUDIT_AMENDMENT_REBUT,     /* a rebuttal to a statement of disagreement was written */
+	AUDIT_ERASURE_REQUEST,     /* erasure of a client was requested (and maybe scheduled) */
+	AUDIT_ERASURE_DONE,        /* a client was crypto-shredded and their rows deleted */
+	AUDIT_ERASURE_READ,        /* erasure requests were read */
+	AUDIT_HOLD_SET,            /* a legal hold was put on a client's record */
+	AUDIT_HOLD_RELEASE,        /* a legal hold was released */
+	AUDIT_HOLD_READ,           /* a client's legal holds were read */
+	AUDIT_RESTRICT_SET,        /* a client's record was restricted (GDPR Art. 18) */
+	AUDIT_RESTRICT_LIFT,       /* a restriction was lifted */
+	AUDIT_RESTRICT_REFUSE,     /* processing of a restricted record was refused */
+	AUDIT_BREACH_RECORD,       /* a breach was recorded */
+	AUDIT_BREACH_READ,         /* breach records were listed */
+	AUDIT_BREACH_LETTER,       /* a notification letter to one client was generated */
 	AUDIT__COUNT               /* not an event */
 };
 

@@ -22,6 +22,8 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_ATTACHMENTS] = &store_group_attachments,
         [STORE_GROUP_PLANS] = &store_group_plans,
         [STORE_GROUP_AMENDMENTS] = &store_group_amendments,
+        [STORE_GROUP_ERASURE] = &store_group_erasure,
+        [STORE_GROUP_BREACH] = &store_group_breach,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -30,6 +30,10 @@ enum store_group {
 	STORE_GROUP_ATTACHMENTS,
 	STORE_GROUP_PLANS,      /* store_plans.c: treatment plans and their versions */
 	STORE_GROUP_AMENDMENTS, /* store_amendments.c: amendment requests */
+	/* store_erasure.c: holds, erasure, ledger, restriction */
+	STORE_GROUP_ERASURE,
+	/* store_breach.c: breach records */
+	STORE_GROUP_BREACH,
 	STORE_GROUP__COUNT
 };
 
@@ -50,6 +54,8 @@ extern const struct stmt_group store_group_pnotes;
 extern const struct stmt_group store_group_attachments;
 extern const struct stmt_group store_group_plans;
 extern const struct stmt_group store_group_amendments;
+extern const struct stmt_group store_group_erasure;
+extern const struct stmt_group store_group_breach;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
