@@ -387,6 +387,17 @@ const EXPECT = {
 	'POST /api/v1/consents/{id}/withdraw': ['owner', 'clinician', 'scheduler', 'client'],
 	'POST /api/v1/clients/{id}/disclosures': ['owner', 'clinician'],
 	'GET /api/v1/clients/{id}/disclosures': ALL,
+	'POST /api/v1/clients/{id}/erasure-requests': ['owner', 'auditor', 'client'],
+	'GET /api/v1/erasure-requests': ['owner', 'auditor'],
+	'GET /api/v1/erasure-requests/{id}': ['owner', 'auditor'],
+	'POST /api/v1/clients/{id}/legal-holds': ['owner', 'auditor'],
+	'GET /api/v1/clients/{id}/legal-holds': ['owner', 'auditor'],
+	'POST /api/v1/legal-holds/{id}/release': ['owner', 'auditor'],
+	'POST /api/v1/clients/{id}/restriction': ['owner', 'auditor'],
+	'POST /api/v1/clients/{id}/restriction/lift': ['owner', 'auditor'],
+	'POST /api/v1/breaches': ['owner', 'auditor'],
+	'GET /api/v1/breaches': ['owner', 'auditor'],
+	'GET /api/v1/breaches/{id}/letters': ['owner', 'auditor'],
 };
 
 describe('the routes table, for every role', () => {
