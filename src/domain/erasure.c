@@ -488,6 +488,8 @@ enum err domain_erasure_ledger_apply(struct domain_ctx *ctx, int64_t *reapplied)
 		if (e == ERR_OK) /* and shred if present: the same rule */
 			e = reshred(ctx, &m.add.v[i], reapplied);
 	}
+	if (e == ERR_OK)
+		e = ledger_create(ledger_path);
 	if (e == ERR_OK && *reapplied > 0 &&
 	    (store_wal_checkpoint(ctx->store, &complete) != ERR_OK || !complete))
 		log_info("erasure checkpoint incomplete; the next one moves the WAL");

@@ -213,6 +213,27 @@ enum err ledger_read(const struct vault *v, const char *path,
 	return e;
 }
 
+enum err ledger_create(const char *path)
+{
+	struct stat sb;
+	enum err e = ERR_OK;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	/* Under the same lock as appends, so a header is written once. */
+	if (fd < 0 || flock(fd, LOCK_EX) != 0 || fstat(fd, &sb) != 0)
+		e = ERR_IO;
+	if (e == ERR_OK && sb.st_size == 0) {
+		e = file_write_all(fd, header, sizeof header - 1);
+		if (e == ERR_OK && fsync(fd) != 0)
+			e = ERR_IO;
+		if (e == ERR_OK)
+			e = file_fsync_parent(path);
+	}
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
 enum err ledger_append(const struct vault *v, const char *path, const struct ledger_entry *le)
 {
 	struct vault_key *k = vault_key_new();

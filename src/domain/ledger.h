@@ -28,6 +28,10 @@
  * written); ERR_IO. */
 enum err ledger_append(const struct vault *v, const char *path, const struct ledger_entry *le);
 
+/* ledger_create - create an empty ledger (its header) at path if there is
+ * none, so it exists to be copied off the machine from the first start. */
+enum err ledger_create(const char *path);
+
 /* ledger_read - call fn for each entry of the ledger at path, in order,
  * after the whole file verified. ERR_NOTFOUND if there is no file;
  * ERR_CRYPTO if it was altered or belongs to another practice; ERR_IO. */

@@ -43,6 +43,7 @@ enum erasure_stmt {
 	QE_LEDGER_EACH,
 	QE_CLIENT_EXACT,
 	QE_SEQ_FLOOR,
+	QE_SEQ_INSERT,
 	QE_KEYS_DROP,
 	QE_RESTRICT_GET,
 	QE_RESTRICT_SET,
@@ -149,6 +150,8 @@ static const char *const sql[QE__COUNT] = {
                            "erased_at FROM erasure_ledger ORDER BY erased_at, client_id",
         [QE_CLIENT_EXACT] = "SELECT id FROM clients WHERE id = ?1 AND public_id = ?2",
         [QE_SEQ_FLOOR] = "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'clients'",
+        [QE_SEQ_INSERT] = "INSERT INTO sqlite_sequence(name, seq) SELECT 'clients', ?1 "
+                          "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'clients')",
         [QE_KEYS_DROP] = "DELETE FROM client_keys WHERE client_id = ?1",
         [QE_RESTRICT_GET] = "SELECT basis FROM client_restrictions WHERE client_id = ?1",
         [QE_RESTRICT_SET] = "INSERT INTO client_restrictions(client_id, basis, restricted_by, "
@@ -781,9 +784,16 @@ enum err store_client_find_exact(struct store *s, int64_t id, const char *public
 enum err store_clients_sequence_floor(struct store *s, int64_t id)
 {
 	sqlite3_stmt *st = get(s, QE_SEQ_FLOOR);
+	enum err e;
 
 	sqlite3_bind_int64(st, 1, id);
-	return step_done(s, st);
+	e = step_done(s, st);
+	if (e == ERR_OK) { /* a database that never had a client has no row yet */
+		st = get(s, QE_SEQ_INSERT);
+		sqlite3_bind_int64(st, 1, id);
+		e = step_done(s, st);
+	}
+	return e;
 }
 
 enum err store_client_keys_drop(struct store *s, int64_t client_id, int64_t *n)

@@ -51,6 +51,20 @@ async function fresh() {
 	srv.session = await signIn(srv.port, ownerOf(p.data));
 }
 
+// waitDone(id) - the request's status once serve's timer (a pass every
+// second) has carried it out, or the last status seen after ~10 s. It waits
+// on the request's state, read through the API, not on a fixed delay.
+async function waitDone(id) {
+	let status = '';
+	for (let i = 0; i < 200 && status !== 'done'; i++) {
+		const g = await srv.request('GET', `/api/v1/erasure-requests/${id}`);
+		assert.equal(g.status, 200, g.text);
+		status = g.json.status;
+		if (status !== 'done') await new Promise((res) => setTimeout(res, 50));
+	}
+	return status;
+}
+
 // bytesIn(file, hex) - does the file hold these bytes?
 function bytesIn(file, hex) {
 	if (!fs.existsSync(file)) return false;
@@ -64,6 +78,8 @@ function textIn(file, s) {
 
 describe('erasure with no obligation', () => {
 	test('shreds the client: keys and rows gone from the database, the WAL, new backups and restored old ones', async (t) => {
+		// serve made the (empty) ledger at start, so it can be copied off-site at once.
+		assert.equal(fs.readFileSync(path.join(p.data, 'erasure-ledger'), 'utf8'), 'confidant-erasure-ledger 1\n');
 		await setSettings({ retention_adult_years: 0 });
 		const victim = await newClient();
 		const bystander = await newClient();
@@ -267,14 +283,7 @@ describe('erasure under obligations', () => {
 		// Past the date, serve's timer carries it out by itself.
 		advance(notBefore - now() + 86400);
 		await fresh();
-		let status = '';
-		for (let i = 0; i < 200 && status !== 'done'; i++) {
-			const g = await srv.request('GET', `/api/v1/erasure-requests/${r.json.id}`);
-			assert.equal(g.status, 200, g.text);
-			status = g.json.status;
-			if (status !== 'done') await new Promise((res) => setTimeout(res, 50)); // the timer ticks each second
-		}
-		assert.equal(status, 'done', 'serve carried the erasure out once its date passed');
+		assert.equal(await waitDone(r.json.id), 'done', 'serve carried the erasure out once its date passed');
 		assert.equal((await srv.request('GET', `/api/v1/clients/${adult.id}`)).status, 404);
 		// The minor's date has not come.
 		assert.equal((await srv.request('GET', `/api/v1/clients/${minor.id}`)).status, 200);
@@ -312,17 +321,23 @@ describe('erasure under obligations', () => {
 		const C = as(srv, await signIn(srv.port, clin));
 		assert.equal((await C('POST', `/api/v1/legal-holds/${h.json.id}/release`, { body: { reason: 'x' } })).status, 403);
 
+		// A hold on a client with no pending erasure: released once, then 409.
+		const other = await newClient();
+		const h2 = await srv.request('POST', `/api/v1/clients/${other.id}/legal-holds`, { body: { reason: 'audit' } });
+		assert.equal(h2.status, 201, h2.text);
+		assert.equal((await srv.request('POST', `/api/v1/legal-holds/${h2.json.id}/release`, { body: { reason: 'done' } })).status, 200);
+		const twice = await srv.request('POST', `/api/v1/legal-holds/${h2.json.id}/release`, { body: { reason: 'done' } });
+		assert.equal(twice.status, 409);
+		assert.match(twice.json.message, /released already/);
+
+		// Released: serve carries the erasure out by itself on its next pass.
 		const rel = await srv.request('POST', `/api/v1/legal-holds/${h.json.id}/release`, { body: { reason: 'settled' } });
 		assert.equal(rel.status, 200, rel.text);
-		const twice = await srv.request('POST', `/api/v1/legal-holds/${h.json.id}/release`, { body: { reason: 'settled' } });
-		assert.equal(twice.status, 409);
-
+		assert.equal(await waitDone(r.json.id), 'done');
+		assert.equal((await srv.request('GET', `/api/v1/clients/${c.id}`)).status, 404);
 		cli = await run(['erasure', 'run-due', '--data', p.data, '--keyfile', p.keyfile]);
 		assert.equal(cli.status, 0, cli.stderr);
-		assert.match(cli.stdout, /[1-9]\d* carried out/);
-		assert.equal((await srv.request('GET', `/api/v1/clients/${c.id}`)).status, 404);
-		const g = await srv.request('GET', `/api/v1/erasure-requests/${r.json.id}`);
-		assert.equal(g.json.status, 'done');
+		assert.match(cli.stdout, /^erasure run-due: 0 carried out/, 'nothing left to do twice');
 
 		// Every step is in the trail, with ids only.
 		const a = await srv.request('GET', '/api/v1/audit?event=erasure.done');
@@ -331,5 +346,40 @@ describe('erasure under obligations', () => {
 		const ah = await srv.request('GET', '/api/v1/audit?event=legal_hold.release');
 		assert.ok(ah.json.events.length >= 1);
 		assert.ok(!JSON.stringify(ah.json).includes('settled'));
+	});
+});
+
+describe('confidant erasure run-due', () => {
+	test('carries out a due erasure by itself (no server running)', async () => {
+		const q = await init();
+		const s2 = await serve(q.data, { keyfile: q.keyfile });
+		let c;
+		let req;
+		try {
+			c = (await s2.request('POST', '/api/v1/clients', { body: { legal_name: 'Due Later', date_of_birth: '1970-01-01' } })).json;
+			const ident = ownerOf(q.data);
+			advance(30);
+			const ra = await s2.request('POST', '/api/v1/auth/reauth', { body: { password: ident.password, code: totp(ident.secret) } });
+			assert.equal(ra.status, 200, ra.text);
+			req = await s2.request('POST', `/api/v1/clients/${c.id}/erasure-requests`, { body: {} });
+			assert.equal(req.status, 201, req.text);
+			assert.equal(req.json.status, 'scheduled');
+		} finally {
+			await s2.stop();
+		}
+		const db = path.join(q.data, 'confidant.db');
+		let r = await run(['erasure', 'run-due', '--data', q.data, '--keyfile', q.keyfile]);
+		assert.equal(r.status, 0, r.stderr);
+		assert.match(r.stdout, /^erasure run-due: 0 carried out, 0 waiting/);
+		assert.equal(await sqlite(db, `SELECT count(*) FROM clients WHERE public_id = '${c.id}'`), '1');
+		advance(Date.parse(req.json.not_before) / 1000 - now() + 60);
+		r = await run(['erasure', 'run-due', '--data', q.data, '--keyfile', q.keyfile]);
+		assert.equal(r.status, 0, r.stderr);
+		assert.match(r.stdout, /^erasure run-due: 1 carried out, 0 waiting/);
+		assert.equal(await sqlite(db, `SELECT count(*) FROM clients WHERE public_id = '${c.id}'`), '0');
+		assert.equal(await sqlite(db, `SELECT status FROM erasure_requests WHERE public_id = '${req.json.id}'`), 'done');
+		r = await run(['erasure', 'run-due', '--help']);
+		assert.equal(r.status, 0);
+		assert.match(r.stdout, /^usage: confidant erasure run-due/);
 	});
 });

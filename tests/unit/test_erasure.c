@@ -173,6 +173,29 @@ static void shred_and_coverage(void **state)
 	store_rollback(s);
 	store_close(s);
 
+	/* A restored database that never had a client: new ids still pass the
+	 * erased ones. */
+	{
+		char db2[320];
+		struct client d;
+
+		snprintf(db2, sizeof db2, "%s/fresh.db", f->dir);
+		assert_int_equal(store_open(db2, STORE_CREATE | STORE_MIGRATE, &s), ERR_OK);
+		assert_int_equal(store_meta_set(s, "master_version", "1"), ERR_OK);
+		assert_int_equal(store_begin(s), ERR_OK);
+		assert_int_equal(store_clients_sequence_floor(s, 41), ERR_OK);
+		assert_int_equal(store_commit(s), ERR_OK);
+		memset(&d, 0, sizeof d);
+		d.status = CLIENT_ACTIVE;
+		d.legal_name = strdup("After");
+		assert_int_equal(store_begin(s), ERR_OK);
+		assert_int_equal(store_client_create(s, f->v, &d, 1000), ERR_OK);
+		assert_int_equal(store_commit(s), ERR_OK);
+		assert_int_equal(d.id, 42);
+		client_cleanup(&d);
+		store_close(s);
+	}
+
 	/* A table of client data the shredder does not know: refused. */
 	exec_sql(f->db, "CREATE TABLE session_recordings (id INTEGER PRIMARY KEY, "
 	                "note_id INTEGER REFERENCES notes(id))");
