@@ -142,6 +142,7 @@ int cli_serve(int argc, char **argv)
 	serve_sweep_uploads(s, v);
 	/* An erased client never comes back: not with a restored backup, not
 	 * after a crash between the ledger line and the erasure's commit. */
+	rc = 1; /* the exit status of every failure from here on */
 	if (cli_erasure_ledger_setup(dir) != ERR_OK ||
 	    cli_erasure_reapply("serve", s, v) != ERR_OK) {
 		store_close(s);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	addUser, advance, as, init, now, ownerOf, reauth, rnd, run, serve, signIn, sqlite, tmpdir, totp,
+	addUser, advance, as, init, now, ownerOf, reauth, rnd, run, serve, serveOutcome, signIn, sqlite, tmpdir, totp,
 } from './harness.mjs';
 
 const YEAR = 365 * 86400;
@@ -378,6 +378,20 @@ describe('confidant erasure run-due', () => {
 		assert.match(r.stdout, /^erasure run-due: 1 carried out, 0 waiting/);
 		assert.equal(await sqlite(db, `SELECT count(*) FROM clients WHERE public_id = '${c.id}'`), '0');
 		assert.equal(await sqlite(db, `SELECT status FROM erasure_requests WHERE public_id = '${req.json.id}'`), 'done');
+		// An edited ledger stops the practice: serve and run-due refuse, saying why.
+		const lf = path.join(q.data, 'erasure-ledger');
+		const good = fs.readFileSync(lf, 'utf8');
+		assert.ok(good.includes(c.id));
+		fs.writeFileSync(lf, good.replace(c.id, 'a'.repeat(32)));
+		const out = await serveOutcome(q.data, { keyfile: q.keyfile });
+		assert.equal(out.served, false);
+		assert.equal(out.status, 1);
+		assert.match(out.stderr, /erasure ledger was altered/);
+		r = await run(['erasure', 'run-due', '--data', q.data, '--keyfile', q.keyfile]);
+		assert.equal(r.status, 1);
+		fs.writeFileSync(lf, good);
+		r = await run(['erasure', 'run-due', '--data', q.data, '--keyfile', q.keyfile]);
+		assert.equal(r.status, 0, r.stderr);
 		r = await run(['erasure', 'run-due', '--help']);
 		assert.equal(r.status, 0);
 		assert.match(r.stdout, /^usage: confidant erasure run-due/);
