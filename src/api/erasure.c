@@ -122,26 +122,26 @@ enum err api_erasure_get(struct app *app, const struct http_request *rq, struct 
 
 enum err api_erasure_list(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
-	struct erasure_request *rs_ = calloc(ERASURE_LIST_MAX, sizeof *rs_);
+	struct erasure_request *reqs = calloc(ERASURE_LIST_MAX, sizeof *reqs);
 	struct domain_ctx ctx;
 	json_t *arr;
 	size_t n = 0, i;
 	enum err e;
 
-	if (rs_ == NULL)
+	if (reqs == NULL)
 		return ERR_NOMEM;
 	e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
-		e = domain_erasure_list(&ctx, 0, rs_, ERASURE_LIST_MAX, &n);
+		e = domain_erasure_list(&ctx, 0, reqs, ERASURE_LIST_MAX, &n);
 		api_end(app, &ctx);
 	}
 	if (e == ERR_OK) {
 		arr = json_array();
 		for (i = 0; arr != NULL && i < n; i++)
-			json_array_append_new(arr, request_json(&rs_[i], NULL));
+			json_array_append_new(arr, request_json(&reqs[i], NULL));
 		e = arr ? api_json_send(rs, json_pack("{s:o}", "requests", arr)) : ERR_NOMEM;
 	}
-	free(rs_);
+	free(reqs);
 	return e;
 }
 
