@@ -16,6 +16,7 @@
 #include "api/schedule.h"
 #include "api/records.h"
 #include "api/export.h"
+#include "api/erasure.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -242,5 +243,28 @@ const struct route api_routes[] = {
         {HTTP_POST, "/api/v1/access-requests/{id}/extend",
          ROLE_OWNER | ROLE_AUDITOR | ROLE_CLINICIAN, AUDIT_ACCESS_REQ_EXTEND, 4 * KB, 0,
          api_access_request_extend},
+        {HTTP_POST, "/api/v1/clients/{id}/erasure-requests",
+         ROLE_OWNER | ROLE_AUDITOR | ROLE_CLIENT, AUDIT_ERASURE_REQUEST, 1 * KB, ROUTE_REAUTH,
+         api_erasure_request},
+        {HTTP_GET, "/api/v1/erasure-requests", ROLE_OWNER | ROLE_AUDITOR, AUDIT_ERASURE_READ, 0, 0,
+         api_erasure_list},
+        {HTTP_GET, "/api/v1/erasure-requests/{id}", ROLE_OWNER | ROLE_AUDITOR, AUDIT_ERASURE_READ,
+         0, 0, api_erasure_get},
+        {HTTP_POST, "/api/v1/clients/{id}/legal-holds", ROLE_OWNER | ROLE_AUDITOR, AUDIT_HOLD_SET,
+         4 * KB, 0, api_hold_set},
+        {HTTP_GET, "/api/v1/clients/{id}/legal-holds", ROLE_OWNER | ROLE_AUDITOR, AUDIT_HOLD_READ,
+         0, 0, api_hold_list},
+        {HTTP_POST, "/api/v1/legal-holds/{id}/release", ROLE_OWNER | ROLE_AUDITOR,
+         AUDIT_HOLD_RELEASE, 4 * KB, 0, api_hold_release},
+        {HTTP_POST, "/api/v1/clients/{id}/restriction", ROLE_OWNER | ROLE_AUDITOR,
+         AUDIT_RESTRICT_SET, 1 * KB, 0, api_restriction_set},
+        {HTTP_POST, "/api/v1/clients/{id}/restriction/lift", ROLE_OWNER | ROLE_AUDITOR,
+         AUDIT_RESTRICT_LIFT, 1 * KB, 0, api_restriction_lift},
+        {HTTP_POST, "/api/v1/breaches", ROLE_OWNER | ROLE_AUDITOR, AUDIT_BREACH_RECORD, 32 * KB, 0,
+         api_breach_record},
+        {HTTP_GET, "/api/v1/breaches", ROLE_OWNER | ROLE_AUDITOR, AUDIT_BREACH_READ, 0, 0,
+         api_breach_list},
+        {HTTP_GET, "/api/v1/breaches/{id}/letters", ROLE_OWNER | ROLE_AUDITOR, AUDIT_BREACH_LETTER,
+         0, 0, api_breach_letters},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

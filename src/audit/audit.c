@@ -106,6 +106,18 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_ACCESS_REQ_READ] = "access_request.read",
         [AUDIT_ACCESS_REQ_EXTEND] = "access_request.extend",
         [AUDIT_ACCESS_REQ_FULFIL] = "access_request.fulfil",
+        [AUDIT_ERASURE_REQUEST] = "erasure.request",
+        [AUDIT_ERASURE_DONE] = "erasure.done",
+        [AUDIT_ERASURE_READ] = "erasure.read",
+        [AUDIT_HOLD_SET] = "legal_hold.set",
+        [AUDIT_HOLD_RELEASE] = "legal_hold.release",
+        [AUDIT_HOLD_READ] = "legal_hold.read",
+        [AUDIT_RESTRICT_SET] = "restriction.set",
+        [AUDIT_RESTRICT_LIFT] = "restriction.lift",
+        [AUDIT_RESTRICT_REFUSE] = "restriction.refuse",
+        [AUDIT_BREACH_RECORD] = "breach.record",
+        [AUDIT_BREACH_READ] = "breach.list",
+        [AUDIT_BREACH_LETTER] = "breach.letter",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

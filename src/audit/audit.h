@@ -116,6 +116,18 @@ enum audit_event {
 	AUDIT_ACCESS_REQ_READ,   /* access requests were listed */
 	AUDIT_ACCESS_REQ_EXTEND, /* an access request's deadline was extended (once) */
 	AUDIT_ACCESS_REQ_FULFIL, /* an access request was fulfilled by an export */
+	AUDIT_ERASURE_REQUEST,   /* erasure of a client was requested (and maybe scheduled) */
+	AUDIT_ERASURE_DONE,      /* a client was crypto-shredded and their rows deleted */
+	AUDIT_ERASURE_READ,      /* erasure requests were read */
+	AUDIT_HOLD_SET,          /* a legal hold was put on a client's record */
+	AUDIT_HOLD_RELEASE,      /* a legal hold was released */
+	AUDIT_HOLD_READ,         /* a client's legal holds were read */
+	AUDIT_RESTRICT_SET,      /* a client's record was restricted (GDPR Art. 18) */
+	AUDIT_RESTRICT_LIFT,     /* a restriction was lifted */
+	AUDIT_RESTRICT_REFUSE,   /* processing of a restricted record was refused */
+	AUDIT_BREACH_RECORD,     /* a breach was recorded */
+	AUDIT_BREACH_READ,       /* breach records were listed */
+	AUDIT_BREACH_LETTER,     /* a notification letter to one client was generated */
 	AUDIT__COUNT             /* not an event */
 };
 

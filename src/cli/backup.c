@@ -17,6 +17,7 @@
 #include "backup/backup.h"
 #include "cli/cli.h"
 #include "domain/domain.h"
+#include "domain/ledger.h"
 
 static const char backup_usage[] =
         "usage: confidant backup --data DIR --out FILE [--keyfile FILE]\n"
@@ -32,10 +33,15 @@ static const char verify_usage[] =
         "authenticated. Needs the passphrase or key file it was written under.\n";
 
 static const char restore_usage[] =
-        "usage: confidant restore --in FILE --data DIR [--keyfile FILE]\n"
+        "usage: confidant restore --in FILE --data DIR [--keyfile FILE] [--ledger FILE]\n"
         "\n"
         "Restore a backup into DIR, which must not exist or be empty. Nothing is\n"
-        "written to DIR unless the whole backup is authentic.\n";
+        "written to DIR unless the whole backup is authentic.\n"
+        "\n"
+        "  --ledger FILE  the practice's erasure ledger (OLD_DIR/erasure-ledger, or\n"
+        "                 its off-site copy): every client erased after the backup\n"
+        "                 was taken is erased again before the practice is usable.\n"
+        "                 Without it, only erasures the backup itself knows apply.\n";
 
 static const char *backup_message(enum err e)
 {
@@ -213,13 +219,55 @@ static enum err record_restore(const char *dir, struct vault *v)
 	return e;
 }
 
+/* Copying a ledger into a restored practice. */
+struct ledger_copy {
+	const struct vault *v; /* the restored master key */
+	const char *to;        /* the new ledger file */
+};
+
+static enum err copy_entry(void *arg, const struct ledger_entry *le)
+{
+	const struct ledger_copy *c = arg;
+
+	return ledger_append(c->v, c->to, le);
+}
+
+/* apply_ledger - copy the ledger at from (if given, after it verified)
+ * into dir, then shred again every client it (or the backup's own copy)
+ * names. Runs before the restored practice is served. */
+static enum err apply_ledger(const char *dir, const char *from, struct vault *v)
+{
+	char path[PATH_MAX], to[PATH_MAX];
+	struct ledger_copy c = {v, to};
+	struct store *s = NULL;
+	enum err e;
+
+	e = cli_path(path, sizeof path, dir, STORE_DB_NAME);
+	if (e == ERR_OK)
+		e = cli_path(to, sizeof to, dir, LEDGER_FILE_NAME);
+	if (e == ERR_OK)
+		e = store_open(path, STORE_MIGRATE, &s);
+	if (e == ERR_OK)
+		e = store_vault_load_root(s, v);
+	if (e == ERR_OK && from != NULL) {
+		e = ledger_read(v, from, copy_entry, &c);
+		if (e == ERR_CRYPTO || e == ERR_NOTFOUND)
+			cli_fail("restore", "the erasure ledger %s %s", from,
+			         e == ERR_CRYPTO ? "was altered or belongs to another practice"
+			                         : "does not exist");
+	}
+	if (e == ERR_OK)
+		e = cli_erasure_ledger_setup(dir);
+	if (e == ERR_OK)
+		e = cli_erasure_reapply("restore", s, v);
+	store_close(s);
+	return e;
+}
+
 int cli_restore(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-	        {"in", 1, 0},
-	        {"data", 1, 0},
-	        {"keyfile", 1, 0},
-	        {0, 0, 0},
+	        {"in", 1, 0}, {"data", 1, 0}, {"keyfile", 1, 0}, {"ledger", 1, 0}, {0, 0, 0},
 	};
 	struct backup_progress prog = {cli_progress, (void *)(uintptr_t) "restore"};
 	struct vault *v = NULL;
@@ -240,6 +288,16 @@ int cli_restore(int argc, char **argv)
 	e = backup_restore(in, v, dir, &prog);
 	if (e == ERR_OK)
 		e = record_restore(dir, v);
+	if (e == ERR_OK && apply_ledger(dir, cli_get(o, "ledger"), v) != ERR_OK) {
+		/* Not usable as it is: an erased client could be in it. */
+		vault_free(v);
+		cli_remove_tree(dir);
+		return cli_fail("restore", "the erasure ledger could not be applied; nothing "
+		                           "was restored");
+	}
+	if (e == ERR_OK && cli_get(o, "ledger") == NULL)
+		fprintf(stderr, "confidant restore: no --ledger given: clients erased after this "
+		                "backup was taken are not erased again (see --help)\n");
 	vault_free(v);
 	if (e == ERR_CONFLICT)
 		return cli_fail("restore", "%s is not empty; restore into a new directory", dir);

@@ -97,5 +97,19 @@ int cli_audit_export(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_erasure_run_due(int argc, char **argv);
+
+/* Erasure (cli/erasure.c). */
+/* cli_erasure_ledger_setup - point the domain at DIR/erasure-ledger. */
+enum err cli_erasure_ledger_setup(const char *dir);
+/* cli_erasure_reapply - re-apply the erasure ledger to an open practice
+ * (shred again whoever a restore brought back); prints its own error. */
+enum err cli_erasure_reapply(const char *cmd, struct store *s, const struct vault *v);
+struct app;
+struct erasure_timer;
+/* cli_erasure_timer_start / _stop - serve's thread that carries out due
+ * erasures every second (the domain clock decides what is due). */
+enum err cli_erasure_timer_start(struct app *app, struct erasure_timer **out);
+void cli_erasure_timer_stop(struct erasure_timer *t);
 
 #endif

@@ -30,6 +30,7 @@ static const char usage[] =
         "  audit export-checkpoints\n"
         "                  write the signed checkpoints to a file, for verify\n"
         "  user            add, list, disable, enable users; reset MFA; set roles\n"
+        "  erasure run-due carry out erasures whose retention date has passed\n"
         "  routes          print the HTTP routes and who may call them\n"
         "  export          write a client's record (FHIR R4 or HTML): right of access\n"
         "  version         print the version\n";
@@ -55,6 +56,7 @@ static const struct command commands[] = {
         {"audit", "verify", cli_audit_verify},
         {"audit", "checkpoint", cli_audit_checkpoint},
         {"audit", "export-checkpoints", cli_audit_export},
+        {"erasure", "run-due", cli_erasure_run_due},
 };
 
 int main(int argc, char **argv)
@@ -85,7 +87,8 @@ int main(int argc, char **argv)
 		if (argc > 2 && strcmp(argv[2], c->w2) == 0)
 			return c->run(argc - 3, argv + 3);
 	}
-	if (strcmp(argv[1], "keys") == 0 || strcmp(argv[1], "audit") == 0) {
+	if (strcmp(argv[1], "keys") == 0 || strcmp(argv[1], "audit") == 0 ||
+	    strcmp(argv[1], "erasure") == 0) {
 		fprintf(stderr, "confidant %s: say what to do (see confidant --help)\n", argv[1]);
 		return 2;
 	}

@@ -107,6 +107,7 @@ int cli_serve(int argc, char **argv)
 	struct vault *v = NULL;
 	struct store_pool *pool = NULL;
 	struct http_server *srv = NULL;
+	struct erasure_timer *timer = NULL;
 	struct http_config cfg;
 	struct app app;
 	int app_ready = 0, rc = 1, sig;
@@ -139,6 +140,14 @@ int cli_serve(int argc, char **argv)
 	if (cli_practice_open("serve", dir, cli_get(o, "keyfile"), &s, &v) != ERR_OK)
 		return 1;
 	serve_sweep_uploads(s, v);
+	/* An erased client never comes back: not with a restored backup, not
+	 * after a crash between the ledger line and the erasure's commit. */
+	rc = 1; /* the exit status of every failure from here on */
+	if (cli_erasure_ledger_setup(dir) != ERR_OK ||
+	    cli_erasure_reapply("serve", s, v) != ERR_OK) {
+		store_close(s);
+		goto out;
+	}
 	store_close(s);
 	s = NULL;
 	if (cli_path(db, sizeof db, dir, STORE_DB_NAME) != ERR_OK ||
@@ -197,6 +206,10 @@ int cli_serve(int argc, char **argv)
 			cli_fail("serve", "cannot start the server (%s)", err_name(e));
 		goto out;
 	}
+	if (cli_erasure_timer_start(&app, &timer) != ERR_OK) {
+		cli_fail("serve", "cannot start the erasure timer");
+		goto out;
+	}
 	printf("confidant: serving https://%s%s%s:%u/ (practice %s)\n",
 	       strchr(addr, ':') ? "[" : "", strcmp(addr, "127.0.0.1") == 0 ? "localhost" : addr,
 	       strchr(addr, ':') ? "]" : "", http_server_port(srv), dir);
@@ -205,6 +218,7 @@ int cli_serve(int argc, char **argv)
 	log_info("serve stopping signal=%d", sig);
 	rc = 0;
 out:
+	cli_erasure_timer_stop(timer);
 	http_server_stop(srv);
 	if (app_ready)
 		app_cleanup(&app);

@@ -20,6 +20,7 @@ static const char *const names[ERR__COUNT] = {
         [ERR_BUSY] = "busy",
         [ERR_INTERNAL] = "internal",
         [ERR_MEDIA] = "unsupported_media_type",
+        [ERR_RESTRICT] = "restricted",
 };
 
 const char *err_name(enum err e)

@@ -24,6 +24,7 @@ enum err {
 	ERR_BUSY,     /* a resource is busy; retrying later may work */
 	ERR_INTERNAL, /* a broken invariant inside Confidant */
 	ERR_MEDIA,    /* the content is not of a type accepted here (or not what it claims) */
+	ERR_RESTRICT, /* the client's record is restricted (GDPR Art. 18): storage only */
 	ERR__COUNT    /* number of error kinds; not an error */
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/domain.h"
+#include "store/erasure.h"
 
 static const struct {
 	unsigned bit;     /* ROLE_* */
@@ -69,7 +70,34 @@ enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *y
 		if (e == ERR_OK && *yes)
 			ctx->purpose = "break-glass"; /* flagged in every event it allows */
 	}
+	if (e == ERR_OK && *yes)
+		e = domain_restriction_check(ctx, client_id, 2);
+	if (e != ERR_OK)
+		*yes = 0;
 	return e;
+}
+
+enum err domain_restriction_check(struct domain_ctx *ctx, int64_t client_id, int write)
+{
+	char basis[16] = "";
+	enum err e;
+
+	if (ctx->role == 0 && ctx->actor_id == 0)
+		return ERR_OK; /* the practice itself: storage, backup, erasure */
+	e = store_restriction_get(ctx->store, client_id, basis);
+	if (e != ERR_OK || basis[0] == '\0')
+		return e;
+	if (!write && ctx->role == ROLE_CLIENT && ctx->client_self == client_id)
+		return ERR_OK; /* the client keeps their right of access */
+	if (!write && (ctx->role == ROLE_OWNER || ctx->role == ROLE_AUDITOR)) {
+		ctx->purpose = "legal-claims";
+		return ERR_OK;
+	}
+	domain_audit_refusal_detail(ctx, AUDIT_RESTRICT_REFUSE, client_id, ERR_RESTRICT,
+	                            write == 2 ? "need=treatment"
+	                            : write    ? "need=write"
+	                                       : "need=read");
+	return ERR_RESTRICT;
 }
 
 enum err domain_client_may(struct domain_ctx *ctx, int64_t client_id, enum access need, int *yes)
@@ -94,6 +122,11 @@ enum err domain_client_may(struct domain_ctx *ctx, int64_t client_id, enum acces
 		break;
 	default: *yes = 0;
 	}
+	/* Clinicians and supervisors were checked in domain_reaches_client. */
+	if (e == ERR_OK && *yes && ctx->role != ROLE_CLINICIAN && ctx->role != ROLE_SUPERVISOR)
+		e = domain_restriction_check(ctx, client_id, need == ACCESS_WRITE);
+	if (e != ERR_OK)
+		*yes = 0;
 	return e;
 }
 

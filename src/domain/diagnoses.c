@@ -24,6 +24,9 @@ static enum err may(struct domain_ctx *ctx, int64_t client_id, int write, enum a
 	} else if (ctx->role == ROLE_BILLER && !write) {
 		yes = 1;
 		ctx->purpose = "payment";
+		e = domain_restriction_check(ctx, client_id, 0); /* GDPR Art. 18 */
+		if (e != ERR_OK)
+			return e;
 	}
 	if (e != ERR_OK)
 		return e;

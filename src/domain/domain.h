@@ -109,6 +109,16 @@ enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t 
  * ctx->purpose ("treatment" or "break-glass"). */
 enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *yes);
 
+/* domain_restriction_check - the one place restriction (GDPR Art. 18) is
+ * enforced; the access decisions here call it once they allowed the actor:
+ * ERR_RESTRICT (audited as restriction.refuse) when the client's record is
+ * restricted, unless the actor is the system, the client reading their own
+ * record, or the owner or auditor reading (purpose "legal-claims").
+ * write: 0 read, 1 write, 2 treatment (either).
+ * WARNING: when it refuses it rolls back the caller's transaction (the
+ * refusal is recorded in its own). */
+enum err domain_restriction_check(struct domain_ctx *ctx, int64_t client_id, int write);
+
 /* domain_break_glass_open - open a client outside the actor's care teams
  * for a while (clinicians and supervisors), with a reason; *expires_at is
  * when it closes. ERR_CONFLICT if the actor already has access. */

@@ -23,6 +23,11 @@ const struct setting settings[] = {
         {"collect_guardians", 0, 0, 1},         /* guardians of minors */
         {"collect_intake_date", 0, 0, 1},       /* intake date */
         {"collect_referral_source", 0, 0, 1},   /* who referred the client */
+        /* Retention (docs/api.md, "Erasure"): years after last contact, and for
+         * a client who was a minor then, years after majority. */
+        {"retention_adult_years", 7, 0, 100},
+        {"retention_majority_age", 18, 14, 25},
+        {"retention_minor_years", 7, 0, 100},
 };
 const size_t settings_count = sizeof settings / sizeof settings[0];
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "store/erasure.h"
 #include "store/today.h"
 
 enum err domain_today_notes(struct domain_ctx *ctx, enum today_kind kind, struct note *out,
@@ -30,9 +31,13 @@ enum err domain_today_notes(struct domain_ctx *ctx, enum today_kind kind, struct
 	e = kind == TODAY_DRAFTS ? store_today_drafts(ctx->store, ctx->actor_id, out, max, &found)
 	                         : store_today_cosign(ctx->store, ctx->actor_id, out, max, &found);
 	for (i = 0; e == ERR_OK && i < found; i++) {
+		char restricted[16] = "";
 		int yes = 0;
 
-		e = domain_reaches_client(ctx, out[i].client_id, &yes);
+		/* A restricted record is not worked on: leave it off the list. */
+		e = store_restriction_get(ctx->store, out[i].client_id, restricted);
+		if (e == ERR_OK && restricted[0] == '\0')
+			e = domain_reaches_client(ctx, out[i].client_id, &yes);
 		if (e == ERR_OK && yes && k != i)
 			out[k] = out[i];
 		if (e == ERR_OK && yes)

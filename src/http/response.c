@@ -45,6 +45,7 @@ unsigned http_status_of(enum err e)
 	case ERR_CONSENT: return 403;
 	case ERR_AUTH: return 401;
 	case ERR_MEDIA: return 415;
+	case ERR_RESTRICT: return 409;
 	case ERR_BUSY:
 	case ERR_NOMEM: return 503;
 	case ERR_CRYPTO:
@@ -67,6 +68,9 @@ const char *http_error_generic(enum err e)
 	case ERR_CONSENT: return "The client has not consented to this.";
 	case ERR_AUTH: return "Please sign in.";
 	case ERR_MEDIA: return "This type of content is not accepted here.";
+	case ERR_RESTRICT:
+		return "This client's record is restricted (GDPR Art. 18): it may only be stored, "
+		       "or used by the owner or privacy officer for legal claims.";
 	case ERR_BUSY:
 	case ERR_NOMEM: return "The server is busy; please try again.";
 	case ERR_OK:

@@ -28,6 +28,8 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_NOTE_TEMPLATES] = &store_group_note_templates,
         [STORE_GROUP_RISK] = &store_group_risk,
         [STORE_GROUP_EXPORT] = &store_group_export,
+        [STORE_GROUP_ERASURE] = &store_group_erasure,
+        [STORE_GROUP_BREACH] = &store_group_breach,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -42,6 +42,10 @@ enum store_group {
 	STORE_GROUP_RISK,
 	/* store_export.c: appointments for the export, access requests */
 	STORE_GROUP_EXPORT,
+	/* store_erasure.c: holds, erasure, ledger, restriction */
+	STORE_GROUP_ERASURE,
+	/* store_breach.c: breach records */
+	STORE_GROUP_BREACH,
 	STORE_GROUP__COUNT
 };
 
@@ -68,6 +72,8 @@ extern const struct stmt_group store_group_recovery;
 extern const struct stmt_group store_group_note_templates;
 extern const struct stmt_group store_group_risk;
 extern const struct stmt_group store_group_export;
+extern const struct stmt_group store_group_erasure;
+extern const struct stmt_group store_group_breach;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

@@ -412,6 +412,17 @@ const EXPECT = {
 	'GET /api/v1/clients/{id}/access-requests': ['owner', 'clinician', 'client', 'auditor'],
 	'GET /api/v1/access-requests': ['owner', 'auditor'],
 	'POST /api/v1/access-requests/{id}/extend': ['owner', 'clinician', 'auditor'],
+	'POST /api/v1/clients/{id}/erasure-requests': ['owner', 'auditor', 'client'],
+	'GET /api/v1/erasure-requests': ['owner', 'auditor'],
+	'GET /api/v1/erasure-requests/{id}': ['owner', 'auditor'],
+	'POST /api/v1/clients/{id}/legal-holds': ['owner', 'auditor'],
+	'GET /api/v1/clients/{id}/legal-holds': ['owner', 'auditor'],
+	'POST /api/v1/legal-holds/{id}/release': ['owner', 'auditor'],
+	'POST /api/v1/clients/{id}/restriction': ['owner', 'auditor'],
+	'POST /api/v1/clients/{id}/restriction/lift': ['owner', 'auditor'],
+	'POST /api/v1/breaches': ['owner', 'auditor'],
+	'GET /api/v1/breaches': ['owner', 'auditor'],
+	'GET /api/v1/breaches/{id}/letters': ['owner', 'auditor'],
 };
 
 describe('the routes table, for every role', () => {
