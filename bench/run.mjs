@@ -194,8 +194,8 @@ async function signInAt(port, ident, t) {
 }
 
 function groupCommit(srv) {
-	const m = /store group commit commits=(\d+) syncs=(\d+)/.exec(srv.stderr());
-	return m ? { commits: Number(m[1]), syncs: Number(m[2]) } : null;
+	const m = /store group commit commits=(\d+) syncs=(\d+)(?: batches=(\d+) batched=(\d+))?/.exec(srv.stderr());
+	return m ? { commits: Number(m[1]), syncs: Number(m[2]), batches: Number(m[3] ?? 0), batched: Number(m[4] ?? 0) } : null;
 }
 
 function freePort() {
@@ -557,8 +557,10 @@ for (const [k, label] of [['chart', 'chart read GET /clients/{id}'], ['list', 'l
 		errs === 0 && rps / ngRps >= 0.5 && p99 < 10, { errors: errs });
 }
 if (reads.group_commit) {
-	const { commits, syncs } = reads.group_commit;
-	row(`audited reads: group commit (server A, ${reads.server_threads} threads)`, `${f0(commits)} commits, ${f0(syncs)} fsyncs`, '', '',
+	const { commits, syncs, batches, batched } = reads.group_commit;
+	// Reads append their audit events in shared batches (one commit each).
+	const inBatches = batches ? `; ${f0(batched)} read events in ${f0(batches)} batches (${f2(batched / batches)} per commit)` : '';
+	row(`audited reads: group commit (server A, ${reads.server_threads} threads)`, `${f0(commits)} commits, ${f0(syncs)} fsyncs${inBatches}`, '', '',
 		`${f2(commits / Math.max(1, syncs))} commits per fsync`, null);
 }
 {

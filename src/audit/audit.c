@@ -11,8 +11,10 @@
  */
 #include "audit/audit.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/log.h"
@@ -187,32 +189,31 @@ static enum err put_field(struct buf *b, const char *s)
 }
 
 /* row_hash_v1 - format 1: MAC over prev_hash and the fields 0001 had. */
-static enum err row_hash_v1(const struct vault_key *k, const struct audit_row *r,
-                            unsigned char out[32])
+static enum err row_hash_v1(struct buf *scratch, const struct vault_key *k,
+                            const struct audit_row *r, unsigned char out[32])
 {
-	struct buf b;
+	struct buf *b = scratch;
 	enum err e;
 
-	buf_init(&b, CANON_MAX, 0);
-	e = buf_append(&b, r->prev_hash, 32);
+	buf_reset(b);
+	e = buf_append(b, r->prev_hash, 32);
 	if (e == ERR_OK)
-		e = buf_printf(&b, "confidant/audit/v1|%lld|%lld|", (long long)r->seq,
+		e = buf_printf(b, "confidant/audit/v1|%lld|%lld|", (long long)r->seq,
 		               (long long)r->at);
 	if (e == ERR_OK)
-		e = put_field(&b, r->actor);
+		e = put_field(b, r->actor);
 	if (e == ERR_OK)
-		e = put_field(&b, r->event);
+		e = put_field(b, r->event);
 	if (e == ERR_OK)
-		e = buf_printf(&b, "%lld|", (long long)r->client_id);
+		e = buf_printf(b, "%lld|", (long long)r->client_id);
 	if (e == ERR_OK)
-		e = put_field(&b, r->outcome);
+		e = put_field(b, r->outcome);
 	if (e == ERR_OK)
-		e = put_field(&b, r->request_id);
+		e = put_field(b, r->request_id);
 	if (e == ERR_OK)
-		e = put_field(&b, r->detail);
+		e = put_field(b, r->detail);
 	if (e == ERR_OK)
-		vault_mac(out, k, b.data, b.len);
-	buf_cleanup(&b);
+		vault_mac(out, k, b->data, b->len);
 	return e;
 }
 
@@ -244,31 +245,30 @@ static enum err put_lp(struct buf *b, const char *s)
 
 /* row_hash_v2 - format 2: MAC over prev_hash and every column, integers as
  * u64 little-endian, strings length-prefixed (docs/internals/audit.md). */
-static enum err row_hash_v2(const struct vault_key *k, const struct audit_row *r,
-                            unsigned char out[32])
+static enum err row_hash_v2(struct buf *scratch, const struct vault_key *k,
+                            const struct audit_row *r, unsigned char out[32])
 {
 	const char *text[] = {r->actor,   r->actor_role,  r->session,   r->source,
 	                      r->event,   r->object_type, r->object_id, r->purpose,
 	                      r->outcome, r->request_id,  r->detail};
-	struct buf b;
+	struct buf *b = scratch;
 	size_t i;
 	enum err e;
 
-	buf_init(&b, CANON_MAX, 0);
-	e = buf_append(&b, r->prev_hash, 32);
+	buf_reset(b);
+	e = buf_append(b, r->prev_hash, 32);
 	if (e == ERR_OK)
-		e = put_lp(&b, "confidant/audit/v2");
+		e = put_lp(b, "confidant/audit/v2");
 	if (e == ERR_OK)
-		e = put_u64(&b, (uint64_t)r->seq);
+		e = put_u64(b, (uint64_t)r->seq);
 	if (e == ERR_OK)
-		e = put_u64(&b, (uint64_t)r->at);
+		e = put_u64(b, (uint64_t)r->at);
 	if (e == ERR_OK)
-		e = put_u64(&b, (uint64_t)r->client_id);
+		e = put_u64(b, (uint64_t)r->client_id);
 	for (i = 0; e == ERR_OK && i < sizeof text / sizeof text[0]; i++)
-		e = put_lp(&b, text[i]);
+		e = put_lp(b, text[i]);
 	if (e == ERR_OK)
-		vault_mac(out, k, b.data, b.len);
-	buf_cleanup(&b);
+		vault_mac(out, k, b->data, b->len);
 	return e;
 }
 
@@ -347,6 +347,7 @@ static enum err emit(struct store *s, const struct vault *v, const struct audit_
 {
 	const struct vault_key *k = NULL;
 	struct audit_row r;
+	struct buf scratch;
 	int checkpoint = force;
 	enum err e;
 
@@ -384,7 +385,9 @@ static enum err emit(struct store *s, const struct vault *v, const struct audit_
 	r.purpose = a->purpose ? a->purpose : "";
 	if (r.purpose[0] == '\0' && strcmp(r.actor, "system") == 0)
 		r.purpose = "operations";
-	e = row_hash_v2(k, &r, r.hash);
+	buf_init(&scratch, CANON_MAX, 0);
+	e = row_hash_v2(&scratch, k, &r, r.hash);
+	buf_cleanup(&scratch);
 	if (e != ERR_OK)
 		goto out;
 	e = store_audit_insert(s, &r);
@@ -430,6 +433,11 @@ struct verify_state {
 	int seen_v2;                    /* a format-2 row was seen: no v1 after it */
 	int64_t keys_ok[KEYS_SEEN_MAX]; /* signing keys already checked */
 	size_t nkeys;                   /* entries in keys_ok */
+	struct buf scratch;             /* canonical bytes, reused row after row */
+	int linked;                     /* prev holds the previous row's hash (not
+	                                   so before a segment's first row) */
+	unsigned char first_prev[32];   /* the segment's first row's prev_hash */
+	int64_t first_v1;               /* the segment's first format-1 row, or 0 */
 };
 
 static enum err fault(struct audit_verify_result *r, enum audit_fault f, int64_t seq)
@@ -446,6 +454,22 @@ static int v1_clean(const struct audit_row *r)
 	       !r->object_id[0] && !r->purpose[0];
 }
 
+/* same32 - are two 32-byte hashes equal? Without branches on the bytes,
+ * like vault_memeq, at a fraction of its cost: it runs twice per event
+ * and was 8% of a verification's CPU. */
+static int same32(const unsigned char a[32], const unsigned char b[32])
+{
+	uint64_t x, y, d = 0;
+	int i;
+
+	for (i = 0; i < 32; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		d |= x ^ y;
+	}
+	return d == 0;
+}
+
 static enum err verify_row(void *arg, const struct audit_row *r)
 {
 	struct verify_state *st = arg;
@@ -456,26 +480,172 @@ static enum err verify_row(void *arg, const struct audit_row *r)
 	if (r->seq != st->next_seq)
 		return fault(st->r, AUDIT_FAULT_EVENT,
 		             st->next_seq < r->seq ? st->next_seq : r->seq);
-	if (!vault_memeq(r->prev_hash, st->prev, 32))
+	/* A segment's first row links to the previous segment: checked when
+	 * the segments are joined (join_segments). */
+	if (!st->linked)
+		memcpy(st->first_prev, r->prev_hash, 32);
+	else if (!same32(r->prev_hash, st->prev))
 		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
 	if (r->format == 1 && !st->seen_v2 && v1_clean(r))
-		e = row_hash_v1(st->k, r, h);
+		e = row_hash_v1(&st->scratch, st->k, r, h);
 	else if (r->format == 2)
-		e = row_hash_v2(st->k, r, h);
+		e = row_hash_v2(&st->scratch, st->k, r, h);
 	else
 		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
 	if (e == ERR_TOOBIG)
 		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
 	if (e != ERR_OK)
 		return e;
-	if (!vault_memeq(h, r->hash, 32))
+	if (!same32(h, r->hash))
 		return fault(st->r, AUDIT_FAULT_EVENT, r->seq);
+	if (r->format == 1 && st->first_v1 == 0)
+		st->first_v1 = r->seq;
 	st->seen_v2 |= r->format == 2;
 	memcpy(st->prev, h, 32);
+	st->linked = 1;
 	st->next_seq++;
 	st->r->events++;
 	st->r->last_seq = r->seq;
 	return ERR_OK;
+}
+
+/* ---- the chain in segments, one thread each -------------------------------- */
+
+/* Events per segment at least: below this one thread walks the chain. */
+#define VERIFY_SEGMENT_MIN 256
+/* Threads at most. */
+#define VERIFY_THREADS_MAX 8
+
+/* One segment of the chain, seq from..to, walked on its own connection. */
+struct segment {
+	struct store *s;                /* the worker's connection (NULL: use the caller's) */
+	int64_t from, to;               /* its rows */
+	struct verify_state st;         /* the walk (st.r points at res) */
+	struct audit_verify_result res; /* what it found on its own */
+	enum err e;                     /* its outcome */
+};
+
+/* walk - one segment: every row from..to, then a missing tail as a gap. */
+static enum err walk(struct segment *g)
+{
+	enum err e;
+
+	/* One statement: its own read snapshot; rows up to `to` never change
+	 * (the schema refuses updates and deletes, appends come after). */
+	e = store_audit_each_range(g->s, g->from, g->to, verify_row, &g->st);
+	if (e == ERR_OK && g->st.next_seq != g->to + 1)
+		e = fault(&g->res, AUDIT_FAULT_EVENT, g->st.next_seq);
+	return e;
+}
+
+static void *walk_thread(void *arg)
+{
+	struct segment *g = arg;
+
+	g->e = walk(g);
+	return NULL;
+}
+
+/* join_segments - the outcome the single walk from seq 1 would have had:
+ * segments in order, each checked for its link to the one before (its
+ * first prev_hash) and for format-1 rows after a format-2 row in an
+ * earlier segment; the first fault by seq wins. */
+static enum err join_segments(struct segment *g, size_t n, struct audit_verify_result *out)
+{
+	unsigned char prev[32] = {0};
+	int seen_v2 = 0;
+	int64_t at;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		at = 0;
+		if (g[i].e != ERR_OK && g[i].e != ERR_CRYPTO)
+			return g[i].e;
+		if (g[i].st.linked && !vault_memeq(g[i].st.first_prev, prev, 32))
+			at = g[i].from; /* its first row (a gap would have faulted there) */
+		else if (seen_v2 && g[i].st.first_v1 != 0)
+			at = g[i].st.first_v1;
+		if (at != 0 && (g[i].e != ERR_CRYPTO || at <= g[i].res.fault_seq)) {
+			out->events += (uint64_t)(at - g[i].from);
+			return fault(out, AUDIT_FAULT_EVENT, at);
+		}
+		out->events += g[i].res.events;
+		if (g[i].res.last_seq != 0)
+			out->last_seq = g[i].res.last_seq;
+		if (g[i].e == ERR_CRYPTO)
+			return fault(out, g[i].res.fault, g[i].res.fault_seq);
+		seen_v2 |= g[i].st.seen_v2;
+		memcpy(prev, g[i].st.prev, 32);
+	}
+	return ERR_OK;
+}
+
+/* cpus - online CPUs, at least 1. */
+static size_t cpus(void)
+{
+	long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return c < 1 ? 1 : (size_t)c;
+}
+
+/* verify_chain - every event, split into segments walked in parallel
+ * (each on its own read-only connection) when the trail is long enough,
+ * joined as if walked once from seq 1. */
+static enum err verify_chain(struct store *s, const struct vault_key *k,
+                             struct audit_verify_result *out)
+{
+	struct segment g[VERIFY_THREADS_MAX];
+	pthread_t tid[VERIFY_THREADS_MAX];
+	int started[VERIFY_THREADS_MAX] = {0};
+	int64_t last = 0, per;
+	size_t n, i;
+	enum err e;
+
+	e = store_audit_max_seq(s, &last);
+	if (e != ERR_OK)
+		return e;
+	n = cpus();
+	if (n > VERIFY_THREADS_MAX)
+		n = VERIFY_THREADS_MAX;
+	if ((uint64_t)last / VERIFY_SEGMENT_MIN < n)
+		n = last / VERIFY_SEGMENT_MIN > 1 ? (size_t)(last / VERIFY_SEGMENT_MIN) : 1;
+	per = (last + (int64_t)n - 1) / (int64_t)n;
+	if (per < 1)
+		per = 1;
+	memset(g, 0, sizeof g);
+	for (i = 0; i < n; i++) {
+		g[i].from = 1 + (int64_t)i * per;
+		g[i].to = i + 1 == n ? last : g[i].from + per - 1;
+		g[i].st.k = k;
+		g[i].st.r = &g[i].res;
+		g[i].st.next_seq = g[i].from;
+		buf_init(&g[i].st.scratch, CANON_MAX, 0);
+		g[i].s = s;
+		if (i > 0) {
+			e = store_open_again(s, &g[i].s);
+			if (e != ERR_OK) {
+				g[i].s = NULL;
+				goto out;
+			}
+		}
+	}
+	for (i = 1; i < n; i++)
+		started[i] = pthread_create(&tid[i], NULL, walk_thread, &g[i]) == 0;
+	g[0].e = walk(&g[0]);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			g[i].e = walk(&g[i]); /* no thread: walk it here */
+	}
+	e = join_segments(g, n, out);
+out:
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			store_close(g[i].s);
+		buf_cleanup(&g[i].st.scratch);
+	}
+	return e;
 }
 
 /* key_ok - the stored key key_id opens and is the pair its public key says
@@ -567,8 +737,7 @@ enum err audit_verify_trail(struct store *s, const struct vault *v, struct audit
 	st.v = v;
 	st.s = s;
 	st.r = out;
-	st.next_seq = 1;
-	e = store_audit_each(s, verify_row, &st);
+	e = verify_chain(s, k, out);
 	if (e == ERR_OK)
 		e = store_audit_checkpoint_each(s, verify_checkpoint, &st);
 out:

@@ -174,6 +174,15 @@ int audit_id_ok(const char *s);
  * WARNING: callers must roll back their change if this fails. */
 enum err audit_emit(struct store *s, const struct vault *v, const struct audit_entry *e);
 
+/* audit_emit_batched - append e in a write transaction of its own that it
+ * shares with other requests' events (store_batch_run: one COMMIT and one
+ * fsync for many), for reads that wrote nothing else: the caller reads in
+ * a snapshot (store_begin_read), ends it, then calls this, and answers
+ * only if it returns ERR_OK, when the event is durable. s must have no
+ * transaction open. Errors as audit_emit, or ERR_IO if the sync failed.
+ * WARNING: the caller must not release what it read if this fails. */
+enum err audit_emit_batched(struct store *s, const struct vault *v, const struct audit_entry *e);
+
 /* audit_checkpoint_force - audit_emit e, then sign a checkpoint for it
  * whether or not one was due; the checkpoint is written to *out (may be
  * NULL). Inside the caller's transaction. */

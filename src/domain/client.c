@@ -150,7 +150,9 @@ enum err domain_client_get(struct domain_ctx *ctx, const char *public_id, struct
 	int64_t id = 0;
 	enum err e;
 
-	e = store_begin(ctx->store);
+	/* Read in a snapshot, then append the event in a batch shared with
+	 * other reads: no write lock or commit of its own (docs/bench.md). */
+	e = store_begin_read(ctx->store);
 	if (e != ERR_OK)
 		return e;
 	e = store_client_id_of(ctx->store, public_id, &id);
@@ -161,19 +163,16 @@ enum err domain_client_get(struct domain_ctx *ctx, const char *public_id, struct
 		return e;
 	}
 	e = store_client_get(ctx->store, ctx->vault, public_id, &c);
+	store_rollback(ctx->store); /* ends the snapshot; it wrote nothing */
 	if (e == ERR_OK) {
-		e = domain_emit(ctx, AUDIT_CLIENT_READ, c.id, "client", c.public_id, "");
-		if (e == ERR_OK)
-			e = store_commit(ctx->store);
+		e = domain_emit_read(ctx, AUDIT_CLIENT_READ, c.id, "client", c.public_id, "");
 		if (e != ERR_OK) {
 			client_cleanup(&c);
-			store_rollback(ctx->store);
 			return e;
 		}
 		*out = c;
 		return ERR_OK;
 	}
-	store_rollback(ctx->store);
 	if (e == ERR_CRYPTO) /* tampering is itself an event worth keeping */
 		domain_audit_refusal(ctx, AUDIT_CLIENT_READ, id, e);
 	return e;
@@ -190,21 +189,20 @@ static int64_t team_of(const struct domain_ctx *ctx)
 	return ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR ? ctx->actor_id : 0;
 }
 
-/* finish_many - audit a multi-client read with its count and commit. */
+/* finish_many - end a multi-client read's snapshot and audit it with its
+ * count (batched with other reads); wipes what was read if that fails. */
 static enum err finish_many(struct domain_ctx *ctx, enum audit_event ev, enum err e,
                             struct client *out, size_t n)
 {
 	char detail[32];
 	size_t i;
 
+	store_rollback(ctx->store); /* ends the read snapshot */
 	if (e == ERR_OK) {
 		snprintf(detail, sizeof detail, "count=%zu", n);
-		e = domain_emit(ctx, ev, 0, "client", "", detail);
+		e = domain_emit_read(ctx, ev, 0, "client", "", detail);
 	}
-	if (e == ERR_OK)
-		e = store_commit(ctx->store);
 	if (e != ERR_OK) {
-		store_rollback(ctx->store);
 		for (i = 0; i < n; i++)
 			client_cleanup(&out[i]);
 	}
@@ -217,7 +215,7 @@ enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
 	size_t k = 0;
 	enum err e;
 
-	e = store_begin(ctx->store);
+	e = store_begin_read(ctx->store);
 	if (e != ERR_OK)
 		return e;
 	if (ctx->role == ROLE_CLIENT) {
@@ -250,7 +248,7 @@ enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t 
 		ctx->message = "query must be at most 200 characters of text";
 		return ERR_INVAL;
 	}
-	e = store_begin(ctx->store);
+	e = store_begin_read(ctx->store);
 	if (e != ERR_OK)
 		return e;
 	e = store_client_search(ctx->store, ctx->vault, team_of(ctx), query, limit, out, &k);

@@ -143,6 +143,15 @@ enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_
                              const char *object_type, const char *object_id, const char *detail,
                              enum err outcome);
 
+/* domain_emit_read - domain_emit for a read that wrote nothing: called
+ * after the read's snapshot ended (store_end_read), it appends the event in
+ * a batch shared with other reads (audit_emit_batched) and returns once it
+ * is durable. The consent gate applies as for domain_emit.
+ * WARNING: on any error the caller must fail the request and wipe what it
+ * read. */
+enum err domain_emit_read(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                          const char *object_type, const char *object_id, const char *detail);
+
 /* domain_audit_refusal - record a refused or failed operation in its own
  * transaction (the operation's own was rolled back). */
 void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,

@@ -15,9 +15,11 @@ enum err domain_emit(struct domain_ctx *ctx, enum audit_event ev, int64_t client
 	return domain_emit_outcome(ctx, ev, client_id, object_type, object_id, detail, ERR_OK);
 }
 
-enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
-                             const char *object_type, const char *object_id, const char *detail,
-                             enum err outcome)
+/* emit - the event from the context, through the consent gate; batched
+ * (a read's own transaction) or in the caller's transaction. */
+static enum err emit(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                     const char *object_type, const char *object_id, const char *detail,
+                     enum err outcome, int batched)
 {
 	int purpose = domain_consent_event_purpose(ev);
 	struct audit_entry a = {
@@ -43,7 +45,22 @@ enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_
 		log_error("consent gate not asked before event=%s", audit_event_name(ev));
 		return ERR_INTERNAL;
 	}
+	if (batched)
+		return audit_emit_batched(ctx->store, ctx->vault, &a);
 	return audit_emit(ctx->store, ctx->vault, &a);
+}
+
+enum err domain_emit_outcome(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                             const char *object_type, const char *object_id, const char *detail,
+                             enum err outcome)
+{
+	return emit(ctx, ev, client_id, object_type, object_id, detail, outcome, 0);
+}
+
+enum err domain_emit_read(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,
+                          const char *object_type, const char *object_id, const char *detail)
+{
+	return emit(ctx, ev, client_id, object_type, object_id, detail, ERR_OK, 1);
 }
 
 void domain_audit_refusal(struct domain_ctx *ctx, enum audit_event ev, int64_t client_id,

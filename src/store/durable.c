@@ -10,8 +10,16 @@
  * acknowledged before it is on stable storage (fsync acts on the file, not
  * the descriptor, so our descriptor flushes what SQLite wrote through its
  * own).
- * Never: acknowledges a commit whose sync failed (ERR_IO), or syncs a file
- * other than this database's WAL.
+ * Batches (store_batch_run) go one step further for small writes that
+ * need no transaction of their own (the audit events of reads): callers
+ * queue an item; the first caller that finds no batch being written leads,
+ * takes every item queued so far, applies them in one write transaction,
+ * commits, lets the next leader start, then waits for the group sync and
+ * hands each item its outcome. So N reads cost one BEGIN/COMMIT, one
+ * write-lock turn and at most one fsync, not N of each.
+ * Never: acknowledges a commit whose sync failed (ERR_IO), syncs a file
+ * other than this database's WAL, or reports an item done before the
+ * transaction holding it is durable.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,18 +32,27 @@
 #include "store/internal.h"
 
 struct store_sync {
-	pthread_mutex_t lock;   /* guards everything below */
-	pthread_cond_t done;    /* broadcast when a sync finishes */
-	char wal[4096];         /* path of the WAL file */
-	int fd;                 /* the WAL, opened on first use; -1 before */
-	uint64_t committed;     /* tickets handed out (commits finished in SQLite) */
-	uint64_t synced;        /* every ticket <= this is durable */
-	int syncing;            /* non-zero while a leader is in fdatasync */
-	int failed;             /* a sync failed: refuse from now on (fail closed) */
-	uint64_t syncs;         /* fdatasync calls made (for benchmarks) */
-	pthread_mutex_t writer; /* one write transaction at a time, queued here rather
-	                           than in SQLite's sleeping busy handler */
+	pthread_mutex_t lock;            /* guards everything below */
+	pthread_cond_t done;             /* broadcast when a sync finishes */
+	char wal[4096];                  /* path of the WAL file */
+	int fd;                          /* the WAL, opened on first use; -1 before */
+	uint64_t committed;              /* tickets handed out (commits finished in SQLite) */
+	uint64_t synced;                 /* every ticket <= this is durable */
+	int syncing;                     /* non-zero while a leader is in fdatasync */
+	int failed;                      /* a sync failed: refuse from now on (fail closed) */
+	uint64_t syncs;                  /* fdatasync calls made (for benchmarks) */
+	pthread_mutex_t writer;          /* one write transaction at a time, queued here rather
+	                                    than in SQLite's sleeping busy handler */
+	pthread_mutex_t qlock;           /* guards the batch queue below and item states */
+	struct store_batch_item *qhead;  /* items waiting for the next batch, FIFO */
+	struct store_batch_item **qtail; /* where the next item is linked */
+	int qleading;                    /* non-zero while a leader writes a batch */
+	uint64_t batches;                /* batches committed (for benchmarks) */
+	uint64_t batched;                /* items in them */
 };
+
+/* Item states (struct store_batch_item.state). */
+enum { ITEM_QUEUED = 0, ITEM_TAKEN, ITEM_DONE };
 
 void store_sync_writer_lock(struct store_sync *y)
 {
@@ -62,6 +79,8 @@ enum err store_sync_new(const char *db_path, struct store_sync **out)
 	pthread_mutex_init(&y->lock, NULL);
 	pthread_mutex_init(&y->writer, NULL);
 	pthread_cond_init(&y->done, NULL);
+	pthread_mutex_init(&y->qlock, NULL);
+	y->qtail = &y->qhead;
 	y->fd = -1;
 	*out = y;
 	return ERR_OK;
@@ -71,10 +90,12 @@ void store_sync_free(struct store_sync *y)
 {
 	if (y == NULL)
 		return;
-	log_info("store group commit commits=%llu syncs=%llu", (unsigned long long)y->committed,
-	         (unsigned long long)y->syncs);
+	log_info("store group commit commits=%llu syncs=%llu batches=%llu batched=%llu",
+	         (unsigned long long)y->committed, (unsigned long long)y->syncs,
+	         (unsigned long long)y->batches, (unsigned long long)y->batched);
 	if (y->fd >= 0)
 		close(y->fd);
+	pthread_mutex_destroy(&y->qlock);
 	pthread_cond_destroy(&y->done);
 	pthread_mutex_destroy(&y->writer);
 	pthread_mutex_destroy(&y->lock);
@@ -135,4 +156,132 @@ enum err store_sync_wait(struct store_sync *y)
 	rc = y->failed;
 	pthread_mutex_unlock(&y->lock);
 	return rc ? ERR_IO : ERR_OK;
+}
+
+/* ---- batches ---------------------------------------------------------- */
+
+/* apply_all - BEGIN IMMEDIATE and apply every item of *ok; an item that
+ * fails keeps its error in result, moves to *failed, and the rest are
+ * applied again in a fresh transaction. Returns with the transaction open
+ * (ERR_OK; none open if *ok ended empty) or closed (the error of BEGIN,
+ * which is every remaining item's). */
+static enum err apply_all(struct store *s, struct store_batch_item **ok,
+                          struct store_batch_item **failed)
+{
+	struct store_batch_item **pp, *bad;
+	enum err e;
+
+again:
+	if (*ok == NULL)
+		return ERR_OK;
+	e = store_begin(s);
+	if (e != ERR_OK)
+		return e;
+	for (pp = ok; *pp != NULL; pp = &(*pp)->next) {
+		e = (*pp)->apply(s, (*pp)->arg);
+		if (e != ERR_OK) {
+			store_rollback(s);
+			bad = *pp;
+			*pp = bad->next;
+			bad->result = e;
+			bad->next = *failed;
+			*failed = bad;
+			goto again;
+		}
+	}
+	return ERR_OK;
+}
+
+/* finish - mark every item of list done (with outcome e unless keep, when
+ * each keeps its own) and wake each caller alone: one condition variable
+ * per waiting caller, so a batch of N wakes N threads, not every waiter. */
+static void finish(struct store_sync *y, struct store_batch_item *list, enum err e, int keep)
+{
+	struct store_batch_item *it, *next;
+
+	pthread_mutex_lock(&y->qlock);
+	for (it = list; it != NULL; it = next) {
+		next = it->next; /* read first: the caller may return once woken */
+		if (!keep)
+			it->result = e;
+		it->state = ITEM_DONE;
+		pthread_cond_signal(it->wake);
+	}
+	pthread_mutex_unlock(&y->qlock);
+}
+
+/* lead - write one batch (items linked through next, all ITEM_TAKEN) on
+ * s, wait for its sync, hand the lead to the first item queued meanwhile,
+ * and report. */
+static void lead(struct store *s, struct store_sync *y, struct store_batch_item *batch)
+{
+	struct store_batch_item *ok = batch, *failed = NULL, *it;
+	enum err e;
+
+	e = apply_all(s, &ok, &failed);
+	if (e == ERR_OK && ok != NULL)
+		e = store_commit_nosync(s);
+	if (e == ERR_OK && ok != NULL)
+		e = store_sync_wait(y);
+	/* The next batch starts only now: what queued during this one's write
+	 * and sync goes into it whole (pipelining them made batches of one). */
+	pthread_mutex_lock(&y->qlock);
+	y->qleading = 0;
+	if (e == ERR_OK && ok != NULL) {
+		y->batches++;
+		for (it = ok; it != NULL; it = it->next)
+			y->batched++;
+	}
+	if (y->qhead != NULL)
+		pthread_cond_signal(y->qhead->wake);
+	pthread_mutex_unlock(&y->qlock);
+	finish(y, failed, ERR_OK, 1);
+	finish(y, ok, e, 0);
+}
+
+enum err store_batch_run(struct store *s, struct store_batch_item *it)
+{
+	struct store_sync *y = s->sync;
+	struct store_batch_item *batch, *b;
+	pthread_cond_t wake;
+	enum err e;
+
+	if (y == NULL) {
+		/* No pool: a transaction of its own (the COMMIT syncs: FULL). */
+		e = store_begin(s);
+		if (e != ERR_OK)
+			return e;
+		e = it->apply(s, it->arg);
+		if (e == ERR_OK)
+			return store_commit(s);
+		store_rollback(s);
+		return e;
+	}
+	pthread_cond_init(&wake, NULL);
+	it->next = NULL;
+	it->result = ERR_OK;
+	it->state = ITEM_QUEUED;
+	it->wake = &wake;
+	pthread_mutex_lock(&y->qlock);
+	*y->qtail = it;
+	y->qtail = &it->next;
+	while (it->state != ITEM_DONE) {
+		if (it->state == ITEM_QUEUED && !y->qleading) {
+			y->qleading = 1;
+			batch = y->qhead;
+			y->qhead = NULL;
+			y->qtail = &y->qhead;
+			for (b = batch; b != NULL; b = b->next)
+				b->state = ITEM_TAKEN;
+			pthread_mutex_unlock(&y->qlock);
+			lead(s, y, batch);
+			pthread_mutex_lock(&y->qlock);
+			continue;
+		}
+		pthread_cond_wait(&wake, &y->qlock);
+	}
+	e = it->result;
+	pthread_mutex_unlock(&y->qlock);
+	pthread_cond_destroy(&wake);
+	return e;
 }

@@ -93,6 +93,11 @@ struct store {
 void store_sync_writer_lock(struct store_sync *y);
 void store_sync_writer_unlock(struct store_sync *y);
 
+/* store_commit_nosync - COMMIT and give up the write turn, without waiting
+ * for the group sync (the caller must store_sync_wait before it reports
+ * the change as made). With no group commit the COMMIT itself syncs. */
+enum err store_commit_nosync(struct store *s);
+
 /* client_key_load - unwrap the data key of (client, version) into s->key
  * (cached per connection). ERR_NOTFOUND if the client was shredded. */
 enum err client_key_load(struct store *s, const struct vault *v, int64_t client_id,

@@ -279,6 +279,15 @@ enum err store_audit_insert(struct store *s, const struct audit_row *r);
  * row's strings are valid during the call only. */
 enum err store_audit_each(struct store *s, enum err (*fn)(void *arg, const struct audit_row *r),
                           void *arg);
+/* store_audit_each_range - store_audit_each for the rows with from <= seq
+ * <= to (one segment of a parallel verification). */
+enum err store_audit_each_range(struct store *s, int64_t from, int64_t to,
+                                enum err (*fn)(void *arg, const struct audit_row *r), void *arg);
+/* store_audit_max_seq - the highest seq in the trail (0 if empty). */
+enum err store_audit_max_seq(struct store *s, int64_t *out);
+/* store_open_again - another read-only connection to the database s is
+ * on (a verification worker's own). */
+enum err store_open_again(struct store *s, struct store **out);
 
 /* store_audit_hash_at - the stored hash of event seq; ERR_NOTFOUND. */
 enum err store_audit_hash_at(struct store *s, int64_t seq, unsigned char hash[32]);
@@ -496,5 +505,28 @@ void store_pool_give(struct store_pool *p, struct store *s);
 void store_pool_free(struct store_pool *p);
 /* store_pool_syncs - fdatasync calls made by the pool's group commit. */
 uint64_t store_pool_syncs(struct store_pool *p);
+
+/* A write deferred into a shared batch (durable.c): the transactions of
+ * many requests' small writes (the audit events of reads) become one, with
+ * one COMMIT and one fsync, applied in arrival order. */
+struct store_batch_item {
+	/* the writes, run inside the batch's transaction on the connection of
+	 * whichever caller leads it; must not begin, commit or roll back */
+	enum err (*apply)(struct store *s, void *arg);
+	void *arg;                     /* passed to apply */
+	struct store_batch_item *next; /* private: the queue */
+	enum err result;               /* private: the outcome */
+	int state;                     /* private: queued, taken or done */
+	void *wake;                    /* private: the caller's condition variable */
+};
+
+/* store_batch_run - apply it in a write transaction shared with every item
+ * queued at the same time, and return its outcome once that transaction
+ * is committed and durable (synchronous=FULL semantics through the group
+ * sync). s must have no transaction open; it may be used to run other
+ * callers' items. An item whose apply fails gets its error and the batch
+ * is retried without it; a failed COMMIT or sync fails every item in the
+ * batch. Without group commit (the CLI) the item runs alone. */
+enum err store_batch_run(struct store *s, struct store_batch_item *it);
 
 #endif

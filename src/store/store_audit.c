@@ -29,6 +29,8 @@ enum audit_stmt {
 	QA_SEARCH_ACTOR,
 	QA_SEARCH_CLIENT,
 	QA_TOUCHED,
+	QA_RANGE,
+	QA_MAX_SEQ,
 	QA__COUNT
 };
 
@@ -78,6 +80,9 @@ static const char *const sql[QA__COUNT] = {
                        "WHERE a.at >= ?1 AND a.at <= ?2 AND (?3 IS NULL OR a.actor = ?3) "
                        "AND (?4 IS NULL OR a.session = ?4) AND (?5 IS NULL OR a.source = ?5) "
                        "GROUP BY a.client_id ORDER BY min(a.at), 1",
+        [QA_RANGE] = "SELECT " EVENT_COLS " FROM audit_events WHERE seq >= ?1 AND seq <= ?2 "
+                     "ORDER BY seq",
+        [QA_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM audit_events",
 };
 
 const struct stmt_group store_group_audit = {sql, QA__COUNT};
@@ -161,10 +166,10 @@ enum err store_audit_insert(struct store *s, const struct audit_row *r)
 	return step_done(s, st);
 }
 
-enum err store_audit_each(struct store *s, enum err (*fn)(void *arg, const struct audit_row *r),
-                          void *arg)
+/* each_row - step st (bound) and call fn for every row. */
+static enum err each_row(struct store *s, sqlite3_stmt *st,
+                         enum err (*fn)(void *arg, const struct audit_row *r), void *arg)
 {
-	sqlite3_stmt *st = get(s, QA_ALL);
 	struct audit_row r;
 	enum err e = ERR_OK;
 	int rc;
@@ -195,6 +200,36 @@ enum err store_audit_each(struct store *s, enum err (*fn)(void *arg, const struc
 			break;
 	}
 	if (e == ERR_OK && rc != SQLITE_DONE)
+		e = db_err(s, rc);
+	sqlite3_reset(st);
+	return e;
+}
+
+enum err store_audit_each(struct store *s, enum err (*fn)(void *arg, const struct audit_row *r),
+                          void *arg)
+{
+	return each_row(s, get(s, QA_ALL), fn, arg);
+}
+
+enum err store_audit_each_range(struct store *s, int64_t from, int64_t to,
+                                enum err (*fn)(void *arg, const struct audit_row *r), void *arg)
+{
+	sqlite3_stmt *st = get(s, QA_RANGE);
+
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	return each_row(s, st, fn, arg);
+}
+
+enum err store_audit_max_seq(struct store *s, int64_t *out)
+{
+	sqlite3_stmt *st = get(s, QA_MAX_SEQ);
+	int rc = sqlite3_step(st);
+	enum err e = ERR_OK;
+
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else
 		e = db_err(s, rc);
 	sqlite3_reset(st);
 	return e;

@@ -340,6 +340,15 @@ void store_close(struct store *s)
 	free(s);
 }
 
+enum err store_open_again(struct store *s, struct store **out)
+{
+	const char *path = sqlite3_db_filename(s->db, "main");
+
+	if (path == NULL || path[0] == '\0')
+		return ERR_INVAL;
+	return store_open(path, STORE_READONLY, out);
+}
+
 int store_schema_version(struct store *s)
 {
 	return s->schema;
@@ -370,6 +379,18 @@ void store_end_read(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		(void)exec_simple(s, Q_COMMIT);
+}
+
+enum err store_commit_nosync(struct store *s)
+{
+	enum err e = exec_simple(s, Q_COMMIT);
+
+	if (e != ERR_OK) {
+		store_rollback(s);
+		return e;
+	}
+	writer_release(s);
+	return ERR_OK;
 }
 
 enum err store_commit(struct store *s)

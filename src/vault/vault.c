@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -728,66 +727,18 @@ enum err vault_subkey(const struct vault *v, enum vault_purpose purpose, struct 
 enum err vault_datakey_create(const struct vault *v, int64_t owner, uint32_t version,
                               struct vault_key *key, unsigned char wrapped[VAULT_WRAPPEDBYTES])
 {
-	struct vault_key *k = vault_key_new();
-	unsigned char w[VAULT_WRAPPEDBYTES];
 	struct ad a;
-	enum err rc;
 
-	if (k == NULL) {
-		rc = ERR_NOMEM;
-		goto out;
-	}
+	/* The key is made in the caller's locked memory: a scratch key of our
+	 * own would cost a guarded allocation (about 11 system calls) each. */
 	ad_datakey(&a, owner, version, v->version);
-	if (a.bad) {
-		rc = ERR_INTERNAL;
-		goto out;
-	}
-	crypto_aead_xchacha20poly1305_ietf_keygen(k->k);
-	k->version = version;
-	k->owner = owner;
-	seal_raw(w, k->k, VAULT_KEYBYTES, &a, v->key);
-	*key = *k;
-	memcpy(wrapped, w, sizeof w);
-	rc = ERR_OK;
-out:
-	vault_key_free(k);
-	return rc;
-}
-
-/* Each thread's scratch key for unwrapping, in locked memory allocated once
- * (sodium_malloc maps, guards and locks pages: a view that opens hundreds
- * of clients' names paid those system calls per client). Wiped after each
- * use; freed when the thread ends. */
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-static int scratch_ok;
-
-static void scratch_free(void *p)
-{
-	vault_key_free(p);
-}
-
-static void scratch_init(void)
-{
-	scratch_ok = pthread_key_create(&scratch_key, scratch_free) == 0;
-}
-
-/* scratch - this thread's scratch key, or NULL without memory. */
-static struct vault_key *scratch(void)
-{
-	struct vault_key *k;
-
-	if (pthread_once(&scratch_once, scratch_init) != 0 || !scratch_ok)
-		return NULL;
-	k = pthread_getspecific(scratch_key);
-	if (k == NULL) {
-		k = vault_key_new();
-		if (k != NULL && pthread_setspecific(scratch_key, k) != 0) {
-			vault_key_free(k);
-			k = NULL;
-		}
-	}
-	return k;
+	if (a.bad)
+		return ERR_INTERNAL;
+	crypto_aead_xchacha20poly1305_ietf_keygen(key->k);
+	key->version = version;
+	key->owner = owner;
+	seal_raw(wrapped, key->k, VAULT_KEYBYTES, &a, v->key);
+	return ERR_OK;
 }
 
 enum err vault_datakey_unwrap(const struct vault *v, int64_t owner, uint32_t version,
@@ -795,35 +746,23 @@ enum err vault_datakey_unwrap(const struct vault *v, int64_t owner, uint32_t ver
                               const unsigned char wrapped[VAULT_WRAPPEDBYTES],
                               struct vault_key *key)
 {
-	struct vault_key *k = NULL;
 	struct ad a;
-	enum err rc;
 
 	/* Wrapped under another master key: it cannot open here. */
-	if (master_version != v->version) {
-		rc = ERR_CRYPTO;
-		goto out;
-	}
+	if (master_version != v->version)
+		return ERR_CRYPTO;
 	ad_datakey(&a, owner, version, master_version);
-	if (a.bad) {
-		rc = ERR_INTERNAL;
-		goto out;
+	if (a.bad)
+		return ERR_INTERNAL;
+	/* Opened straight into the caller's locked memory (no guarded scratch
+	 * allocation per key); a failed open leaves it wiped. */
+	if (open_raw(key->k, wrapped, VAULT_WRAPPEDBYTES, &a, v->key) != ERR_OK) {
+		sodium_memzero(key, sizeof *key);
+		return ERR_CRYPTO;
 	}
-	k = scratch();
-	if (k == NULL) {
-		rc = ERR_NOMEM;
-		goto out;
-	}
-	rc = open_raw(k->k, wrapped, VAULT_WRAPPEDBYTES, &a, v->key);
-	if (rc != ERR_OK)
-		goto out;
-	k->version = version;
-	k->owner = owner;
-	*key = *k;
-out:
-	if (k != NULL)
-		sodium_memzero(k, sizeof *k);
-	return rc;
+	key->version = version;
+	key->owner = owner;
+	return ERR_OK;
 }
 
 enum err vault_datakey_rewrap(const struct vault *old, const struct vault *next, int64_t owner,

@@ -175,7 +175,9 @@ enum err vault_datakey_create(const struct vault *v, int64_t owner, uint32_t ver
 
 /* vault_datakey_unwrap - recover a data key. The wrap is bound to owner,
  * version and the master version, so a wrapped key moved to another client
- * fails with ERR_CRYPTO. master_version must equal vault_version(v). */
+ * fails with ERR_CRYPTO. master_version must equal vault_version(v).
+ * key (the caller's locked memory) is written in place: on ERR_CRYPTO it
+ * is left wiped (all zero), never holding part of a key. */
 enum err vault_datakey_unwrap(const struct vault *v, int64_t owner, uint32_t version,
                               uint32_t master_version,
                               const unsigned char wrapped[VAULT_WRAPPEDBYTES],

@@ -248,6 +248,42 @@ static void edits_deletes_inserts_and_moves_name_the_event(void **state)
 	verify_fault(f, AUDIT_FAULT_EVENT, 4);
 }
 
+/* A long trail is verified in segments on parallel connections (one per
+ * CPU, at least 256 events each); the join must name the same first fault
+ * a single walk would, also where two segments meet. */
+static void segments_join_as_one_walk(void **state)
+{
+	struct fx *f = *state;
+	struct audit_entry a = {.event = AUDIT_CLIENT_READ, .actor = "system", .at = 500};
+	int i;
+
+	assert_int_equal(store_begin(f->s), ERR_OK);
+	for (i = 0; i < 1200; i++)
+		assert_int_equal(audit_emit(f->s, f->v, &a), ERR_OK);
+	assert_int_equal(store_commit(f->s), ERR_OK);
+	verify_ok(f, 1200, 2);
+	sql(f, "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;");
+	/* the first row of the second half (two CPUs: 601; four: 301, 601, 901) */
+	sql(f, "UPDATE audit_events SET actor = 'x' WHERE seq = 601");
+	verify_fault(f, AUDIT_FAULT_EVENT, 601);
+	sql(f, "UPDATE audit_events SET actor = 'system' WHERE seq = 601");
+	/* a link that breaks exactly where segments meet */
+	sql(f, "UPDATE audit_events SET prev_hash = zeroblob(32) WHERE seq = 601");
+	verify_fault(f, AUDIT_FAULT_EVENT, 601);
+	sql(f,
+	    "UPDATE audit_events SET prev_hash = (SELECT hash FROM audit_events WHERE seq = 600) "
+	    "WHERE seq = 601");
+	verify_ok(f, 1200, 2);
+	/* two faults: the earlier one is named, in whichever segment */
+	sql(f, "UPDATE audit_events SET actor = 'x' WHERE seq IN (1100, 450)");
+	verify_fault(f, AUDIT_FAULT_EVENT, 450);
+	sql(f, "UPDATE audit_events SET actor = 'system' WHERE seq IN (1100, 450)");
+	verify_ok(f, 1200, 2);
+	/* the last rows of a segment deleted: the first missing seq */
+	sql(f, "DELETE FROM audit_events WHERE seq IN (599, 600)");
+	verify_fault(f, AUDIT_FAULT_EVENT, 599);
+}
+
 static void tail_deleted_under_a_checkpoint_is_caught(void **state)
 {
 	struct fx *f = *state;
@@ -929,6 +965,7 @@ int main(void)
 	                                        setup, teardown),
 	        cmocka_unit_test_setup_teardown(tail_deleted_under_a_checkpoint_is_caught, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(segments_join_as_one_walk, setup, teardown),
 	        cmocka_unit_test_setup_teardown(free_text_is_refused, setup, teardown),
 	        cmocka_unit_test_setup_teardown(checkpoint_every_1000_events, setup, teardown),
 	        cmocka_unit_test_setup_teardown(checkpoint_every_minute, setup, teardown),
