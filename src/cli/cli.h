@@ -96,5 +96,15 @@ int cli_audit_checkpoint(int argc, char **argv);
 int cli_audit_export(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_reminders_run(int argc, char **argv);
+
+/* The reminder sender (cli/reminders.c): the transport over src/notify/,
+ * and the background sender of `confidant serve` (a pass every `every`
+ * seconds; cli_sender_stop ends it and waits). */
+struct app;
+struct cli_sender;
+const struct reminder_transport *cli_reminder_transport(void);
+enum err cli_sender_start(struct app *app, unsigned every, struct cli_sender **out);
+void cli_sender_stop(struct cli_sender *c);
 
 #endif

@@ -24,6 +24,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_AMENDMENTS] = &store_group_amendments,
         [STORE_GROUP_PRIVACY] = &store_group_privacy,
         [STORE_GROUP_SCHEDULE] = &store_group_schedule,
+        [STORE_GROUP_REMIND] = &store_group_remind,
 };
 
 /* ---- helpers ------------------------------------------------------- */

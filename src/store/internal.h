@@ -34,6 +34,8 @@ enum store_group {
 	STORE_GROUP_PRIVACY,
 	/* store_schedule.c: appointments, series, hours, rooms, services */
 	STORE_GROUP_SCHEDULE,
+	/* store_remind.c: waitlist, booking requests, reminders, feeds, secrets */
+	STORE_GROUP_REMIND,
 	STORE_GROUP__COUNT
 };
 
@@ -56,6 +58,7 @@ extern const struct stmt_group store_group_plans;
 extern const struct stmt_group store_group_amendments;
 extern const struct stmt_group store_group_privacy;
 extern const struct stmt_group store_group_schedule;
+extern const struct stmt_group store_group_remind;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
