@@ -422,8 +422,8 @@ static enum err clients_of(struct domain_ctx *ctx, const struct appt *a,
 	for (i = 0; e == ERR_OK && i <= nm && k < STORE_APPT_MEMBERS + 1; i++) {
 		struct reminder_candidate *c = &out[k];
 
-		if (i < nm && m[i].role != APPT_MEMBER_CLIENT)
-			continue;
+		if (i < nm && (m[i].role != APPT_MEMBER_CLIENT || m[i].member_id == a->client_id))
+			continue; /* staff, or the first client (added last) */
 		memset(c, 0, sizeof *c);
 		c->appt_id = a->id;
 		snprintf(c->appt_public_id, sizeof c->appt_public_id, "%s", a->public_id);

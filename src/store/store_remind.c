@@ -91,7 +91,7 @@ static const char *const sql[QR__COUNT] = {
         [QR_CANDIDATES] =
                 "SELECT a.id, a.public_id, c.id, c.public_id, a.starts_at, a.tzid FROM "
                 "appointments a JOIN clients c ON c.id = a.client_id WHERE a.starts_at >= ?1 "
-                "AND a.starts_at < ?2 AND a.status IN (0, 1) UNION ALL "
+                "AND a.starts_at < ?2 AND a.status IN (0, 1) UNION "
                 "SELECT a.id, a.public_id, c.id, c.public_id, a.starts_at, a.tzid FROM "
                 "appointments a JOIN appointment_members m ON m.appointment_id = a.id AND "
                 "m.role = 0 JOIN clients c ON c.id = m.member_id WHERE a.starts_at >= ?1 AND "
