@@ -31,6 +31,7 @@ BUILD := build/$(VARIANT)
 BIN := $(BUILD)/confidant
 PKGS := libmicrohttpd jansson sqlite3 libsodium libzstd gnutls liboath libqrencode
 PKGS += libical
+PKGS += libcurl
 DEPS_STAMP := build/.deps-ok
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -9,6 +9,7 @@ libs=(libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-
       libsodium:libsodium-dev libzstd:libzstd-dev gnutls:libgnutls28-dev cmocka:libcmocka-dev
       liboath:liboath-dev libqrencode:libqrencode-dev)
 libs+=(libical:libical-dev) # RRULE expansion and zones (scheduling)
+libs+=(libcurl:libcurl4-gnutls-dev) # reminders: SMTP and the SMS gateway (GnuTLS, like the server)
 tools=(pkg-config:pkg-config openssl:openssl curl:curl node:nodejs sqlite3:sqlite3
        clang-format:clang-format chromium:chromium clang:clang)
 
@@ -24,6 +25,8 @@ for pair in "${tools[@]}"; do
 	cmd=${pair%%:*} deb=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$deb")
 done
+# iCalendar feeds are checked with Debian's python3-icalendar (tests/api/feeds.test.mjs)
+/usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || missing+=(python3-icalendar)
 # gcc's sanitizer runtimes come with gcc on Debian; libFuzzer's (for
 # scripts/fuzz.sh) comes with a separate package.
 compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||

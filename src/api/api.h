@@ -23,12 +23,16 @@
 #define API_JSON_DEPTH_MAX 16 /* deepest nesting accepted in a body */
 #define API_PAGE_DEFAULT 50   /* list page size when none is asked */
 
+struct reminder_transport; /* domain/reminders.h */
+
 /* What every handler serves. */
 struct app {
 	struct store_pool *pool;     /* database connections */
 	struct vault *vault;         /* the unlocked master key */
 	pthread_rwlock_t vault_lock; /* read: a request uses vault; write: adopt a rotated key */
 	const char *version;         /* Confidant version string */
+	const struct reminder_transport
+	        *reminders; /* how reminders leave (cli wires it), or NULL */
 };
 
 #define API_COOKIE "__Host-confidant" /* session cookie: Secure, Path=/, no Domain */

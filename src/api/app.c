@@ -20,6 +20,7 @@ enum err app_init(struct app *app, struct store_pool *pool, struct vault *vault)
 {
 	app->pool = pool;
 	app->vault = vault;
+	app->reminders = NULL;
 	if (pthread_rwlock_init(&app->vault_lock, NULL) != 0)
 		return ERR_NOMEM;
 	return ERR_OK;

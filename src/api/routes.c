@@ -17,6 +17,7 @@
 #include "api/records.h"
 #include "api/export.h"
 #include "api/erasure.h"
+#include "api/remind.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -188,6 +189,36 @@ const struct route api_routes[] = {
         {HTTP_POST, "/api/v1/appointments/{id}/status", BOOKERS, AUDIT_APPOINTMENT_STATUS, 2 * KB,
          0, api_appt_status},
         {HTTP_GET, "/api/v1/schedule", CALENDAR, AUDIT_SCHEDULE_VIEW, 0, 0, api_schedule_view},
+        /* Waitlist, booking requests, reminders, calendar feeds (api/remind.h). */
+        {HTTP_POST, "/api/v1/waitlist", BOOKERS, AUDIT_WAITLIST_ADD, 8 * KB, 0, api_waitlist_add},
+        {HTTP_GET, "/api/v1/waitlist", BOOKERS, AUDIT_WAITLIST_READ, 0, 0, api_waitlist_list},
+        {HTTP_POST, "/api/v1/waitlist/{id}/remove", BOOKERS, AUDIT_WAITLIST_REMOVE, 1 * KB, 0,
+         api_waitlist_remove},
+        {HTTP_POST, "/api/v1/booking-requests", BOOKERS | ROLE_CLIENT, AUDIT_BOOKING_REQUEST,
+         8 * KB, 0, api_booking_create},
+        {HTTP_GET, "/api/v1/booking-requests", BOOKERS | ROLE_CLIENT, AUDIT_BOOKING_READ, 0, 0,
+         api_booking_list},
+        {HTTP_GET, "/api/v1/booking-requests/{id}", BOOKERS | ROLE_CLIENT, AUDIT_BOOKING_READ, 0, 0,
+         api_booking_get},
+        {HTTP_POST, "/api/v1/booking-requests/{id}/approve", ROLE_OWNER | ROLE_CLINICIAN,
+         AUDIT_BOOKING_APPROVE, 1 * KB, 0, api_booking_approve},
+        {HTTP_POST, "/api/v1/booking-requests/{id}/decline", ROLE_OWNER | ROLE_CLINICIAN,
+         AUDIT_BOOKING_DECLINE, 2 * KB, 0, api_booking_decline},
+        {HTTP_POST, "/api/v1/appointments/{id}/reminders/email", BOOKERS, AUDIT_REMINDER_EMAIL,
+         1 * KB, 0, api_reminder_email},
+        {HTTP_POST, "/api/v1/appointments/{id}/reminders/sms", BOOKERS, AUDIT_REMINDER_SMS, 1 * KB,
+         0, api_reminder_sms},
+        {HTTP_GET, "/api/v1/appointments/{id}/reminders", BOOKERS | ROLE_SUPERVISOR,
+         AUDIT_REMINDER_READ, 0, 0, api_reminder_list},
+        {HTTP_PUT, "/api/v1/integration-secrets/{id}", ROLE_OWNER, AUDIT_INTEGRATION_SECRET, 2 * KB,
+         ROUTE_REAUTH, api_integration_secret},
+        {HTTP_POST, "/api/v1/clinicians/{id}/feed", ROLE_OWNER | ROLE_CLINICIAN | ROLE_SUPERVISOR,
+         AUDIT_FEED_SETUP, 1 * KB, 0, api_feed_create},
+        {HTTP_GET, "/api/v1/clinicians/{id}/feed", ROLE_OWNER | ROLE_CLINICIAN | ROLE_SUPERVISOR,
+         AUDIT_NONE, 0, 0, api_feed_get},
+        {HTTP_DELETE, "/api/v1/clinicians/{id}/feed", ROLE_OWNER | ROLE_CLINICIAN | ROLE_SUPERVISOR,
+         AUDIT_FEED_SETUP, 0, 0, api_feed_revoke},
+        {HTTP_GET, "/api/v1/feeds/{file}", 0, AUDIT_FEED_READ, 0, ROUTE_PUBLIC, api_feed_fetch},
 
         /* Practice note templates (the owner) and the risk report (the treating team). */
         {HTTP_POST, "/api/v1/note-templates", ROLE_OWNER, AUDIT_NOTE_TEMPLATE_CREATE, 8 * KB,

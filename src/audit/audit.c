@@ -120,6 +120,19 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_BREACH_RECORD] = "breach.record",
         [AUDIT_BREACH_READ] = "breach.list",
         [AUDIT_BREACH_LETTER] = "breach.letter",
+        [AUDIT_WAITLIST_ADD] = "waitlist.add",
+        [AUDIT_WAITLIST_READ] = "waitlist.read",
+        [AUDIT_WAITLIST_REMOVE] = "waitlist.remove",
+        [AUDIT_BOOKING_REQUEST] = "booking.request",
+        [AUDIT_BOOKING_READ] = "booking.read",
+        [AUDIT_BOOKING_APPROVE] = "booking.approve",
+        [AUDIT_BOOKING_DECLINE] = "booking.decline",
+        [AUDIT_REMINDER_EMAIL] = "reminder.email",
+        [AUDIT_REMINDER_SMS] = "reminder.sms",
+        [AUDIT_REMINDER_READ] = "reminder.read",
+        [AUDIT_FEED_SETUP] = "feed.setup",
+        [AUDIT_FEED_READ] = "feed.read",
+        [AUDIT_INTEGRATION_SECRET] = "integration.secret",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

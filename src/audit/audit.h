@@ -128,7 +128,21 @@ enum audit_event {
 	AUDIT_BREACH_RECORD,     /* a breach was recorded */
 	AUDIT_BREACH_READ,       /* breach records were listed */
 	AUDIT_BREACH_LETTER,     /* a notification letter to one client was generated */
-	AUDIT__COUNT             /* not an event */
+	/* Waitlist, booking requests, reminders, feeds (domain/booking.h, reminders.h, feeds.h). */
+	AUDIT_WAITLIST_ADD,    /* a client was put on the waitlist */
+	AUDIT_WAITLIST_READ,   /* the waitlist (or one entry) was read */
+	AUDIT_WAITLIST_REMOVE, /* a client was taken off the waitlist */
+	AUDIT_BOOKING_REQUEST, /* a booking request was made */
+	AUDIT_BOOKING_READ,    /* booking requests were read */
+	AUDIT_BOOKING_APPROVE, /* a request was approved (an appointment booked) */
+	AUDIT_BOOKING_DECLINE, /* a request was declined with a reason */
+	AUDIT_REMINDER_EMAIL,  /* a reminder was handed to the SMTP server (a disclosure: email) */
+	AUDIT_REMINDER_SMS,    /* a reminder was handed to the SMS gateway (a disclosure: sms) */
+	AUDIT_REMINDER_READ,   /* an appointment's reminder attempts were read */
+	AUDIT_FEED_SETUP,      /* a calendar feed was made, rotated or revoked */
+	AUDIT_FEED_READ,       /* a calendar feed was fetched */
+	AUDIT_INTEGRATION_SECRET, /* an integration secret (SMTP password, SMS token) was set */
+	AUDIT__COUNT              /* not an event */
 };
 
 /* audit_event_name - "client.read" etc.; never NULL. */

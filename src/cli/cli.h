@@ -111,5 +111,15 @@ struct erasure_timer;
  * erasures every second (the domain clock decides what is due). */
 enum err cli_erasure_timer_start(struct app *app, struct erasure_timer **out);
 void cli_erasure_timer_stop(struct erasure_timer *t);
+int cli_reminders_run(int argc, char **argv);
+
+/* The reminder sender (cli/reminders.c): the transport over src/notify/,
+ * and the background sender of `confidant serve` (a pass every `every`
+ * seconds; cli_sender_stop ends it and waits). */
+struct app;
+struct cli_sender;
+const struct reminder_transport *cli_reminder_transport(void);
+enum err cli_sender_start(struct app *app, unsigned every, struct cli_sender **out);
+void cli_sender_stop(struct cli_sender *c);
 
 #endif

@@ -18,6 +18,7 @@ static const char usage[] =
         "commands:\n"
         "  init            create a practice in a new data directory\n"
         "  serve           serve a practice over HTTPS\n"
+        "  reminders run   send the appointment reminders due now\n"
         "  backup          write an encrypted, compressed backup of a practice\n"
         "  backup verify   check that a backup file is whole and unaltered\n"
         "  restore         restore a backup into a new data directory\n"
@@ -47,6 +48,7 @@ static const struct command commands[] = {
         {"routes", NULL, cli_routes},
         {"export", NULL, cli_export},
         {"serve", NULL, cli_serve},
+        {"reminders", "run", cli_reminders_run},
         {"backup", "verify", cli_backup_verify},
         {"backup", NULL, cli_backup},
         {"restore", NULL, cli_restore},

@@ -37,6 +37,7 @@ static const char usage[] =
         "  --keyfile FILE      unlock with this key file\n"
         "  --threads N         worker threads (default: 4 per CPU, at least 8)\n"
         "  --web DIR           the browser app's files (default " CONFIDANT_WEB_DIR ")\n"
+        "  --reminders-every S send due reminders every S seconds (default 60; 0: never)\n"
         "\n"
         "Every route that touches records needs a signed-in session: sign in with\n"
         "POST /api/v1/auth/login (see docs/api.md) or the web app.\n";
@@ -99,8 +100,8 @@ static void serve_sweep_uploads(struct store *s, const struct vault *v)
 int cli_serve(int argc, char **argv)
 {
 	struct cli_opt o[] = {
-	        {"data", 1, 0},    {"listen", 1, 0}, {"keyfile", 1, 0},
-	        {"threads", 1, 0}, {"web", 1, 0},    {0, 0, 0},
+	        {"data", 1, 0}, {"listen", 1, 0},          {"keyfile", 1, 0}, {"threads", 1, 0},
+	        {"web", 1, 0},  {"reminders-every", 1, 0}, {0, 0, 0},
 	};
 	char addr[64], db[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
 	struct store *s = NULL;
@@ -108,6 +109,8 @@ int cli_serve(int argc, char **argv)
 	struct store_pool *pool = NULL;
 	struct http_server *srv = NULL;
 	struct erasure_timer *timer = NULL;
+	struct cli_sender *sender = NULL;
+	unsigned long every = 60;
 	struct http_config cfg;
 	struct app app;
 	int app_ready = 0, rc = 1, sig;
@@ -136,6 +139,13 @@ int cli_serve(int argc, char **argv)
 		threads = (unsigned)t;
 	}
 	web = cli_get(o, "web") ? cli_get(o, "web") : CONFIDANT_WEB_DIR;
+	if (cli_get(o, "reminders-every")) {
+		char *end;
+
+		every = strtoul(cli_get(o, "reminders-every"), &end, 10);
+		if (*end != '\0' || every > 86400)
+			return cli_fail("serve", "--reminders-every must be between 0 and 86400");
+	}
 	umask(077);
 	if (cli_practice_open("serve", dir, cli_get(o, "keyfile"), &s, &v) != ERR_OK)
 		return 1;
@@ -178,6 +188,7 @@ int cli_serve(int argc, char **argv)
 	if (app_init(&app, pool, v) != ERR_OK)
 		goto out;
 	app_ready = 1;
+	app.reminders = cli_reminder_transport();
 	/* Handle signals on this thread only: block them before threads start. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -214,11 +225,14 @@ int cli_serve(int argc, char **argv)
 	       strchr(addr, ':') ? "[" : "", strcmp(addr, "127.0.0.1") == 0 ? "localhost" : addr,
 	       strchr(addr, ':') ? "]" : "", http_server_port(srv), dir);
 	fflush(stdout);
+	if (every > 0 && cli_sender_start(&app, (unsigned)every, &sender) != ERR_OK)
+		log_error("serve cannot start the reminder sender");
 	sigwait(&set, &sig);
 	log_info("serve stopping signal=%d", sig);
 	rc = 0;
 out:
 	cli_erasure_timer_stop(timer);
+	cli_sender_stop(sender);
 	http_server_stop(srv);
 	if (app_ready)
 		app_cleanup(&app);

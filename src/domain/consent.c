@@ -48,6 +48,8 @@ static const struct {
 	enum consent_purpose purpose;
 } disclosure_events[] = {
         {AUDIT_DISCLOSURE, CONSENT_RELEASE},
+        {AUDIT_REMINDER_EMAIL, CONSENT_EMAIL},
+        {AUDIT_REMINDER_SMS, CONSENT_SMS},
 };
 
 /* What a release may cover. Psychotherapy notes are never one of them. */

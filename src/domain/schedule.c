@@ -689,6 +689,8 @@ enum err domain_appt_create(struct domain_ctx *ctx, const struct sched_booking *
 		e = insert_rows(ctx, &t, &p, starts, n, minutes, &first);
 		t.memo = NULL;
 	}
+	if (e == ERR_OK && b->within != NULL)
+		e = b->within(ctx, &first, b->within_arg);
 	snprintf(detail, sizeof detail, "count=%zu,clients=%zu,series=%d,override=%d", n,
 	         p.nclients, b->rrule != NULL, b->override && total > 0);
 	if (e == ERR_OK)
@@ -703,6 +705,15 @@ out:
 	appt_cleanup(&first);
 	free(starts);
 	return e;
+}
+
+enum err domain_sched_materialise(struct domain_ctx *ctx, int64_t until)
+{
+	enum err e = store_begin(ctx->store);
+
+	if (e != ERR_OK)
+		return e;
+	return finish(ctx, extend(ctx, until));
 }
 
 /* ---- read ---------------------------------------------------------------- */

@@ -67,6 +67,11 @@ struct sched_booking {
 	const char *rrule;                       /* RRULE value, or NULL */
 	const char *memo;                        /* free text (sealed), or NULL */
 	int override;                            /* 1: book despite conflicts (audited) */
+	/* within - if set, called inside the booking's transaction once the
+	 * rows are written, with the first appointment; an error undoes the
+	 * booking (approving a booking request uses it). */
+	enum err (*within)(struct domain_ctx *ctx, const struct appt *first, void *arg);
+	void *within_arg; /* passed to within */
 };
 
 /* What a booking conflicts with; message names the first, without names. */
@@ -168,6 +173,11 @@ enum err domain_sched_view(struct domain_ctx *ctx, const struct sched_view_req *
                            struct appt *rows, char **names, size_t max, size_t *n, int64_t *from,
                            int64_t *to, int *truncated);
 void sched_view_cleanup(struct appt *rows, char **names, size_t n);
+
+/* domain_sched_materialise - make the occurrences of open series that
+ * start before until into rows (in its own transaction), so a reader of
+ * raw rows (the calendar feed) sees what the views show. */
+enum err domain_sched_materialise(struct domain_ctx *ctx, int64_t until);
 
 /* domain_free_slots - the next free slots of minutes length for a
  * clinician within working hours, from date (YYYY-MM-DD in the hours'

@@ -28,6 +28,13 @@ const struct setting settings[] = {
         {"retention_adult_years", 7, 0, 100},
         {"retention_majority_age", 18, 14, 25},
         {"retention_minor_years", 7, 0, 100},
+        /* Reminders and calendar feeds (domain/reminders.h, feeds.h). */
+        {"reminder_hours_before", 24, 1, 168}, /* how long before an appointment */
+        {"reminder_name_practice", 0, 0, 1},   /* 1: a reminder names the practice */
+        {"smtp_port", 587, 1, 65535},          /* the SMTP server's port */
+        {"smtp_security", 1, 0, 2}, /* 0 none (loopback only), 1 STARTTLS, 2 TLS (smtps) */
+        {"feed_label", 0, 0,
+         2}, /* calendar feeds show 0 an internal id, 1 initials, 2 first name */
 };
 const size_t settings_count = sizeof settings / sizeof settings[0];
 
@@ -43,6 +50,10 @@ const struct text_setting text_settings[] = {
         {"smtp_host", "", 255},         /* email reminders and messages */
         {"sms_gateway_url", "", 500},   /* SMS reminders */
         {"clearinghouse_url", "", 500}, /* insurance claims */
+        {"smtp_from", "", 255},         /* the From address of reminders */
+        {"smtp_username", "", 255},     /* SMTP sign-in name (password: integration secrets) */
+        {"reminder_link", "", 300},     /* where a client confirms (a portal page), or "" */
+        {"reminder_phone", "", 50},     /* a number to call to confirm, or "" */
 };
 const size_t text_settings_count = sizeof text_settings / sizeof text_settings[0];
 

@@ -46,6 +46,8 @@ enum store_group {
 	STORE_GROUP_ERASURE,
 	/* store_breach.c: breach records */
 	STORE_GROUP_BREACH,
+	/* store_remind.c: waitlist, booking requests, reminders, feeds, secrets */
+	STORE_GROUP_REMIND,
 	STORE_GROUP__COUNT
 };
 
@@ -74,6 +76,7 @@ extern const struct stmt_group store_group_risk;
 extern const struct stmt_group store_group_export;
 extern const struct stmt_group store_group_erasure;
 extern const struct stmt_group store_group_breach;
+extern const struct stmt_group store_group_remind;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

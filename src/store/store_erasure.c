@@ -57,6 +57,10 @@ enum erasure_stmt {
 	QE_DEL_NOTE_VERSIONS,
 	QE_DEL_ADDENDA,
 	QE_DEL_NOTES,
+	QE_DEL_REMINDER_ATTEMPTS,
+	QE_DEL_REMINDERS,
+	QE_DEL_BOOKING_REQUESTS,
+	QE_DEL_WAITLIST,
 	QE_DEL_APPT_HISTORY,
 	QE_DEL_APPT_MEMBERS,
 	QE_DEL_APPT_MEMBERSHIP,
@@ -175,6 +179,13 @@ static const char *const sql[QE__COUNT] = {
         [QE_DEL_NOTES] = "DELETE FROM notes WHERE client_id = ?1",
         /* Appointments filed under the client go whole (their memo is sealed
          * under this client's key); elsewhere the client is only a member. */
+        [QE_DEL_REMINDER_ATTEMPTS] = "DELETE FROM reminder_attempts WHERE client_id = ?1 OR "
+                                     "appointment_id IN (SELECT id FROM appointments "
+                                     "WHERE client_id = ?1)",
+        [QE_DEL_REMINDERS] = "DELETE FROM reminders WHERE client_id = ?1 OR appointment_id IN "
+                             "(SELECT id FROM appointments WHERE client_id = ?1)",
+        [QE_DEL_BOOKING_REQUESTS] = "DELETE FROM booking_requests WHERE client_id = ?1",
+        [QE_DEL_WAITLIST] = "DELETE FROM waitlist WHERE client_id = ?1",
         [QE_DEL_APPT_HISTORY] = "DELETE FROM appointment_status_history WHERE appointment_id IN "
                                 "(SELECT id FROM appointments WHERE client_id = ?1)",
         [QE_DEL_APPT_MEMBERS] = "DELETE FROM appointment_members WHERE appointment_id IN "
@@ -237,6 +248,10 @@ static const char *const known_tables[] = {
         "series_members",
         "appointment_status_history",
         "access_requests",
+        "waitlist",
+        "booking_requests",
+        "reminders",
+        "reminder_attempts",
         "notes",
         "note_addenda",
         "note_versions",

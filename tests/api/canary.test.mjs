@@ -276,6 +276,28 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 		const wk = await srv.request('GET', '/api/v1/schedule?view=week&date=2031-02-04&tz=UTC');
 		assert.equal(wk.status, 200, wk.text);
 	}
+	// a waitlist note, a booking request's message and a decline reason
+	// (sealed under the client's key), and an integration secret (sealed
+	// under the secrets subkey)
+	{
+		const wlClin = await addUser(srv, 'clinician');
+		needles.waitlistNote = canary();
+		needles.bookingMessage = canary();
+		needles.declineReason = canary();
+		needles.smsToken = canary();
+		const wl = await srv.request('POST', '/api/v1/waitlist', { body: { client: made[0].id, note: needles.waitlistNote } });
+		assert.equal(wl.status, 201, wl.text);
+		assert.equal((await srv.request('GET', '/api/v1/waitlist')).json.waitlist.find((x) => x.id === wl.json.id).note, needles.waitlistNote);
+		const br = await srv.request('POST', '/api/v1/booking-requests', {
+			body: { client: made[0].id, clinician: wlClin.id, start: '2031-03-04T10:00', tz: 'UTC', minutes: 50, message: needles.bookingMessage },
+		});
+		assert.equal(br.status, 201, br.text);
+		const dc = await srv.request('POST', `/api/v1/booking-requests/${br.json.id}/decline`, { body: { version: 1, reason: needles.declineReason } });
+		assert.equal(dc.status, 200, dc.text);
+		assert.equal((await srv.request('GET', `/api/v1/booking-requests/${br.json.id}`)).json.reason, needles.declineReason);
+		await reauth(srv);
+		assert.equal((await srv.request('PUT', '/api/v1/integration-secrets/sms_gateway_token', { body: { value: needles.smsToken } })).status, 200);
+	}
 
 	// an access request's extension reason (sealed), and a whole-record export that
 	// must leave nothing of the record on disk or in the logs

@@ -200,7 +200,24 @@ describe('release of information', () => {
 describe('the consent gate', () => {
 	// How to exercise each route that discloses under a consent purpose. A
 	// route whose audit event is a disclosure must have a recipe here.
+	// bookFor(who, id) - an appointment for client id with the caller as
+	// clinician, a day ahead (reminders are about an appointment).
+	const bookFor = async (who, id) => {
+		const me = (await who('GET', '/api/v1/auth/session')).json.user.id;
+		const day = new Date((now() + 86400) * 1000).toISOString().slice(0, 10);
+		const r = await who('POST', '/api/v1/appointments', { body: { clinician: me, clients: [id], start: `${day}T10:00`, minutes: 50, tz: 'UTC', override: true } });
+		assert.equal(r.status, 201, r.text);
+		return r.json.appointment.id;
+	};
 	const RECIPES = {
+		'POST /api/v1/appointments/{id}/reminders/email': {
+			purpose: 'email',
+			call: async (who, id) => who('POST', `/api/v1/appointments/${await bookFor(who, id)}/reminders/email`, { body: {} }),
+		},
+		'POST /api/v1/appointments/{id}/reminders/sms': {
+			purpose: 'sms',
+			call: async (who, id) => who('POST', `/api/v1/appointments/${await bookFor(who, id)}/reminders/sms`, { body: {} }),
+		},
 		'POST /api/v1/clients/{id}/disclosures': {
 			purpose: 'release',
 			call: (who, id, authorization) => who('POST', `/api/v1/clients/${id}/disclosures`, { body: { authorization } }),

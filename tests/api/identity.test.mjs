@@ -423,6 +423,22 @@ const EXPECT = {
 	'POST /api/v1/breaches': ['owner', 'auditor'],
 	'GET /api/v1/breaches': ['owner', 'auditor'],
 	'GET /api/v1/breaches/{id}/letters': ['owner', 'auditor'],
+	'POST /api/v1/waitlist': ['owner', 'clinician', 'scheduler'],
+	'GET /api/v1/waitlist': ['owner', 'clinician', 'scheduler'],
+	'POST /api/v1/waitlist/{id}/remove': ['owner', 'clinician', 'scheduler'],
+	'POST /api/v1/booking-requests': ['owner', 'clinician', 'scheduler', 'client'],
+	'GET /api/v1/booking-requests': ['owner', 'clinician', 'scheduler', 'client'],
+	'GET /api/v1/booking-requests/{id}': ['owner', 'clinician', 'scheduler', 'client'],
+	'POST /api/v1/booking-requests/{id}/approve': ['owner', 'clinician'],
+	'POST /api/v1/booking-requests/{id}/decline': ['owner', 'clinician'],
+	'POST /api/v1/appointments/{id}/reminders/email': ['owner', 'clinician', 'scheduler'],
+	'POST /api/v1/appointments/{id}/reminders/sms': ['owner', 'clinician', 'scheduler'],
+	'GET /api/v1/appointments/{id}/reminders': ['owner', 'clinician', 'supervisor', 'scheduler'],
+	'PUT /api/v1/integration-secrets/{id}': ['owner'],
+	'POST /api/v1/clinicians/{id}/feed': ['owner', 'clinician', 'supervisor'],
+	'GET /api/v1/clinicians/{id}/feed': ['owner', 'clinician', 'supervisor'],
+	'DELETE /api/v1/clinicians/{id}/feed': ['owner', 'clinician', 'supervisor'],
+	'GET /api/v1/feeds/{file}': 'public',
 };
 
 describe('the routes table, for every role', () => {
