@@ -314,6 +314,29 @@ test('no canary reaches the disk, the backup, the logs or the CLI output', async
 		assert.ok(ex.text.includes(needles['exportClient.legal_name']));
 	}
 
+	// a diagnosis (code and onset sealed), a consent and a release (the
+	// typed name, source and every element of the release sealed), and a
+	// disclosure made under it; the diagnosis code is one no other row
+	// holds, the onset a date nothing else uses
+	{
+		const dx = await C('POST', `/api/v1/clients/${made[0].id}/diagnoses`, { body: { code: 'F50.82', onset: '2003-07-19' } });
+		assert.equal(dx.status, 201, dx.text);
+		needles['diagnosis.code'] = 'F50.82';
+		needles['diagnosis.onset'] = '2003-07-19';
+		await reauth(srv);
+		const tp = await srv.request('POST', '/api/v1/consent-templates', { body: { purpose: 'release', title: 'Release', body: 'Release of information.', effective_from: '2026-01-01' } });
+		assert.equal(tp.status, 201, tp.text);
+		const rel = { template: tp.json.id, signed_name: canary(), recipient: canary(), description: canary(), release_purpose: canary(), expiry_event: canary(), scope: 'demographics,diagnoses' };
+		for (const k of ['signed_name', 'recipient', 'description', 'release_purpose', 'expiry_event']) needles[`consent.${k}`] = rel[k];
+		const pv = await C('POST', `/api/v1/clients/${made[0].id}/consents/preview`, { body: rel });
+		assert.equal(pv.status, 200, pv.text);
+		const sg = await C('POST', `/api/v1/clients/${made[0].id}/consents`, { body: { ...rel, text_hash: pv.json.text_hash } });
+		assert.equal(sg.status, 201, sg.text);
+		const ds = await C('POST', `/api/v1/clients/${made[0].id}/disclosures`, { body: { authorization: sg.json.id } });
+		assert.equal(ds.status, 201, ds.text);
+		assert.equal((await C('GET', `/api/v1/clients/${made[0].id}/disclosures`)).json.disclosures[0].recipient, rel.recipient);
+	}
+
 	// backup while the server runs
 	const bdir = tmpdir(t);
 	const bfile = path.join(bdir, 'practice.backup');
