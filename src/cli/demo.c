@@ -17,6 +17,8 @@
 #include "core/mem.h"
 #include "domain/domain.h"
 
+#define DEMO_SLOTS 40 /* weekly appointment slots of a demo clinician: 8 a day, 5 days */
+
 static const char usage[] =
         "usage: confidant demo --data DIR [options]\n"
         "\n"
@@ -144,7 +146,7 @@ static enum err generate(struct store *s, const struct vault *v, const struct de
 	int64_t *clinician_ids = NULL, now = domain_now();
 	int64_t first_client = 0;
 	struct buf note;
-	long i, per_client, notes_done = 0;
+	long i, per_client, roster, episodes, notes_done = 0;
 	char email[96], name[96], dob[16], phone[32], addr[128];
 	enum err e;
 
@@ -204,12 +206,22 @@ static enum err generate(struct store *s, const struct vault *v, const struct de
 	}
 	cli_progress((void *)(uintptr_t) "clients     ", 1, 1);
 	per_client = z->clients ? z->appointments / z->clients : 0;
+	/* Each clinician has DEMO_SLOTS weekly slots (8 a day, Monday to
+	 * Friday) and a caseload of that many clients at a time: a client holds
+	 * a slot for per_client weeks, then the next client takes it. So a
+	 * clinician's history is a series of episodes reaching back years (the
+	 * large practice: 400 clients each, 10 episodes of 50 weeks), the last
+	 * one straddling today, and no week double-books a slot. */
+	roster = z->clinicians ? (z->clients + z->clinicians - 1) / z->clinicians : z->clients;
+	episodes = (roster + DEMO_SLOTS - 1) / DEMO_SLOTS;
 	for (i = 0; i < z->clients && e == ERR_OK; i++) {
 		long k, clin = z->clinicians ? i % z->clinicians : 0;
-		long slot = z->clinicians ? i / z->clinicians : i;
-		/* Each clinician sees their clients in weekly slots, 8 a day. */
-		int64_t week0 = now - (now % 604800) - 604800 * (per_client / 2);
-		int64_t start = week0 + 86400 * (slot % 5) + 3600 * (9 + (slot / 5) % 8);
+		long nth = z->clinicians ? i / z->clinicians : i; /* the clinician's nth client */
+		long slot = nth % DEMO_SLOTS, episode = nth / DEMO_SLOTS;
+		int64_t week0 = now - (now % 604800) -
+		                604800 * ((int64_t)per_client * (episodes - 1) + per_client / 2);
+		int64_t start = week0 + 604800 * (int64_t)per_client * episode +
+		                86400 * (slot % 5) + 3600 * (9 + (slot / 5) % 8);
 		const char *theme = PICK(themes);
 
 		for (k = 0; k < per_client && e == ERR_OK; k++) {
