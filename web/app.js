@@ -17,6 +17,8 @@ import * as admin from './js/admin.js';
 import * as notes from './js/notes.js';
 import * as today from './js/today.js';
 import { shortcuts } from './js/keys.js';
+import * as calendar from './js/calendar.js';
+import * as hours from './js/hours.js';
 
 const ROLES = {
 	owner: 'Practice owner', clinician: 'Clinician', supervisor: 'Supervisor', scheduler: 'Front desk',
@@ -26,6 +28,7 @@ const REGISTER = new Set(['owner', 'clinician', 'scheduler']);
 const CLINICAL = new Set(['clinician', 'supervisor']); // the treating team: notes, diagnoses
 const CHART = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'auditor']); // who opens a chart
 const AUDIT = new Set(['owner', 'auditor']); // who reads a client's access report
+const CALENDAR = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'biller']); // who sees the calendar
 
 const $ = (id) => document.getElementById(id);
 const view = $('view');
@@ -125,6 +128,7 @@ function showHeader(on) {
 	$('nav-new').parentElement.hidden = !(on && app.canRegister());
 	$('nav-today').parentElement.hidden = !(on && app.clinical());
 	$('nav-users').parentElement.hidden = !(on && session.user.role === 'owner');
+	$('nav-calendar').parentElement.hidden = !(on && CALENDAR.has(session.user.role));
 }
 
 function startIdle() {
@@ -210,6 +214,12 @@ function route() {
 	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/notes\/new$/.exec(hash))) {
 		if (app.clinical()) notes.create(app, m[1]);
 		else denied('Writing notes');
+	} else if ((m = /^#\/calendar(?:\?(.*))?$/.exec(hash))) {
+		if (CALENDAR.has(app.role())) calendar.show(app, calendar.parse(m[1]));
+		else denied('The calendar');
+	} else if ((m = /^#\/calendar\/hours(?:\?(.*))?$/.exec(hash))) {
+		if (CALENDAR.has(app.role()) && app.role() !== 'biller') hours.show(app, m[1]);
+		else denied('Working hours and time off');
 	} else if ((m = /^#\/notes\/([0-9a-f]{32})$/.exec(hash))) {
 		if (app.clinical()) notes.open(app, m[1]);
 		else denied('A client\'s notes');

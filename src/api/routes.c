@@ -14,6 +14,7 @@
 #include "api/attachments.h"
 #include "api/plans.h"
 #include "api/schedule.h"
+#include "api/roster.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -184,6 +185,7 @@ const struct route api_routes[] = {
         {HTTP_POST, "/api/v1/appointments/{id}/status", BOOKERS, AUDIT_APPOINTMENT_STATUS, 2 * KB,
          0, api_appt_status},
         {HTTP_GET, "/api/v1/schedule", CALENDAR, AUDIT_SCHEDULE_VIEW, 0, 0, api_schedule_view},
+        {HTTP_GET, "/api/v1/clinicians", CALENDAR, AUDIT_NONE, 0, 0, api_roster_list},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},
