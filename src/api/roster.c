@@ -29,10 +29,11 @@ enum err api_roster_list(struct app *app, const struct http_request *rq, struct 
 	if (e == ERR_OK) {
 		arr = json_array();
 		for (i = 0; arr != NULL && i < n; i++)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "id", rows[i].public_id,
-			                                     "name", rows[i].name, "role",
-			                                     rows[i].role));
-		e = arr == NULL ? ERR_NOMEM : api_json_send(rs, json_pack("{s:o}", "clinicians", arr));
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "id",
+			                                     rows[i].public_id, "name",
+			                                     rows[i].name, "role", rows[i].role));
+		e = arr == NULL ? ERR_NOMEM
+		                : api_json_send(rs, json_pack("{s:o}", "clinicians", arr));
 	}
 	mem_wipe(rows, ROSTER_MAX * sizeof *rows);
 	free(rows);

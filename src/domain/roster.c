@@ -13,8 +13,7 @@
 
 #define ROSTER_PAGE 200 /* users read from the store at a time */
 
-enum err domain_roster_list(struct domain_ctx *ctx, struct roster_entry *out, size_t max,
-                            size_t *n)
+enum err domain_roster_list(struct domain_ctx *ctx, struct roster_entry *out, size_t max, size_t *n)
 {
 	struct user_auth *page;
 	int64_t after = 0;
@@ -30,8 +29,8 @@ enum err domain_roster_list(struct domain_ctx *ctx, struct roster_entry *out, si
 		for (i = 0; e == ERR_OK && i < got && k < max; i++) {
 			const struct user_auth *u = &page[i];
 
-			if (u->disabled ||
-			    (strcmp(u->role, "clinician") != 0 && strcmp(u->role, "supervisor") != 0))
+			if (u->disabled || (strcmp(u->role, "clinician") != 0 &&
+			                    strcmp(u->role, "supervisor") != 0))
 				continue;
 			memcpy(out[k].public_id, u->public_id, sizeof out[k].public_id);
 			snprintf(out[k].name, sizeof out[k].name, "%s", u->display_name);

@@ -15,8 +15,41 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addUser, as, init, now, rnd, serve, signIn } from '../api/harness.mjs';
 import { assertClean, axe, launch, openPage, signInPage, waitHeading } from './browser.mjs';
+import * as ct from '../../web/js/caltime.js';
 
 const NY = 'America/New_York';
+
+describe('the calendar arithmetic (web/js/caltime.js, pure functions)', () => {
+	it('weeks run Monday to Sunday; a month view covers whole weeks', () => {
+		assert.deepEqual(ct.days('week', '2030-11-03'), ['2030-10-28', '2030-10-29', '2030-10-30', '2030-10-31', '2030-11-01', '2030-11-02', '2030-11-03']);
+		const m = ct.days('month', '2030-04-17');
+		assert.equal(m[0], '2030-04-01');
+		assert.equal(m.at(-1), '2030-05-05');
+		assert.equal(m.length % 7, 0);
+		assert.equal(ct.days('month', '2027-02-10').length, 28, 'February 2027 starts on a Monday and fills four weeks');
+		assert.equal(ct.step('month', '2030-01-31', 1), '2030-02-01');
+		assert.equal(ct.step('week', '2030-04-03', -1), '2030-03-25');
+		assert.equal(ct.isDate('2030-02-30'), false);
+	});
+	it('the booking form\'s recurrences are RFC 5545 rules', () => {
+		assert.equal(ct.rrule({ repeat: 'none', date: '2030-04-02' }), null);
+		assert.equal(ct.rrule({ repeat: 'weekly', date: '2030-04-02', end: 'count', count: '6' }), 'FREQ=WEEKLY;COUNT=6');
+		assert.equal(ct.rrule({ repeat: 'biweekly', date: '2030-04-02', end: 'until', until: '2030-06-30' }), 'FREQ=WEEKLY;INTERVAL=2;UNTIL=20300630');
+		assert.equal(ct.rrule({ repeat: 'monthly', date: '2030-04-16', end: 'count', count: '3' }), 'FREQ=MONTHLY;BYDAY=3TU;COUNT=3');
+		assert.equal(ct.rrule({ repeat: 'monthly', date: '2030-04-30', end: 'count', count: '3' }), 'FREQ=MONTHLY;BYDAY=-1TU;COUNT=3', 'a fifth Tuesday is the last');
+		assert.equal(ct.monthlyWords('2030-04-30'), 'Monthly on the last Tuesday');
+		assert.equal(ct.ruleWords('FREQ=MONTHLY;BYDAY=2TU;COUNT=4'), 'every month on the second Tuesday, 4 times');
+		assert.equal(ct.ruleWords('FREQ=WEEKLY;INTERVAL=2;UNTIL=20301119T145959Z'), 'every 2 weeks, until 2030-11-19');
+	});
+	it('local times move without the browser\'s zone; overlaps share lanes', () => {
+		assert.equal(ct.shift('2030-03-09T23:30:00', 45), '2030-03-10T00:15');
+		assert.equal(ct.between('2030-04-09T10:00:00', '2030-04-10T11:00'), 25 * 60);
+		assert.deepEqual(ct.lanes([{ start: 600, end: 650 }, { start: 600, end: 650 }, { start: 640, end: 700 }, { start: 720, end: 770 }]),
+			[{ lane: 0, lanes: 3 }, { lane: 1, lanes: 3 }, { lane: 2, lanes: 3 }, { lane: 0, lanes: 1 }]);
+		assert.equal(ct.todayIn('Pacific/Auckland', new Date('2030-03-17T12:00:00Z')), '2030-03-18');
+		assert.equal(ct.zoneAbbrev(NY, '2030-11-05'), 'EST');
+	});
+});
 
 describe('web app: the calendar', () => {
 	let practice, srv, browser, ana, sam, A, client, other, service, room;
@@ -311,6 +344,27 @@ describe('web app: the calendar', () => {
 		assert.match(await next.textContent(), /Tuesday 2 April 2030.*10:00–10:50/);
 		assert.match(await next.textContent(), /Cancelled by client/);
 		await axe(page, 'today with next appointments');
+	});
+
+	it('moves a whole series from its next occurrence on', async () => {
+		const r = await A('POST', '/api/v1/appointments', {
+			body: { clinician: ana.id, clients: [other.id], start: '2030-04-04T14:00', minutes: 50, tz: NY, rrule: 'FREQ=WEEKLY;INTERVAL=2;COUNT=3' },
+		});
+		assert.equal(r.status, 201, r.text);
+		await page.goto(`${rec.origin}/#/calendar?view=week&date=2030-04-15`);
+		await page.locator('.cal-range', { hasText: 'Week of Monday 15 April 2030' }).waitFor();
+		await appt(page, otherName).click();
+		await page.getByRole('dialog', { name: 'Appointment' }).getByRole('button', { name: 'Move…' }).click();
+		const dlg = page.getByRole('dialog', { name: 'Move appointment' });
+		await dlg.getByLabel(/^New start time/).fill('15:30');
+		await dlg.getByLabel('Move which appointments').selectOption('series');
+		await dlg.getByRole('button', { name: 'Move', exact: true }).click();
+		await page.locator('#status', { hasText: 'Moved 3 appointments.' }).waitFor();
+		const times = [];
+		for (const w of ['2030-04-01', '2030-04-15', '2030-04-29']) {
+			times.push(...(await week(w)).filter((a) => a.client?.id === other.id && a.local_start.slice(11, 16) !== '11:00').map((a) => a.local_start.slice(0, 16)));
+		}
+		assert.deepEqual(times, ['2030-04-04T15:30', '2030-04-18T15:30', '2030-05-02T15:30'], 'the first, this and the last one moved');
 	});
 
 	it('the front desk sees the whole practice with clinicians named; a phone shows an agenda', async () => {

@@ -66,7 +66,10 @@ function conflictBox(form, what) {
 	};
 }
 
-const isConflict = (err) => err && err.status === 409 && err.code === 'conflict';
+// isConflict(err) - a booking that collides (409 with what it collides
+// with), not a stale version (409 "changed since it was read"), which
+// cannot be overridden and is shown as the form's error.
+const isConflict = (err) => err && err.status === 409 && err.code === 'conflict' && !/changed since it was read/.test(err.message);
 
 // clientName(c) - "Legal (Preferred)".
 const clientName = (c) => (c.preferred_name ? `${c.legal_name} (${c.preferred_name})` : c.legal_name);
@@ -195,7 +198,7 @@ export async function details(cal, id) {
 	modal(app, 'Appointment', (close) => {
 		const rows = [
 			['When', `${dateWords(dateOf(a.local_start))}, ${timeWords(a)} (${cal.tz})`],
-			['With', a.clients && a.clients.length ? a.clients.map((c) => c.name).join(', ') : (a.client ? a.client.name : 'Busy (not your client)')],
+			['With', a.client ? (a.clients ?? [a.client]).map((c) => c.name).filter(Boolean).join(', ') : 'Busy (not your client)'],
 			['Clinician', a.clinician.name],
 			['Service', a.service ? `${a.service.name} (${a.service.cpt_code})` : 'None'],
 			['Where', a.telehealth ? 'Telehealth (video)' : (a.room ? a.room.name : 'No room')],

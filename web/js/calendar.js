@@ -99,6 +99,7 @@ export async function show(app, params) {
 	const go = (changes) => app.go(href({ ...p, clinician: p.clinician ?? (role === 'clinician' ? 'all' : null), ...changes }));
 	let data = null; // the last schedule answer, for a re-draw on resize
 
+	document.getElementById('nav-calendar')?.setAttribute('aria-current', 'page');
 	const title = h('h2', { class: 'cal-range', id: 'cal-range', text: rangeWords(p.view, p.date) });
 	screen(app.view, 'Calendar', 'Calendar',
 		toolbar(), filters(), title,
@@ -146,13 +147,15 @@ export async function show(app, params) {
 		const [fz, z] = sel('cal-tz', 'Time zone', p.tz, zs.map((x) => [x, x]));
 		const form = h('form', { class: 'cal-filters', method: 'post', 'aria-label': 'Filters' }, fc, fr, fs, fz,
 			h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary', text: 'Show' })));
+		// at phone width the filters fold away under their summary
+		const box = h('details', { class: 'cal-filter-box', open: !narrow.matches }, h('summary', { text: 'Clinician, room, status and time zone' }), form);
 		form.addEventListener('submit', (ev) => {
 			ev.preventDefault();
 			// a new clinician brings their own zone unless one was chosen here
 			const tz = z.value !== p.tz || c.value === (p.clinician ?? 'all') ? z.value : null;
 			go({ clinician: c.value, room: r.value || null, status: s.value || null, tz });
 		});
-		return form;
+		return box;
 	}
 
 	async function load(focusId) {
@@ -293,10 +296,8 @@ export async function show(app, params) {
 			'aria-label': label, 'aria-describedby': 'cal-keys',
 		},
 		h('span', { class: 'cal-time', text: timeWords(a) }), ' ',
-		h('span', { class: 'cal-who', text: who }),
-		withClinician ? h('span', { class: 'cal-meta', text: a.clinician.name }) : null,
-		a.status !== 'scheduled' ? h('span', { class: 'cal-meta', text: statusText(a.status) }) : null,
-		where ? h('span', { class: 'cal-meta', text: where }) : null);
+		h('span', { class: 'cal-who', text: who }), ' ',
+		h('span', { class: 'cal-meta', text: [withClinician ? a.clinician.name : null, a.status !== 'scheduled' ? statusText(a.status) : null, where].filter(Boolean).join(' · ') }));
 		el.addEventListener('click', (ev) => {
 			if (el.dataset.dragged === '1') { el.dataset.dragged = ''; ev.preventDefault(); return; }
 			details(cal, a.id);

@@ -60,6 +60,7 @@ export async function show(app, query) {
 		if (app.live(gen)) error.textContent = err.message;
 	}
 	if (!app.live(gen)) return;
+	document.getElementById('nav-calendar')?.setAttribute('aria-current', 'page');
 	const tz = hours.tz || browserZone();
 	const who = clinicians.find((c) => c.id === id);
 	screen(app.view, 'Availability', 'Hours, time off and free slots',
