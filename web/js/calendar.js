@@ -107,8 +107,9 @@ export async function show(app, params) {
 			zoneAbbrev(p.tz, p.date) ? ` (${zoneAbbrev(p.tz, p.date)})` : ''),
 		error, count, body, live,
 		h('p', { class: 'hint', id: 'cal-keys' },
-			canBook ? 'In the grid: arrow keys move between free slots, Enter books one. On an appointment: Enter opens it, M then arrow keys and Enter moves it (Escape cancels).'
-				: 'On an appointment, Enter opens it.'));
+			p.view === 'month' ? 'A day\'s number opens that day; an appointment opens its details.'
+				: canBook ? 'In the grid: arrow keys move between free slots, Enter books one. On an appointment: Enter opens it, M then arrow keys and Enter moves it (Escape cancels).'
+					: 'On an appointment, Enter opens it.'));
 
 	function toolbar() {
 		const unit = { day: 'day', week: 'week', month: 'month' }[p.view];
