@@ -6,7 +6,7 @@
 // All data is synthetic. Never: points at a real practice.
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, as, init, ownerOf, reauth, serve, signIn } from '../tests/api/harness.mjs';
+import { addUser, as, init, now, ownerOf, reauth, serve, signIn } from '../tests/api/harness.mjs';
 import { launch, openPage, signInPage, waitHeading } from '../tests/web/browser.mjs';
 
 const OUT = path.resolve(process.argv[2] ?? 'docs/screenshots');
@@ -168,6 +168,86 @@ try {
 	await rec.page.locator('.amendments li').first().waitFor();
 	await shot(rec.page, 'portal-phone.png');
 	await rec.context.close();
+	// ---- the calendar: Ana's week (New York), booking with a conflict, month, the
+	// whole practice's day, availability, and the agenda at phone width
+	{
+		const NY = 'America/New_York';
+		const B = as(srv, await signIn(srv.port, ben));
+		const svc = (await srv.request('POST', '/api/v1/services', { body: { name: 'Psychotherapy, 45 min', cpt_code: '90834', minutes: 50 } })).json;
+		await srv.request('POST', '/api/v1/services', { body: { name: 'Intake', cpt_code: '90791', minutes: 60 } });
+		const room1 = (await srv.request('POST', '/api/v1/rooms', { body: { name: 'Room 1' } })).json;
+		const room2 = (await srv.request('POST', '/api/v1/rooms', { body: { name: 'Garden room' } })).json;
+		const week = ['mon', 'tue', 'wed', 'thu', 'fri'].flatMap((day) => [{ day, start: '09:00', end: '12:30' }, { day, start: '13:30', end: '17:00' }]);
+		await A('PUT', `/api/v1/clinicians/${ana.id}/working-hours`, { body: { tz: NY, hours: week } });
+		await B('PUT', `/api/v1/clinicians/${ben.id}/working-hours`, { body: { tz: NY, hours: week } });
+		const book = (who, body) => who('POST', '/api/v1/appointments', { body: { tz: NY, service: svc.id, ...body } });
+		const plan = [
+			[0, '2030-03-18T09:00', room1, 'FREQ=WEEKLY;COUNT=8'], [1, '2030-03-18T10:00', room1, 'FREQ=WEEKLY;INTERVAL=2;COUNT=4'],
+			[2, '2030-03-19T11:00', null, 'FREQ=WEEKLY;COUNT=6'], [3, '2030-03-20T14:00', room2, null], [4, '2030-03-21T09:30', room1, 'FREQ=MONTHLY;BYDAY=3TH;COUNT=3'],
+			[5, '2030-03-22T15:00', room1, null], [1, '2030-03-20T09:00', room1, null],
+		];
+		const made = [];
+		for (const [i, start, room, rrule] of plan) {
+			const r = await book(A, { clinician: ana.id, clients: [clients[i].id], start, ...(room ? { room: room.id } : { telehealth: true }), ...(rrule ? { rrule } : {}) });
+			made.push(r.json.appointment);
+		}
+		await A('POST', `/api/v1/appointments/${made[0].id}/status`, { body: { version: made[0].version, status: 'confirmed' } });
+		await A('POST', `/api/v1/appointments/${made[5].id}/status`, { body: { version: made[5].version, status: 'cancelled_by_client', reason: 'unwell' } });
+		const benClient = (await B('POST', '/api/v1/clients', { body: { legal_name: 'Ruth Adeyemi' } })).json;
+		await book(B, { clinician: ben.id, clients: [benClient.id], start: '2030-03-19T10:00', room: room2.id, rrule: 'FREQ=WEEKLY;COUNT=4' });
+
+		const cal = async (ident, landing, viewport) => {
+			const r = await openPage(browser, srv, viewport ? { viewport } : {});
+			await r.page.clock.setFixedTime(new Date(now() * 1000));
+			await signInPage(r.page, ident, landing);
+			return r;
+		};
+		rec = await cal(ana, 'Today');
+		await rec.page.goto(`${rec.origin}/#/calendar?view=week&date=2030-03-18`);
+		await rec.page.locator('.cal-grid .cal-appt').first().waitFor();
+		await shot(rec.page, 'calendar-week.png');
+		await rec.page.getByRole('button', { name: 'New appointment' }).click();
+		const dlg = rec.page.getByRole('dialog', { name: 'New appointment' });
+		await dlg.getByLabel('Date', { exact: true }).fill('2030-03-20');
+		await dlg.getByLabel(/^Start time/).fill('14:00');
+		await dlg.getByRole('combobox', { name: 'Client' }).pressSequentially('Lena');
+		await dlg.getByRole('option', { name: /Lena Fischer/ }).click();
+		await dlg.getByLabel('Service').selectOption(svc.id);
+		await dlg.getByLabel('Repeats').selectOption('biweekly');
+		await dlg.getByRole('button', { name: 'Book appointment' }).click();
+		await dlg.locator('.conflict p').first().waitFor();
+		await rec.page.evaluate(() => document.activeElement?.blur());
+		await rec.page.screenshot({ path: path.join(OUT, 'calendar-conflict.png') });
+		console.log(`wrote ${path.join(OUT, 'calendar-conflict.png')}`);
+		await dlg.getByRole('button', { name: 'Cancel' }).click();
+		await rec.page.locator('.cal-grid .cal-appt', { hasText: 'Maya' }).first().click();
+		await rec.page.getByRole('dialog', { name: 'Appointment' }).waitFor();
+		await rec.page.evaluate(() => document.activeElement?.blur());
+		await rec.page.screenshot({ path: path.join(OUT, 'calendar-appointment.png') });
+		console.log(`wrote ${path.join(OUT, 'calendar-appointment.png')}`);
+		await rec.page.keyboard.press('Escape');
+		await rec.page.goto(`${rec.origin}/#/calendar?view=month&date=2030-03-18`);
+		await rec.page.locator('.cal-month .cal-appt').first().waitFor();
+		await shot(rec.page, 'calendar-month.png');
+		await rec.page.goto(`${rec.origin}/#/calendar/hours`);
+		await waitHeading(rec.page, 'Hours, time off and free slots');
+		await rec.page.getByRole('button', { name: 'Find free slots' }).click();
+		await rec.page.locator('.cal-free li').first().waitFor();
+		await shot(rec.page, 'calendar-availability.png');
+		await rec.context.close();
+
+		rec = await cal(ownerOf(srv.data), 'Clients');
+		await rec.page.goto(`${rec.origin}/#/calendar?view=day&date=2030-03-19&clinician=all&tz=${encodeURIComponent(NY)}`);
+		await rec.page.locator('.cal-grid .cal-appt').first().waitFor();
+		await shot(rec.page, 'calendar-practice-day.png');
+		await rec.context.close();
+
+		rec = await cal(ana, 'Today', { width: 375, height: 812 });
+		await rec.page.goto(`${rec.origin}/#/calendar?view=week&date=2030-03-18`);
+		await rec.page.locator('.cal-agenda .cal-appt').first().waitFor();
+		await shot(rec.page, 'calendar-phone.png');
+		await rec.context.close();
+	}
 } finally {
 	await browser.close();
 	await srv.stop();

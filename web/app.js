@@ -29,6 +29,7 @@ const REGISTER = new Set(['owner', 'clinician', 'scheduler']);
 const CLINICAL = new Set(['clinician', 'supervisor']); // the treating team: notes, diagnoses
 const CHART = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'auditor']); // who opens a chart
 const AUDIT = new Set(['owner', 'auditor']); // who reads a client's access report
+const CALENDAR = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'biller']); // who sees the calendar
 
 const $ = (id) => document.getElementById(id);
 const view = $('view');
@@ -131,6 +132,7 @@ function showHeader(on) {
 	$('nav-consents').parentElement.hidden = !(on && session.user.role === 'owner');
 	$('nav-portal').parentElement.hidden = !(on && session.user.role === 'client');
 	$('nav-clients').parentElement.hidden = on && session.user.role === 'client';
+	$('nav-calendar').parentElement.hidden = !(on && CALENDAR.has(session.user.role));
 }
 
 // later(name, fn) - run fn(module) once js/NAME.js has loaded, if the
@@ -239,6 +241,12 @@ function route() {
 	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/notes\/new$/.exec(hash))) {
 		if (app.clinical()) notes.create(app, m[1]);
 		else denied('Writing notes');
+	} else if ((m = /^#\/calendar(?:\?(.*))?$/.exec(hash))) {
+		if (CALENDAR.has(app.role())) later('calendar', (c) => c.show(app, c.parse(m[1])));
+		else denied('The calendar');
+	} else if ((m = /^#\/calendar\/hours(?:\?(.*))?$/.exec(hash))) {
+		if (CALENDAR.has(app.role()) && app.role() !== 'biller') later('hours', (x) => x.show(app, m[1]));
+		else denied('Working hours and time off');
 	} else if ((m = /^#\/notes\/([0-9a-f]{32})$/.exec(hash))) {
 		if (app.clinical()) notes.open(app, m[1]);
 		else denied('A client\'s notes');

@@ -18,6 +18,7 @@
 #include "api/export.h"
 #include "api/erasure.h"
 #include "api/remind.h"
+#include "api/roster.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -226,6 +227,7 @@ const struct route api_routes[] = {
         {HTTP_POST, "/api/v1/note-templates/{name}/retire", ROLE_OWNER, AUDIT_NOTE_TEMPLATE_RETIRE,
          1 * KB, ROUTE_REAUTH, api_note_template_retire},
         {HTTP_GET, "/api/v1/reports/risk", CLINICAL, AUDIT_REPORT_RISK, 0, 0, api_risk_report},
+        {HTTP_GET, "/api/v1/clinicians", CALENDAR, AUDIT_NONE, 0, 0, api_roster_list},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

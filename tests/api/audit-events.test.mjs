@@ -169,6 +169,7 @@ const UNAUDITED = {
 	'GET /api/v1/note-templates': 'template definitions',
 	'GET /api/v1/icd10': 'the public code list',
 	'GET /api/v1/services': 'practice services',
+	'GET /api/v1/clinicians': 'names of active clinicians, for choosing one',
 	'GET /api/v1/rooms': 'practice rooms',
 	'GET /api/v1/clinicians/{id}/working-hours': 'a clinician\'s hours',
 	'GET /api/v1/clinicians/{id}/feed': 'whether a clinician has a feed (no token, no events)',

@@ -388,6 +388,7 @@ const EXPECT = {
 	'GET /api/v1/appointments/{id}': ['owner', 'clinician', 'supervisor', 'biller', 'scheduler'],
 	'PATCH /api/v1/appointments/{id}': ['owner', 'clinician', 'scheduler'],
 	'POST /api/v1/appointments/{id}/status': ['owner', 'clinician', 'scheduler'],
+	'GET /api/v1/clinicians': ['owner', 'clinician', 'supervisor', 'biller', 'scheduler'],
 	'GET /api/v1/schedule': ['owner', 'clinician', 'supervisor', 'biller', 'scheduler'],
 	'GET /api/v1/audit': ['owner', 'auditor'],
 	'GET /api/v1/audit/clients/{id}': ['owner', 'auditor', 'client'],

@@ -7,6 +7,7 @@
 import { api } from './api.js';
 import { h, screen } from './dom.js';
 import { statusText, templateTitle } from './notes.js';
+import * as upcoming from './upcoming.js';
 
 function when(iso) {
 	const d = new Date(iso);
@@ -22,6 +23,7 @@ export async function show(app) {
 	const error = h('p', { class: 'form-alert', role: 'alert' });
 	const supervisor = app.role() === 'supervisor';
 	screen(app.view, 'Today', 'Today', error,
+		app.role() === 'clinician' ? upcoming.section(app) : null,
 		h('section', { class: 'chart-part', 'aria-labelledby': 'drafts-h' }, h('h2', { id: 'drafts-h', text: 'Unsigned drafts' }), draftsCount, drafts),
 		supervisor ? h('section', { class: 'chart-part', 'aria-labelledby': 'cosign-h' }, h('h2', { id: 'cosign-h', text: 'Awaiting your co-signature' }), cosignCount, cosign) : null,
 		h('p', {}, h('a', { href: '#/clients', text: 'All clients' })));
