@@ -56,7 +56,7 @@ MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test test-unit test-api test-web test-fuzz bench check format clean
+.PHONY: print-pkgs all deps run test test-unit test-api test-web test-fuzz bench check format clean
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -123,7 +123,7 @@ test-web: $(BIN)
 # A short libFuzzer run of every parser target (longer: scripts/fuzz.sh 300).
 test-fuzz: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory SANITIZE=none all >/dev/null
-	@scripts/fuzz.sh $${FUZZ_SECONDS:-5}
+	@PKGS="$(PKGS)" scripts/fuzz.sh $${FUZZ_SECONDS:-5}
 
 bench: $(BIN)
 	@scripts/bench.sh $(BIN)
@@ -133,6 +133,9 @@ check: $(DEPS_STAMP)
 
 format:
 	clang-format -i $$(find src tests/unit -name '*.[ch]')
+
+print-pkgs:
+	@echo $(PKGS)
 
 clean:
 	rm -rf build

@@ -9,8 +9,9 @@ secs=${1:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/fuzz
 mkdir -p "$out"
-pkgs="libmicrohttpd jansson sqlite3 libsodium libzstd gnutls liboath libqrencode"
-pkgs="$pkgs libical"
+# The libraries to link: the Makefile's list (make test-fuzz passes it), so
+# a dependency added there reaches the fuzz build too.
+pkgs=${PKGS:-$(make -s -C "$root" --no-print-directory print-pkgs)}
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c17 -D_GNU_SOURCE= -I$root/src -I$root/build/release/gen $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lpthread"
 # The code under test, without main(), compiled with the fuzzer's flags.
