@@ -290,8 +290,9 @@ async function editForm(app, c, settings) {
 		try {
 			const fresh = await api('GET', `/api/v1/clients/${c.id}`);
 			if (!app.live(gen)) return;
-			app.status('The current version is shown; your earlier changes were not saved.');
-			editForm(app, fresh, settings);
+			await editForm(app, fresh, settings);
+			// said once the new form is on the page, not before
+			if (app.live(gen)) app.status('The current version is shown; your earlier changes were not saved.');
 		} catch (err) {
 			if (app.live(gen)) form.alert.textContent = err.message;
 		}
