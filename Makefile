@@ -126,7 +126,7 @@ test-fuzz: $(DEPS_STAMP)
 	@PKGS="$(PKGS)" scripts/fuzz.sh $${FUZZ_SECONDS:-5}
 
 bench: $(BIN)
-	@scripts/bench.sh $(BIN)
+	@PKGS="$(PKGS)" scripts/bench.sh $(BIN)
 
 check: $(DEPS_STAMP)
 	@scripts/checksrc

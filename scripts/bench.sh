@@ -53,8 +53,8 @@ build() { # build OUT SRC LIBS...
 build "$tools/sqlite_limit" bench/sqlite_limit.c -lsqlite3
 build "$tools/blake2b_limit" bench/blake2b_limit.c -lsodium -lsqlite3
 build "$tools/argon2_limit" bench/argon2_limit.c -lsodium -lpthread
-pkgs="libmicrohttpd jansson sqlite3 libsodium libzstd gnutls liboath libqrencode"
-pkgs="$pkgs libical"
+# The Makefile's own library list (make bench passes it), so they cannot drift.
+pkgs=${PKGS:-$(make -s -C "$(dirname "$0")/.." --no-print-directory print-pkgs)}
 objdir=$(dirname "$1")/obj
 mapfile -t objs < <(find "$objdir" -name '*.o' ! -path '*/cli/main.o' | sort)
 # shellcheck disable=SC2046
