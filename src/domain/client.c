@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/chart.h"
+#include "domain/dates.h"
 #include "domain/domain.h"
 
 static int has_controls(const char *s, int allow_newline)
@@ -22,30 +23,6 @@ static int has_controls(const char *s, int allow_newline)
 			return 1;
 	}
 	return 0;
-}
-
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* valid_date - YYYY-MM-DD, a real calendar date between 1900 and 2200. */
-static int valid_date(const char *s)
-{
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d, i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
-		return 0;
-	return d <= mdays[m - 1] + (m == 2 && leap(y));
 }
 
 enum err domain_client_validate(struct domain_ctx *ctx, const struct client *c)
@@ -74,7 +51,7 @@ enum err domain_client_validate(struct domain_ctx *ctx, const struct client *c)
 			ctx->message = f->invalid;
 			return ERR_INVAL;
 		}
-		if ((f->kind == CLIENT_FIELD_DATE && !valid_date(*p)) ||
+		if ((f->kind == CLIENT_FIELD_DATE && !domain_date_valid(*p)) ||
 		    (f->kind == CLIENT_FIELD_FLAG && strcmp(*p, "0") != 0 &&
 		     strcmp(*p, "1") != 0)) {
 			ctx->message = f->invalid;

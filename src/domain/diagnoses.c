@@ -8,8 +8,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "domain/dates.h"
 #include "domain/icd10.h"
 
 /* may - may the actor read (write = 0) or change (write = 1) this
@@ -36,42 +36,15 @@ static enum err may(struct domain_ctx *ctx, int64_t client_id, int write, enum a
 	return ERR_NOTFOUND;
 }
 
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* date_ok - s is a real calendar date YYYY-MM-DD, not in the future. The
  * server knows no time zone, so "today" is tomorrow in UTC: a practice east
  * of Greenwich can record its own today. */
 static int date_ok(const struct domain_ctx *ctx, const char *s)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	char today[11];
-	time_t t = (time_t)(ctx->now + 86400);
-	struct tm tm;
-	int y = 0, m = 0, d = 0, i;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		if (i < 4)
-			y = y * 10 + (s[i] - '0');
-		else if (i < 7)
-			m = m * 10 + (s[i] - '0');
-		else
-			d = d * 10 + (s[i] - '0');
-	}
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1] + (m == 2 && leap(y)))
-		return 0;
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(today, sizeof today, "%Y-%m-%d", &tm) != sizeof today - 1)
-		return 0;
-	return strcmp(s, today) <= 0;
+	domain_date_today(ctx->now + 86400, today);
+	return domain_date_valid(s) && strcmp(s, today) <= 0;
 }
 
 const char *domain_diagnosis_title(const char *code)

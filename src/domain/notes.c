@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "domain/dates.h"
 #include "domain/chart.h"
 #include "domain/note_templates.h"
 #include "domain/risk.h"
@@ -67,18 +68,6 @@ enum err domain_note_team_access(struct domain_ctx *ctx, int64_t client_id, enum
 	return clinical(ctx, client_id, ev);
 }
 
-static int date_ok(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	return 1;
-}
-
 static enum err check(struct domain_ctx *ctx, const struct note *n, int for_new)
 {
 	struct note_template_def t;
@@ -95,7 +84,7 @@ static enum err check(struct domain_ctx *ctx, const struct note *n, int for_new)
 		ctx->message = "that template is retired: choose another for new notes";
 		return ERR_INVAL;
 	}
-	if (!date_ok(n->date)) {
+	if (!domain_date_valid(n->date)) {
 		ctx->message = "date must be YYYY-MM-DD";
 		return ERR_INVAL;
 	}

@@ -6,6 +6,7 @@
  * Never: puts plan content, a date or the typed name in an event or a
  * message.
  */
+#include "domain/dates.h"
 #include "domain/plans.h"
 
 #include <stdio.h>
@@ -40,34 +41,6 @@ int domain_text_ok(const char *s, size_t max, int lines)
 	return 1;
 }
 
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int domain_date_ok(const char *s)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y = 0, m = 0, d = 0, i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		if (i < 4)
-			y = y * 10 + (s[i] - '0');
-		else if (i < 7)
-			m = m * 10 + (s[i] - '0');
-		else
-			d = d * 10 + (s[i] - '0');
-	}
-	return y >= 1900 && y < 2200 && m >= 1 && m <= 12 && d >= 1 &&
-	       d <= days[m - 1] + (m == 2 && leap(y));
-}
-
 /* blank - s is empty or only spaces. */
 static int blank(const char *s)
 {
@@ -94,7 +67,7 @@ static int opt(const char *s, size_t max)
 /* opt_date - an optional date. */
 static int opt_date(const char *s)
 {
-	return s == NULL || domain_date_ok(s);
+	return s == NULL || domain_date_valid(s);
 }
 
 static enum err bad(struct domain_ctx *ctx, const char *message)
@@ -155,7 +128,7 @@ enum err domain_plan_check(struct domain_ctx *ctx, const struct plan_doc *d)
 		return bad(ctx, "title is required: one line of at most 200 bytes");
 	if (!opt_date(d->start_date))
 		return bad(ctx, "start_date must be a date (YYYY-MM-DD)");
-	if (d->review_date == NULL || !domain_date_ok(d->review_date))
+	if (d->review_date == NULL || !domain_date_valid(d->review_date))
 		return bad(ctx, "review_date (YYYY-MM-DD) is required");
 	if (d->start_date != NULL && strcmp(d->review_date, d->start_date) < 0)
 		return bad(ctx, "review_date is before start_date");

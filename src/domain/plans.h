@@ -142,7 +142,4 @@ enum err domain_emit_commit(struct domain_ctx *ctx, enum err e, enum audit_event
  * lines, also line feeds and tabs are allowed). Shared with amendments. */
 int domain_text_ok(const char *s, size_t max, int lines);
 
-/* domain_date_ok - s is a real calendar date YYYY-MM-DD (1900-2199). */
-int domain_date_ok(const char *s);
-
 #endif
