@@ -218,14 +218,22 @@ enum err store_amendment_get(struct store *s, const struct vault *v, const char 
 	return e;
 }
 
+/* read_row_open / amendment_cleanup_v - the reader (opened) and cleanup in rows_collect's shape. */
+static enum err read_row_open(struct store *s, const struct vault *v, sqlite3_stmt *st, void *out)
+{
+	return read_row(s, v, st, 1, out);
+}
+
+static void amendment_cleanup_v(void *p)
+{
+	amendment_cleanup(p);
+}
+
 enum err store_amendment_list(struct store *s, const struct vault *v, int64_t client_id,
                               const char *target_type, int64_t target_id, struct amendment *out,
                               size_t max, size_t *n)
 {
 	sqlite3_stmt *st = get(s, target_type != NULL ? QA_LIST_TARGET : QA_LIST);
-	size_t k = 0, i;
-	int rc = SQLITE_DONE;
-	enum err e = ERR_OK;
 
 	sqlite3_bind_int64(st, 1, client_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
@@ -233,21 +241,7 @@ enum err store_amendment_list(struct store *s, const struct vault *v, int64_t cl
 		sqlite3_bind_text(st, 3, target_type, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, target_id);
 	}
-	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		e = read_row(s, v, st, 1, &out[k]);
-		if (e == ERR_OK)
-			k++;
-	}
-	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		e = db_err(s, rc);
-	sqlite3_reset(st);
-	if (e != ERR_OK) {
-		for (i = 0; i < k; i++)
-			amendment_cleanup(&out[i]);
-		return e;
-	}
-	*n = k;
-	return ERR_OK;
+	return rows_collect(s, v, st, read_row_open, amendment_cleanup_v, out, sizeof *out, max, n);
 }
 
 enum err store_amendment_count(struct store *s, int64_t client_id, size_t *n)

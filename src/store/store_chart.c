@@ -246,31 +246,28 @@ enum err store_guardian_get(struct store *s, const struct vault *v, const char *
 	return e;
 }
 
+/* read_guardian_open / guardian_cleanup_v - the reader (opened) and cleanup in rows_collect's
+ * shape. */
+static enum err read_guardian_open(struct store *s, const struct vault *v, sqlite3_stmt *st,
+                                   void *out)
+{
+	return read_guardian(s, v, st, 1, out);
+}
+
+static void guardian_cleanup_v(void *p)
+{
+	guardian_cleanup(p);
+}
+
 enum err store_guardian_list(struct store *s, const struct vault *v, int64_t client_id,
                              struct guardian *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = get(s, QC_G_LIST);
-	size_t k = 0, i;
-	int rc = SQLITE_DONE;
-	enum err e = ERR_OK;
 
 	sqlite3_bind_int64(st, 1, client_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		e = read_guardian(s, v, st, 1, &out[k]);
-		if (e == ERR_OK)
-			k++;
-	}
-	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		e = db_err(s, rc);
-	sqlite3_reset(st);
-	if (e != ERR_OK) {
-		for (i = 0; i < k; i++)
-			guardian_cleanup(&out[i]);
-		return e;
-	}
-	*n = k;
-	return ERR_OK;
+	return rows_collect(s, v, st, read_guardian_open, guardian_cleanup_v, out, sizeof *out, max,
+	                    n);
 }
 
 enum err store_guardian_count(struct store *s, int64_t client_id, size_t *n)
