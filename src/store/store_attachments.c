@@ -283,32 +283,28 @@ enum err store_attachment_get(struct store *s, const struct vault *v, const char
 	return e;
 }
 
+/* read_row_open / attachment_cleanup_v - the reader (opened) and cleanup in rows_collect's shape.
+ */
+static enum err read_row_open(struct store *s, const struct vault *v, sqlite3_stmt *st, void *out)
+{
+	return read_row(s, v, st, 1, out);
+}
+
+static void attachment_cleanup_v(void *p)
+{
+	attachment_cleanup(p);
+}
+
 enum err store_attachment_list(struct store *s, const struct vault *v, int64_t client_id,
                                int64_t before, struct attachment *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = get(s, QA_LIST);
-	size_t k = 0, i;
-	int rc = SQLITE_DONE;
-	enum err e = ERR_OK;
 
 	sqlite3_bind_int64(st, 1, client_id);
 	sqlite3_bind_int64(st, 2, before);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		e = read_row(s, v, st, 1, &out[k]);
-		if (e == ERR_OK)
-			k++;
-	}
-	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		e = db_err(s, rc);
-	sqlite3_reset(st);
-	if (e != ERR_OK) {
-		for (i = 0; i < k; i++)
-			attachment_cleanup(&out[i]);
-		return e;
-	}
-	*n = k;
-	return ERR_OK;
+	return rows_collect(s, v, st, read_row_open, attachment_cleanup_v, out, sizeof *out, max,
+	                    n);
 }
 
 enum err store_attachment_chunk_open(struct store *s, const struct vault *v,
