@@ -10,6 +10,7 @@ libs=(libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-
       liboath:liboath-dev libqrencode:libqrencode-dev)
 libs+=(libical:libical-dev) # RRULE expansion and zones (scheduling)
 libs+=(libcurl:libcurl4-gnutls-dev) # reminders: SMTP and the SMS gateway (GnuTLS, like the server)
+libs+=(zlib:zlib1g-dev)            # gzip copies of the web app's text files
 tools=(pkg-config:pkg-config openssl:openssl curl:curl node:nodejs sqlite3:sqlite3
        clang-format:clang-format chromium:chromium clang:clang)
 

@@ -92,11 +92,41 @@ const char *http_error_generic(enum err e);
 
 /* ---- static.c ---------------------------------------------------------- */
 
+struct http_gzip; /* gzip copies of static files, shared by the workers (gzip.c) */
+
+/* What a static-file request asks for. */
+struct http_static_ask {
+	const char *path;            /* URL path, starting with '/' */
+	const char *accept_encoding; /* Accept-Encoding header, or NULL */
+	const char *if_none_match;   /* If-None-Match header, or NULL */
+};
+
 /* http_static_open - the response for a static file under the directory
  * root_fd, or NULL with *status set (404 when the file is absent or may not
- * be served, 500 when a response could not be built). No symlink is ever
- * followed; dot files are never served. */
-struct MHD_Response *http_static_open(int root_fd, const char *path, unsigned *status);
+ * be served, 500 when a response could not be built). A 304 (empty) when
+ * If-None-Match names the file's current ETag; text files go gzip-encoded
+ * (through gzip, which may be NULL) when Accept-Encoding allows it. No
+ * symlink is ever followed; dot files are never served. */
+struct MHD_Response *http_static_open(int root_fd, struct http_gzip *gzip,
+                                      const struct http_static_ask *ask, unsigned *status);
+
+/* ---- gzip.c ------------------------------------------------------------ */
+
+struct stat;
+
+/* http_gzip_new / http_gzip_free - the empty table of gzip copies. */
+enum err http_gzip_new(struct http_gzip **out);
+void http_gzip_free(struct http_gzip *g);
+
+/* http_gzip_accepted - 1 when an Accept-Encoding value allows gzip (by name
+ * or "*", with a q-value other than 0); 0 for NULL. */
+int http_gzip_accepted(const char *accept_encoding);
+
+/* http_gzip_response - a response holding the gzip copy of the regular file
+ * fd (whose fstat is st), compressed now or taken from g; NULL when the file
+ * is too small or large to be worth it, does not shrink, or memory ran out:
+ * the caller then sends the file as it is. fd is not closed. */
+struct MHD_Response *http_gzip_response(struct http_gzip *g, int fd, const struct stat *st);
 
 /* ---- tls.c ------------------------------------------------------------- */
 

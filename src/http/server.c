@@ -51,6 +51,7 @@ struct http_server {
 	                      struct http_response *);        /* session/role gate (config) */
 	void (*release)(struct app *, struct http_request *); /* after the handler */
 	int web_fd;                                           /* web root directory, or -1 */
+	struct http_gzip *gzip; /* gzip copies of the web root's text files */
 };
 
 /* One request from its headers to its completion. */
@@ -588,7 +589,14 @@ static enum MHD_Result answer(struct rq *q, struct MHD_Connection *conn)
 		status = q->reject;
 		r = reject_response(q);
 	} else if (q->is_static) {
-		r = http_static_open(q->srv->web_fd, q->req.path, &status);
+		struct http_static_ask ask = {
+		        .path = q->req.path,
+		        .accept_encoding = MHD_lookup_connection_value(
+		                conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING),
+		        .if_none_match = MHD_lookup_connection_value(
+		                conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH)};
+
+		r = http_static_open(q->srv->web_fd, q->srv->gzip, &ask, &status);
 		if (r == NULL)
 			r = error_response(q, status, "not_found", ERR_NOTFOUND, NULL);
 	} else if (q->streaming) {
@@ -942,6 +950,9 @@ enum err http_server_start(const struct http_config *cfg, struct http_server **o
 			log_error("http start refused: web root cannot be opened");
 			goto out;
 		}
+		rc = http_gzip_new(&srv->gzip);
+		if (rc != ERR_OK)
+			goto out;
 	}
 
 	/* workers write to sockets a peer may have closed */
@@ -1000,6 +1011,7 @@ void http_server_stop(struct http_server *srv)
 		MHD_stop_daemon(srv->daemon);
 	if (srv->web_fd >= 0)
 		close(srv->web_fd);
+	http_gzip_free(srv->gzip);
 	free(srv->routes);
 	free(srv);
 }

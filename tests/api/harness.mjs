@@ -401,10 +401,11 @@ export function request(port, method, p, opts = {}) {
 		}, (res) => {
 			const chunks = [];
 			const done = () => {
-				const text = Buffer.concat(chunks).toString('utf8');
+				const body = Buffer.concat(chunks);
+				const text = body.toString('utf8');
 				let json;
 				try { json = JSON.parse(text); } catch { json = undefined; }
-				finish(resolve, { status: res.statusCode, headers: res.headers, text, json });
+				finish(resolve, { status: res.statusCode, headers: res.headers, text, json, body });
 			};
 			res.on('data', (c) => chunks.push(c));
 			res.on('end', done);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 import { countClients, createClient, init, serve } from './harness.mjs';
 
@@ -115,6 +116,53 @@ describe('headers on every response', () => {
 		assert.match(r.headers['content-type'] ?? '', /^text\/html/);
 		assert.equal(r.text, fs.readFileSync(WEB_INDEX, 'utf8'), 'GET / is not web/index.html');
 		assertSecurityHeaders(r, 'GET /');
+	});
+
+	test('static text goes gzip-encoded only to a client that takes gzip, and decodes to the file', async () => {
+		const file = fs.readFileSync(path.join(path.dirname(WEB_INDEX), 'app.js'));
+		const gz = await srv.request('GET', '/app.js', { headers: { 'accept-encoding': 'br, gzip;q=0.8' } });
+		assert.equal(gz.status, 200);
+		assert.equal(gz.headers['content-encoding'], 'gzip');
+		assert.match(gz.headers.vary ?? '', /Accept-Encoding/i);
+		assert.ok(gz.body.length < file.length / 2, `gzip copy is ${gz.body.length} of ${file.length} bytes`);
+		assert.deepEqual(zlib.gunzipSync(gz.body), file, 'the gzip copy does not decode to web/app.js');
+		assertSecurityHeaders(gz, 'gzip app.js');
+		const again = await srv.request('GET', '/app.js', { headers: { 'accept-encoding': 'gzip' } });
+		assert.deepEqual(zlib.gunzipSync(again.body), file, 'the cached gzip copy differs');
+		for (const ae of [undefined, 'identity', 'gzip;q=0, br', 'gzip; q=0.000', '*;q=0', 'deflate']) {
+			const r = await srv.request('GET', '/app.js', { headers: ae ? { 'accept-encoding': ae } : {} });
+			assert.equal(r.status, 200, `accept-encoding ${ae}`);
+			assert.equal(r.headers['content-encoding'], undefined, `accept-encoding ${ae} got ${r.headers['content-encoding']}`);
+			assert.deepEqual(r.body, file, `accept-encoding ${ae}: not the file`);
+		}
+		const star = await srv.request('GET', '/app.js', { headers: { 'accept-encoding': '*' } });
+		assert.equal(star.headers['content-encoding'], 'gzip', 'accept-encoding * takes gzip');
+		// an image is not compressed again
+		const png = await srv.request('GET', '/favicon.svg', { headers: { 'accept-encoding': 'gzip' } });
+		assert.equal(png.status, 200);
+		// API answers are never compressed (BREACH: secrets beside attacker-chosen text)
+		const api = await srv.request('GET', '/api/v1/health', { headers: { 'accept-encoding': 'gzip' } });
+		assert.equal(api.headers['content-encoding'], undefined, 'an API answer was compressed');
+	});
+
+	test('static files revalidate with their ETag: 304 and no body while unchanged', async () => {
+		const plain = await srv.request('GET', '/app.css');
+		const tag = plain.headers.etag;
+		assert.match(tag ?? '', /^"[0-9a-f-]+"$/, `ETag ${tag}`);
+		const same = await srv.request('GET', '/app.css', { headers: { 'if-none-match': tag } });
+		assert.equal(same.status, 304);
+		assert.equal(same.body.length, 0, '304 carried a body');
+		assert.equal(same.headers.etag, tag);
+		assertSecurityHeaders(same, '304');
+		const gz = await srv.request('GET', '/app.css', { headers: { 'accept-encoding': 'gzip' } });
+		assert.notEqual(gz.headers.etag, tag, 'the gzip copy must have its own ETag');
+		const gz304 = await srv.request('GET', '/app.css', { headers: { 'accept-encoding': 'gzip', 'if-none-match': `W/${gz.headers.etag}` } });
+		assert.equal(gz304.status, 304, 'a weak match revalidates too');
+		const list = await srv.request('GET', '/app.css', { headers: { 'if-none-match': `"nope", ${tag}` } });
+		assert.equal(list.status, 304, 'a tag in a list revalidates');
+		const other = await srv.request('GET', '/app.css', { headers: { 'if-none-match': '"0-0-0"' } });
+		assert.equal(other.status, 200);
+		assert.deepEqual(other.body, fs.readFileSync(path.join(path.dirname(WEB_INDEX), 'app.css')));
 	});
 
 	test('unknown static path -> 404 with the headers, no internals', async () => {

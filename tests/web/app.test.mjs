@@ -221,6 +221,28 @@ describe('web app: first sign-in and clients', () => {
 		assert.ok(!(await page.content()).includes(surname));
 	});
 
+	it('first load of the app is under 150 KB on the wire (gzip), and a reload revalidates with 304s', async () => {
+		const fresh = await openPage(browser, srv);
+		await waitHeading(fresh.page, 'Sign in to Confidant');
+		const bytes = () => fresh.page.evaluate(() => {
+			const nav = performance.getEntriesByType('navigation')[0];
+			const res = performance.getEntriesByType('resource');
+			return { wire: nav.transferSize + res.reduce((n, r) => n + r.transferSize, 0),
+				body: nav.decodedBodySize + res.reduce((n, r) => n + r.decodedBodySize, 0), files: res.length + 1 };
+		});
+		const first = await bytes();
+		console.log(`first load: ${first.files} files, ${first.wire} bytes on the wire, ${first.body} decoded`);
+		assert.ok(first.files >= 10, `only ${first.files} files loaded`);
+		assert.ok(first.wire < 150 * 1024, `first load is ${first.wire} bytes on the wire`);
+		assert.ok(first.wire < first.body / 2, `not compressed: ${first.wire} of ${first.body}`);
+		await fresh.page.reload();
+		await waitHeading(fresh.page, 'Sign in to Confidant');
+		const again = await bytes();
+		assert.ok(again.wire < first.wire / 4, `reload moved ${again.wire} bytes (first load ${first.wire})`);
+		await assertClean(fresh);
+		await fresh.context.close();
+	});
+
 	it('made requests only to its own origin, with no CSP violation or script error', async () => {
 		assert.ok(rec.requests.length > 10);
 		await assertClean(rec);
