@@ -257,29 +257,16 @@ enum err store_plan_version_get(struct store *s, const struct vault *v, int64_t 
 	return e;
 }
 
-/* read_rows - the rows st returns, up to max, opened when open. */
-static enum err read_rows(struct store *s, const struct vault *v, sqlite3_stmt *st, int open,
-                          struct plan_version *out, size_t max, size_t *n)
+/* read_listed / version_cleanup_v - the reader (opened when v is given) and
+ * cleanup in rows_collect's shape. */
+static enum err read_listed(struct store *s, const struct vault *v, sqlite3_stmt *st, void *out)
 {
-	size_t k = 0, i;
-	int rc = SQLITE_DONE;
-	enum err e = ERR_OK;
+	return read_version(s, v, st, v != NULL, out);
+}
 
-	while (e == ERR_OK && k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		e = read_version(s, v, st, open, &out[k]);
-		if (e == ERR_OK)
-			k++;
-	}
-	if (e == ERR_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		e = db_err(s, rc);
-	sqlite3_reset(st);
-	if (e != ERR_OK) {
-		for (i = 0; i < k; i++)
-			plan_version_cleanup(&out[i]);
-		return e;
-	}
-	*n = k;
-	return ERR_OK;
+static void version_cleanup_v(void *p)
+{
+	plan_version_cleanup(p);
 }
 
 enum err store_plan_versions(struct store *s, int64_t plan_id, struct plan_version *out, size_t max,
@@ -289,7 +276,7 @@ enum err store_plan_versions(struct store *s, int64_t plan_id, struct plan_versi
 
 	sqlite3_bind_int64(st, 1, plan_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	return read_rows(s, NULL, st, 0, out, max, n);
+	return rows_collect(s, NULL, st, read_listed, version_cleanup_v, out, sizeof *out, max, n);
 }
 
 enum err store_plan_list(struct store *s, const struct vault *v, int64_t client_id,
@@ -299,7 +286,7 @@ enum err store_plan_list(struct store *s, const struct vault *v, int64_t client_
 
 	sqlite3_bind_int64(st, 1, client_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	return read_rows(s, v, st, 1, out, max, n);
+	return rows_collect(s, v, st, read_listed, version_cleanup_v, out, sizeof *out, max, n);
 }
 
 enum err store_plan_count(struct store *s, int64_t client_id, size_t *n)
