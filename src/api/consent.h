@@ -24,5 +24,8 @@ enum err api_disclosure_make(struct app *app, const struct http_request *rq,
                              struct http_response *rs);
 enum err api_disclosure_list(struct app *app, const struct http_request *rq,
                              struct http_response *rs);
+/* api_research_export - the de-identified research export (api/research.c). */
+enum err api_research_export(struct app *app, const struct http_request *rq,
+                             struct http_response *rs);
 
 #endif

@@ -133,6 +133,8 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_FEED_SETUP] = "feed.setup",
         [AUDIT_FEED_READ] = "feed.read",
         [AUDIT_INTEGRATION_SECRET] = "integration.secret",
+        [AUDIT_RESEARCH_EXPORT] = "research.export",
+        [AUDIT_RESEARCH_INCLUDE] = "research.include",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -142,6 +142,8 @@ enum audit_event {
 	AUDIT_FEED_SETUP,      /* a calendar feed was made, rotated or revoked */
 	AUDIT_FEED_READ,       /* a calendar feed was fetched */
 	AUDIT_INTEGRATION_SECRET, /* an integration secret (SMTP password, SMS token) was set */
+	AUDIT_RESEARCH_EXPORT,    /* a de-identified research export was made (practice-wide) */
+	AUDIT_RESEARCH_INCLUDE,   /* one client's data went into a research export (consented) */
 	AUDIT__COUNT              /* not an event */
 };
 

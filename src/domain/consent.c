@@ -50,6 +50,7 @@ static const struct {
         {AUDIT_DISCLOSURE, CONSENT_RELEASE},
         {AUDIT_REMINDER_EMAIL, CONSENT_EMAIL},
         {AUDIT_REMINDER_SMS, CONSENT_SMS},
+        {AUDIT_RESEARCH_INCLUDE, CONSENT_RESEARCH},
 };
 
 /* What a release may cover. Psychotherapy notes are never one of them. */
@@ -94,12 +95,14 @@ static int in_force(const struct consent *c, int64_t reconsent_from, const char 
 	return c->expires_on[0] == '\0' || strcmp(c->expires_on, today) >= 0;
 }
 
-enum err domain_consent_require(struct domain_ctx *ctx, int64_t client_id, enum consent_purpose p,
-                                const char *authorization, enum audit_event ev,
-                                struct consent *granted)
+/* check - the gate's question without its refusal: *ok when the client has
+ * a consent for p in force (see domain_consent_require), and then the pass
+ * is remembered for domain_emit. */
+static enum err check(struct domain_ctx *ctx, int64_t client_id, enum consent_purpose p,
+                      const char *authorization, struct consent *granted, int *ok_out)
 {
 	struct consent *cs;
-	char today[11], detail[48];
+	char today[11];
 	int64_t from = 0;
 	size_t n = 0, i;
 	int ok = 0;
@@ -137,8 +140,27 @@ enum err domain_consent_require(struct domain_ctx *ctx, int64_t client_id, enum 
 			ctx->consented = 0;
 		ctx->consented |= 1u << p;
 		ctx->consented_client = client_id;
-		return ERR_OK;
 	}
+	*ok_out = ok;
+	return ERR_OK;
+}
+
+enum err domain_consent_permits(struct domain_ctx *ctx, int64_t client_id, enum consent_purpose p,
+                                int *yes)
+{
+	return check(ctx, client_id, p, NULL, NULL, yes);
+}
+
+enum err domain_consent_require(struct domain_ctx *ctx, int64_t client_id, enum consent_purpose p,
+                                const char *authorization, enum audit_event ev,
+                                struct consent *granted)
+{
+	char detail[48];
+	int ok = 0;
+	enum err e = check(ctx, client_id, p, authorization, granted, &ok);
+
+	if (e != ERR_OK || ok)
+		return e;
 	snprintf(detail, sizeof detail, "purpose=%s", purpose_names[p]);
 	domain_audit_refusal_detail(ctx, ev, client_id, ERR_CONSENT, detail);
 	ctx->message = missing[p];

@@ -64,6 +64,14 @@ int domain_consent_purpose_parse(const char *s, enum consent_purpose *out);
  * under, or -1 if it is not a disclosure (the gate's list). */
 int domain_consent_event_purpose(enum audit_event ev);
 
+/* domain_consent_permits - the gate's question for a path that selects
+ * among many clients (a research export takes only those who consented):
+ * *yes when the client has a consent for p in force, and then, as with
+ * domain_consent_require, the pass is remembered for domain_emit. A "no"
+ * is not audited: leaving a client out is not a refusal of anyone. */
+enum err domain_consent_permits(struct domain_ctx *ctx, int64_t client_id, enum consent_purpose p,
+                                int *yes);
+
 /* domain_consent_require - the gate. OK if the client has a consent for p
  * in force: given, not withdrawn, of a template version still accepted (a
  * later version that requires re-consent and is effective replaces it),

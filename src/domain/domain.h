@@ -76,6 +76,10 @@ enum err domain_client_access(struct domain_ctx *ctx, int64_t client_id, enum ac
  * event. */
 enum err domain_client_may(struct domain_ctx *ctx, int64_t client_id, enum access need, int *yes);
 
+/* domain_random_hex - 2*nbytes random hex digits and a NUL into out (which
+ * holds 2*nbytes+1); nbytes at most 64. */
+void domain_random_hex(char *out, size_t nbytes);
+
 /* domain_now - the clock; CONFIDANT_FAKE_NOW (unix seconds) overrides it so
  * tests run against a fixed clock. */
 int64_t domain_now(void);

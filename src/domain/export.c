@@ -365,16 +365,6 @@ static enum err may_export(struct domain_ctx *ctx, int64_t cid, int *yes)
 /* ---- the operation -------------------------------------------------- */
 
 /* new_id - 32 random hex digits, like every public id. */
-static void new_id(char out[33])
-{
-	unsigned char b[16];
-	size_t i;
-
-	vault_random(b, sizeof b);
-	for (i = 0; i < sizeof b; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
 /* counts - the event's detail: the format, how many of each, the request. */
 static void counts(char *out, size_t size, const struct export_record *r, const char *format)
 {
@@ -439,7 +429,7 @@ enum err domain_export_collect(struct domain_ctx *ctx, const char *client_public
 	if (e == ERR_OK)
 		e = store_begin(ctx->store);
 	if (e == ERR_OK) {
-		new_id(r->export_id);
+		domain_random_hex(r->export_id, 16);
 		r->generated_at = ctx->now;
 		if (request != NULL)
 			snprintf(r->request_id, sizeof r->request_id, "%s", ar.public_id);

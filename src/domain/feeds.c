@@ -57,22 +57,15 @@ static void token_hash(unsigned char out[32], const char *token)
 enum err domain_feed_create(struct domain_ctx *ctx, const char *clinician,
                             char token[FEED_TOKEN_HEX + 1])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char raw[FEED_TOKEN_HEX / 2], hash[32];
+	unsigned char hash[32];
 	char t[FEED_TOKEN_HEX + 1], detail[32];
 	int64_t id = 0, n = 0;
-	size_t i;
 	enum err e = store_begin(ctx->store);
 
 	if (e != ERR_OK)
 		return e;
 	e = owner_or_self(ctx, clinician, &id);
-	vault_random(raw, sizeof raw);
-	for (i = 0; i < sizeof raw; i++) {
-		t[2 * i] = hex[raw[i] >> 4];
-		t[2 * i + 1] = hex[raw[i] & 15];
-	}
-	t[FEED_TOKEN_HEX] = '\0';
+	domain_random_hex(t, FEED_TOKEN_HEX / 2);
 	token_hash(hash, t);
 	if (e == ERR_OK)
 		e = store_feed_revoke(ctx->store, id, ctx->now, &n);
@@ -85,7 +78,6 @@ enum err domain_feed_create(struct domain_ctx *ctx, const char *clinician,
 	if (e == ERR_OK)
 		memcpy(token, t, sizeof t);
 	mem_wipe(t, sizeof t);
-	mem_wipe(raw, sizeof raw);
 	return e;
 }
 

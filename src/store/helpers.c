@@ -31,6 +31,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_ERASURE] = &store_group_erasure,
         [STORE_GROUP_BREACH] = &store_group_breach,
         [STORE_GROUP_REMIND] = &store_group_remind,
+        [STORE_GROUP_RESEARCH] = &store_group_research,
 };
 
 /* ---- helpers ------------------------------------------------------- */
@@ -87,7 +88,7 @@ enum err rows_collect(struct store *s, const struct vault *v, sqlite3_stmt *st, 
 		e = db_err(s, rc);
 	sqlite3_reset(st);
 	if (e != ERR_OK) {
-		for (i = 0; i < k; i++)
+		for (i = 0; cleanup != NULL && i < k; i++)
 			cleanup(at + i * size);
 		*n = 0;
 		return e;

@@ -48,6 +48,7 @@ enum store_group {
 	STORE_GROUP_BREACH,
 	/* store_remind.c: waitlist, booking requests, reminders, feeds, secrets */
 	STORE_GROUP_REMIND,
+	STORE_GROUP_RESEARCH, /* store_research.c: research export candidates and counts */
 	STORE_GROUP__COUNT
 };
 
@@ -77,6 +78,7 @@ extern const struct stmt_group store_group_export;
 extern const struct stmt_group store_group_erasure;
 extern const struct stmt_group store_group_breach;
 extern const struct stmt_group store_group_remind;
+extern const struct stmt_group store_group_research;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
@@ -131,8 +133,8 @@ typedef enum err (*row_reader)(struct store *s, const struct vault *v, sqlite3_s
 
 /* rows_collect - step st (bound by the caller) and read each row into the
  * next element (size bytes) of out, at most max; *n set. On any error the
- * rows read so far are cleaned up with cleanup and nothing is left in
- * out. st is reset either way. */
+ * rows read so far are cleaned up with cleanup (NULL when a row owns no
+ * memory) and nothing is left in out. st is reset either way. */
 enum err rows_collect(struct store *s, const struct vault *v, sqlite3_stmt *st, row_reader read,
                       void (*cleanup)(void *), void *out, size_t size, size_t max, size_t *n);
 

@@ -84,11 +84,6 @@ static enum err read_breach(struct store *s, const struct vault *v, sqlite3_stmt
 	return ERR_OK;
 }
 
-static void nothing(void *p)
-{
-	(void)p;
-}
-
 enum err store_breach_get(struct store *s, const char *public_id, struct breach *out)
 {
 	sqlite3_stmt *st = get(s, QB_GET);
@@ -96,7 +91,7 @@ enum err store_breach_get(struct store *s, const char *public_id, struct breach 
 	enum err e;
 
 	sqlite3_bind_text(st, 1, public_id, -1, SQLITE_STATIC);
-	e = rows_collect(s, NULL, st, read_breach, nothing, out, sizeof *out, 1, &n);
+	e = rows_collect(s, NULL, st, read_breach, NULL, out, sizeof *out, 1, &n);
 	if (e == ERR_OK && n == 0)
 		e = ERR_NOTFOUND;
 	return e;
@@ -107,5 +102,5 @@ enum err store_breach_list(struct store *s, struct breach *out, size_t max, size
 	sqlite3_stmt *st = get(s, QB_LIST);
 
 	sqlite3_bind_int64(st, 1, (int64_t)max);
-	return rows_collect(s, NULL, st, read_breach, nothing, out, sizeof *out, max, n);
+	return rows_collect(s, NULL, st, read_breach, NULL, out, sizeof *out, max, n);
 }

@@ -424,6 +424,7 @@ const EXPECT = {
 	'POST /api/v1/breaches': ['owner', 'auditor'],
 	'GET /api/v1/breaches': ['owner', 'auditor'],
 	'GET /api/v1/breaches/{id}/letters': ['owner', 'auditor'],
+	'POST /api/v1/research-exports': ['owner'],
 	'POST /api/v1/waitlist': ['owner', 'clinician', 'scheduler'],
 	'GET /api/v1/waitlist': ['owner', 'clinician', 'scheduler'],
 	'POST /api/v1/waitlist/{id}/remove': ['owner', 'clinician', 'scheduler'],
