@@ -299,7 +299,7 @@ const struct route api_routes[] = {
          api_breach_list},
         {HTTP_GET, "/api/v1/breaches/{id}/letters", ROLE_OWNER | ROLE_AUDITOR, AUDIT_BREACH_LETTER,
          0, 0, api_breach_letters},
-        {HTTP_POST, "/api/v1/research-exports", ROLE_OWNER, AUDIT_RESEARCH_EXPORT, 1 * KB, 0,
-         api_research_export},
+        {HTTP_POST, "/api/v1/research-exports", ROLE_OWNER, AUDIT_RESEARCH_EXPORT, 1 * KB,
+         ROUTE_REAUTH, api_research_export},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

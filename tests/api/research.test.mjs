@@ -135,6 +135,16 @@ describe('research export', () => {
 		assert.equal(ok.json.cohort, 5);
 	});
 
+	test('the owner must have re-entered password and code in the last five minutes', async () => {
+		const { advance } = await import('./harness.mjs');
+		advance(301);
+		const r = await srv.request('POST', '/api/v1/research-exports', { body: {} });
+		assert.equal(r.status, 401, r.text);
+		assert.equal(r.json.rows, undefined);
+		await reauth(srv);
+		assert.equal((await srv.request('POST', '/api/v1/research-exports', { body: {} })).status, 200);
+	});
+
 	test('only the owner may export; others are refused and nothing is recorded as included', async () => {
 		const before = (await srv.request('GET', '/api/v1/audit?limit=200')).json.events.filter((e) => e.event === 'research.include').length;
 		for (const who of [A, BI]) {
