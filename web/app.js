@@ -130,6 +130,7 @@ function showHeader(on) {
 	$('nav-today').parentElement.hidden = !(on && app.clinical());
 	$('nav-users').parentElement.hidden = !(on && session.user.role === 'owner');
 	$('nav-consents').parentElement.hidden = !(on && session.user.role === 'owner');
+	$('nav-research').parentElement.hidden = !(on && session.user.role === 'owner');
 	$('nav-portal').parentElement.hidden = !(on && session.user.role === 'client');
 	$('nav-clients').parentElement.hidden = on && session.user.role === 'client';
 	$('nav-calendar').parentElement.hidden = !(on && CALENDAR.has(session.user.role));
@@ -259,6 +260,9 @@ function route() {
 	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/consents$/.exec(hash))) {
 		if (app.canChart()) later('consents', (c) => c.show(app, m[1]));
 		else denied('A client\'s consents');
+	} else if (hash === '#/admin/research') {
+		if (app.role() === 'owner') later('research', (r) => r.show(app));
+		else denied('The research export');
 	} else if (hash === '#/admin/consents') {
 		if (app.role() === 'owner') later('consents', (c) => c.templates(app));
 		else denied('Consent documents');

@@ -27,6 +27,7 @@ const EVENTS = {
 	'amendment.rebut': 'added a rebuttal', 'psychotherapy_note.create': 'wrote a psychotherapy note', 'psychotherapy_note.read': 'read a psychotherapy note',
 	'psychotherapy_note.list': 'listed psychotherapy notes', 'psychotherapy_note.update': 'changed a psychotherapy note',
 	'psychotherapy_note.share': 'shared a psychotherapy note', 'psychotherapy_note.unshare': 'took back a psychotherapy note',
+	'research.include': 'included de-identified data in a research export (you consented)',
 };
 const ROLES = { owner: 'owner', clinician: 'clinician', supervisor: 'supervisor', scheduler: 'front desk', biller: 'biller', auditor: 'privacy officer', client: 'client', system: 'system' };
 
