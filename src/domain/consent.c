@@ -50,6 +50,7 @@ static const struct {
         {AUDIT_DISCLOSURE, CONSENT_RELEASE},
         {AUDIT_REMINDER_EMAIL, CONSENT_EMAIL},
         {AUDIT_REMINDER_SMS, CONSENT_SMS},
+        {AUDIT_TELEHEALTH_JOIN, CONSENT_TELEHEALTH},
 };
 
 /* What a release may cover. Psychotherapy notes are never one of them. */
