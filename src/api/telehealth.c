@@ -57,7 +57,6 @@ enum err api_telehealth_join(struct app *app, const struct http_request *rq,
 {
 	struct domain_ctx ctx;
 	struct th_join j;
-	char path[96];
 	json_t *o;
 	enum err e;
 
@@ -69,15 +68,12 @@ enum err api_telehealth_join(struct app *app, const struct http_request *rq,
 	API_CALL(app, rq, rs, ctx, domain_telehealth_join(&ctx, rq->param[0], &j));
 	if (e != ERR_OK)
 		return e;
-	memcpy(path, "/api/v1/telehealth/", 19);
-	memcpy(path + 19, j.room, 32);
-	memcpy(path + 51, "/signal", 8);
-	o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:b,s:o,s:o,s:s}", "room", j.room, "appointment",
+	o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:b,s:o,s:o}", "room", j.room, "appointment",
 	              j.appointment, "participant", j.participant, "token", j.token,
 	              "token_expires_at", api_time_json(j.token_expires_at), "role",
 	              j.host ? "host" : "guest", "admitted", j.admitted, "ice_servers",
 	              ice_json(&j.ice), "ice_expires_at",
-	              j.ice.nurls ? api_time_json(j.ice.expires_at) : json_null(), "signal", path);
+	              j.ice.nurls ? api_time_json(j.ice.expires_at) : json_null());
 	mem_wipe(&j, sizeof j);
 	if (o == NULL)
 		return ERR_NOMEM;
