@@ -19,6 +19,7 @@
 #include "api/erasure.h"
 #include "api/remind.h"
 #include "api/roster.h"
+#include "api/telehealth.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -228,6 +229,17 @@ const struct route api_routes[] = {
          1 * KB, ROUTE_REAUTH, api_note_template_retire},
         {HTTP_GET, "/api/v1/reports/risk", CLINICAL, AUDIT_REPORT_RISK, 0, 0, api_risk_report},
         {HTTP_GET, "/api/v1/clinicians", CALENDAR, AUDIT_NONE, 0, 0, api_roster_list},
+        /* Telehealth (domain/telehealth.h): membership of the appointment is the rule, so
+         * every role reaches start/join and the room and all but its members get an audited
+         * 404; only the treating staff who host admit and end. */
+        {HTTP_POST, "/api/v1/appointments/{id}/telehealth", ROLE_ALL, AUDIT_TELEHEALTH_JOIN, 1 * KB,
+         0, api_telehealth_join},
+        {HTTP_GET, "/api/v1/telehealth/{room}", ROLE_ALL, AUDIT_TELEHEALTH_READ, 0, 0,
+         api_telehealth_get},
+        {HTTP_POST, "/api/v1/telehealth/{room}/admit", CLINICAL, AUDIT_TELEHEALTH_ADMIT, 1 * KB, 0,
+         api_telehealth_admit},
+        {HTTP_POST, "/api/v1/telehealth/{room}/end", CLINICAL, AUDIT_TELEHEALTH_END, 1 * KB, 0,
+         api_telehealth_end},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

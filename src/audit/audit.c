@@ -135,6 +135,11 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_INTEGRATION_SECRET] = "integration.secret",
         [AUDIT_RESEARCH_EXPORT] = "research.export",
         [AUDIT_RESEARCH_INCLUDE] = "research.include",
+        [AUDIT_TELEHEALTH_JOIN] = "telehealth.join",
+        [AUDIT_TELEHEALTH_READ] = "telehealth.read",
+        [AUDIT_TELEHEALTH_ADMIT] = "telehealth.admit",
+        [AUDIT_TELEHEALTH_END] = "telehealth.end",
+        [AUDIT_TELEHEALTH_SIGNAL] = "telehealth.signal",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

@@ -144,6 +144,11 @@ enum audit_event {
 	AUDIT_INTEGRATION_SECRET, /* an integration secret (SMTP password, SMS token) was set */
 	AUDIT_RESEARCH_EXPORT,    /* a de-identified research export was made (practice-wide) */
 	AUDIT_RESEARCH_INCLUDE,   /* one client's data went into a research export (consented) */
+	AUDIT_TELEHEALTH_JOIN,    /* a video session was started or joined (gated: telehealth) */
+	AUDIT_TELEHEALTH_READ,    /* a video room's participants were read */
+	AUDIT_TELEHEALTH_ADMIT,   /* a participant was admitted from the waiting room */
+	AUDIT_TELEHEALTH_END,     /* a video session was ended */
+	AUDIT_TELEHEALTH_SIGNAL,  /* a participant's signaling connection opened */
 	AUDIT__COUNT              /* not an event */
 };
 

@@ -47,10 +47,11 @@ static const struct {
 	enum audit_event ev;
 	enum consent_purpose purpose;
 } disclosure_events[] = {
-        {AUDIT_DISCLOSURE, CONSENT_RELEASE},
-        {AUDIT_REMINDER_EMAIL, CONSENT_EMAIL},
-        {AUDIT_REMINDER_SMS, CONSENT_SMS},
-        {AUDIT_RESEARCH_INCLUDE, CONSENT_RESEARCH},
+        {AUDIT_DISCLOSURE, CONSENT_RELEASE},         /* a release to a named recipient */
+        {AUDIT_REMINDER_EMAIL, CONSENT_EMAIL},       /* an email reminder */
+        {AUDIT_REMINDER_SMS, CONSENT_SMS},           /* a text-message reminder */
+        {AUDIT_RESEARCH_INCLUDE, CONSENT_RESEARCH},  /* a row of a research export */
+        {AUDIT_TELEHEALTH_JOIN, CONSENT_TELEHEALTH}, /* a video session started or joined */
 };
 
 /* What a release may cover. Psychotherapy notes are never one of them. */

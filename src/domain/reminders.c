@@ -530,8 +530,9 @@ enum err domain_integration_secret_set(struct domain_ctx *ctx, const char *name,
 	if (ctx->role != ROLE_OWNER && ctx->role != 0)
 		return ERR_DENIED;
 	if (name == NULL ||
-	    (strcmp(name, "smtp_password") != 0 && strcmp(name, "sms_gateway_token") != 0)) {
-		ctx->message = "name must be smtp_password or sms_gateway_token";
+	    (strcmp(name, "smtp_password") != 0 && strcmp(name, "sms_gateway_token") != 0 &&
+	     strcmp(name, "turn_secret") != 0)) { /* turn_secret: domain/telehealth.h */
+		ctx->message = "name must be smtp_password, sms_gateway_token or turn_secret";
 		return ERR_INVAL;
 	}
 	if (value == NULL || strlen(value) > STORE_SECRET_MAX || !domain_text_clean(value, 0)) {

@@ -101,7 +101,8 @@ enum err domain_reminder_attempts(struct domain_ctx *ctx, const char *public_id,
                                   struct reminder_attempt *out, size_t max, size_t *n);
 
 /* domain_integration_secret_set - the owner sets (or, with "", forgets)
- * "smtp_password" or "sms_gateway_token", sealed under the vault's secrets
+ * "smtp_password", "sms_gateway_token" or "turn_secret" (the coturn
+ * relay's shared secret, domain/telehealth.h), sealed under the vault's secrets
  * subkey. ERR_INVAL for another name or a value too long. */
 enum err domain_integration_secret_set(struct domain_ctx *ctx, const char *name, const char *value);
 

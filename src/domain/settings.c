@@ -35,6 +35,7 @@ const struct setting settings[] = {
         {"smtp_security", 1, 0, 2}, /* 0 none (loopback only), 1 STARTTLS, 2 TLS (smtps) */
         {"feed_label", 0, 0,
          2}, /* calendar feeds show 0 an internal id, 1 initials, 2 first name */
+        {"turn_ttl_seconds", 3600, 60, 3600}, /* how long a TURN credential lives */
 };
 const size_t settings_count = sizeof settings / sizeof settings[0];
 
@@ -54,6 +55,9 @@ const struct text_setting text_settings[] = {
         {"smtp_username", "", 255},     /* SMTP sign-in name (password: integration secrets) */
         {"reminder_link", "", 300},     /* where a client confirms (a portal page), or "" */
         {"reminder_phone", "", 50},     /* a number to call to confirm, or "" */
+        /* coturn relay URIs for video, comma-separated ("turn:host:3478,turns:host:5349");
+         * its shared secret is the integration secret turn_secret (domain/telehealth.h) */
+        {"turn_urls", "", 500},
 };
 const size_t text_settings_count = sizeof text_settings / sizeof text_settings[0];
 

@@ -49,6 +49,8 @@ enum store_group {
 	/* store_remind.c: waitlist, booking requests, reminders, feeds, secrets */
 	STORE_GROUP_REMIND,
 	STORE_GROUP_RESEARCH, /* store_research.c: research export candidates and counts */
+	/* store_telehealth.c: video rooms and participants */
+	STORE_GROUP_TELEHEALTH,
 	STORE_GROUP__COUNT
 };
 
@@ -79,6 +81,7 @@ extern const struct stmt_group store_group_erasure;
 extern const struct stmt_group store_group_breach;
 extern const struct stmt_group store_group_remind;
 extern const struct stmt_group store_group_research;
+extern const struct stmt_group store_group_telehealth;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

@@ -57,6 +57,8 @@ enum erasure_stmt {
 	QE_DEL_NOTE_VERSIONS,
 	QE_DEL_ADDENDA,
 	QE_DEL_NOTES,
+	QE_DEL_TELEHEALTH_PARTICIPANTS,
+	QE_DEL_TELEHEALTH_ROOMS,
 	QE_DEL_REMINDER_ATTEMPTS,
 	QE_DEL_REMINDERS,
 	QE_DEL_BOOKING_REQUESTS,
@@ -179,6 +181,14 @@ static const char *const sql[QE__COUNT] = {
         [QE_DEL_NOTES] = "DELETE FROM notes WHERE client_id = ?1",
         /* Appointments filed under the client go whole (their memo is sealed
          * under this client's key); elsewhere the client is only a member. */
+        /* Video rooms hold ids only; the client's own participation and the
+         * rooms of appointments filed under the client go. */
+        [QE_DEL_TELEHEALTH_PARTICIPANTS] = "DELETE FROM telehealth_participants WHERE "
+                                           "client_id = ?1 OR room_id IN (SELECT id FROM "
+                                           "telehealth_rooms WHERE appointment_id IN "
+                                           "(SELECT id FROM appointments WHERE client_id = ?1))",
+        [QE_DEL_TELEHEALTH_ROOMS] = "DELETE FROM telehealth_rooms WHERE appointment_id IN "
+                                    "(SELECT id FROM appointments WHERE client_id = ?1)",
         [QE_DEL_REMINDER_ATTEMPTS] = "DELETE FROM reminder_attempts WHERE client_id = ?1 OR "
                                      "appointment_id IN (SELECT id FROM appointments "
                                      "WHERE client_id = ?1)",
@@ -252,6 +262,8 @@ static const char *const known_tables[] = {
         "booking_requests",
         "reminders",
         "reminder_attempts",
+        "telehealth_rooms",
+        "telehealth_participants",
         "notes",
         "note_addenda",
         "note_versions",

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { addUser, advance, as, init, reauth, rnd, serve, signIn } from './harness.mjs';
+import { addUser, advance, as, init, now, reauth, rnd, serve, signIn } from './harness.mjs';
 
 let practice, srv, clin, clinSession;
 const canary = () => `CANARY${rnd(18)}`;
@@ -191,5 +191,42 @@ describe('audit coverage', () => {
 		for (const k of Object.keys(UNAUDITED)) assert.ok(none.includes(k), `${k} is listed as unaudited but now declares an event: remove it from the list`);
 		const record = /\/(clients|notes|diagnoses|plans|psychotherapy-notes|attachments|amendments|appointments)\/\{id\}/;
 		for (const k of none.filter((x) => !x.endsWith('/consents/preview'))) assert.doesNotMatch(k, record, `${k} names a client's record`);
+	});
+});
+
+describe('telehealth is audited', () => {
+	test('a video session: join (per client), read, admit and end carry ids only', async () => {
+		const me = as(srv, clinSession);
+		const name = canary();
+		const c = (await me('POST', '/api/v1/clients', { body: { legal_name: name } })).json;
+		await reauth(srv);
+		const t = await srv.request('POST', '/api/v1/consent-templates', { body: { purpose: 'telehealth', title: 'Video', body: 'Video sessions.', effective_from: new Date(now() * 1000).toISOString().slice(0, 10) } });
+		assert.equal(t.status, 201, t.text);
+		const req = { template: t.json.id, signed_name: name };
+		const pv = await me('POST', `/api/v1/clients/${c.id}/consents/preview`, { body: req });
+		assert.equal((await me('POST', `/api/v1/clients/${c.id}/consents`, { body: { ...req, text_hash: pv.json.text_hash } })).status, 201);
+		const start = new Date((now() + 600) * 1000).toISOString().slice(0, 16);
+		const b = await me('POST', '/api/v1/appointments', { body: { clinician: clin.id, clients: [c.id], start, minutes: 50, tz: 'UTC', telehealth: true, override: true } });
+		assert.equal(b.status, 201, b.text);
+		const j = await me('POST', `/api/v1/appointments/${b.json.appointment.id}/telehealth`, { body: {} });
+		assert.equal(j.status, 200, j.text);
+		const calls = [
+			['telehealth.join', j, 'appointment', b.json.appointment.id],
+			['telehealth.read', await me('GET', `/api/v1/telehealth/${j.json.room}`), 'telehealth_room', j.json.room],
+			['telehealth.admit', await me('POST', `/api/v1/telehealth/${j.json.room}/admit`, { body: { participant: j.json.participant } }), 'telehealth_participant', j.json.participant],
+			['telehealth.end', await me('POST', `/api/v1/telehealth/${j.json.room}/end`, { body: {} }), 'telehealth_room', j.json.room],
+		];
+		for (const [event, res, type, object] of calls) {
+			assert.equal(res.status, 200, `${event}: ${res.text}`);
+			const ev = (await eventsFor(res.headers['x-request-id'])).find((e) => e.event === event);
+			assert.ok(ev, `no ${event} event`);
+			assert.equal(ev.actor, clin.id);
+			assert.equal(ev.client, c.id);
+			assert.equal(ev.object_type, type);
+			assert.equal(ev.object_id, object);
+			assert.equal(ev.outcome, 'ok');
+			const text = JSON.stringify(ev);
+			assert.ok(!text.includes(name) && !text.includes(j.json.token), `${event} carries a name or the token`);
+		}
 	});
 });

@@ -218,6 +218,16 @@ describe('the consent gate', () => {
 			purpose: 'sms',
 			call: async (who, id) => who('POST', `/api/v1/appointments/${await bookFor(who, id)}/reminders/sms`, { body: {} }),
 		},
+		'POST /api/v1/appointments/{id}/telehealth': {
+			purpose: 'telehealth',
+			call: async (who, id) => {
+				const me = (await who('GET', '/api/v1/auth/session')).json.user.id;
+				const start = new Date((now() + 600) * 1000).toISOString().slice(0, 16);
+				const b = await who('POST', '/api/v1/appointments', { body: { clinician: me, clients: [id], start, minutes: 50, tz: 'UTC', telehealth: true, override: true } });
+				assert.equal(b.status, 201, b.text);
+				return who('POST', `/api/v1/appointments/${b.json.appointment.id}/telehealth`, { body: {} });
+			},
+		},
 		'POST /api/v1/clients/{id}/disclosures': {
 			purpose: 'release',
 			call: (who, id, authorization) => who('POST', `/api/v1/clients/${id}/disclosures`, { body: { authorization } }),

@@ -441,6 +441,11 @@ const EXPECT = {
 	'GET /api/v1/clinicians/{id}/feed': ['owner', 'clinician', 'supervisor'],
 	'DELETE /api/v1/clinicians/{id}/feed': ['owner', 'clinician', 'supervisor'],
 	'GET /api/v1/feeds/{file}': 'public',
+	// Telehealth: membership of the appointment decides (an audited 404 for everyone else).
+	'POST /api/v1/appointments/{id}/telehealth': ALL,
+	'GET /api/v1/telehealth/{room}': ALL,
+	'POST /api/v1/telehealth/{room}/admit': ['clinician', 'supervisor'],
+	'POST /api/v1/telehealth/{room}/end': ['clinician', 'supervisor'],
 };
 
 describe('the routes table, for every role', () => {
