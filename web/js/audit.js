@@ -55,7 +55,7 @@ export function show(app) {
 			tbody.append(...r.events.map((e) => h('tr', { class: e.outcome === 'ok' ? null : 'refused' },
 				h('td', { 'data-label': 'Seq', text: String(e.seq) }),
 				h('td', { 'data-label': 'When', text: when(e.at) }),
-				h('td', { 'data-label': 'Event' }, h('code', { text: e.event })),
+				h('td', { 'data-label': 'Event' }, h('code', { class: 'event', text: e.event })),
 				h('td', { 'data-label': 'Actor' }, h('code', { text: e.actor }), h('span', { class: 'meta', text: ` ${e.actor_role}` })),
 				h('td', { 'data-label': 'Client' }, e.client ? h('a', { href: `#/clients/${e.client}/access`, 'aria-label': `Access report of client ${e.client}` }, h('code', { text: e.client })) : '—'),
 				h('td', { 'data-label': 'Object' }, e.object_id ? h('code', { text: `${e.object_type} ${e.object_id}` }) : (e.object_type || '—')),

@@ -31,12 +31,12 @@ export function daysUntil(ymd, now = new Date()) {
 	return Math.round((Date.UTC(y, m - 1, d) - today) / 86_400_000);
 }
 
-// dueWords(r) - "due 2030-04-16 (in 12 days)", or how late it is.
+// dueWords(r) - "2030-04-16 (in 12 days)", "(today)" or "(passed)".
 function dueWords(r) {
 	const n = daysUntil(r.due_on);
-	if (r.overdue) return `was due ${r.due_on}`;
-	if (n === 0) return `due ${r.due_on} (today)`;
-	return n > 0 ? `due ${r.due_on} (in ${n} day${n === 1 ? '' : 's'})` : `due ${r.due_on}`;
+	if (r.overdue) return `${r.due_on} (passed)`;
+	if (n === 0) return `${r.due_on} (today)`;
+	return n > 0 ? `${r.due_on} (in ${n} day${n === 1 ? '' : 's'})` : r.due_on;
 }
 
 // show(app) - the rights desk.
@@ -124,9 +124,9 @@ function accessSection(app, wide, holds) {
 			h('td', { 'data-label': 'Client' }, h('a', { href: `#/clients/${r.client}`, text: who })),
 			h('td', { 'data-label': 'Request', text: `${KIND[r.kind] ?? r.kind}; ${r.requested_via === 'portal' ? 'in the portal' : 'recorded by the practice'}` }),
 			h('td', { 'data-label': 'Law', text: LAW[r.jurisdiction] ?? r.jurisdiction }),
-			h('td', { 'data-label': 'Received', text: r.received_on }),
+			h('td', { 'data-label': 'Received', class: 'date', text: r.received_on }),
 			h('td', { 'data-label': 'Due' }, due,
-				r.status === 'extended' ? h('span', { class: 'meta block', text: `Extended ${day(r.extended_at)}: ${r.extension_reason ?? ''}` }) : null),
+				r.status === 'extended' ? h('span', { class: 'meta block', text: `Extended ${day(r.extended_at)}${r.extension_reason ? `: ${r.extension_reason}` : ''}` }) : null),
 			h('td', { 'data-label': 'Actions' }, acts, panel));
 	}
 
