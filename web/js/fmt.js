@@ -2,7 +2,8 @@
 // for people, file sizes, and the confirm-in-place panel used before an
 // action that cannot be undone (withdraw, remove, sign).
 //
-// Never: keeps any value between calls (pure functions and elements).
+// Never: keeps any value between calls (pure functions and elements;
+// clientNames' lookup lives in the closure of the screen that made it).
 import { h } from './dom.js';
 import { api } from './api.js';
 
