@@ -37,7 +37,7 @@ try {
 		objective: 'Alert, oriented, engaged. Speech normal rate. Affect anxious, congruent.',
 		assessment: 'Generalized anxiety, moderate; some improvement since the last session.',
 		plan: 'Continue CBT: worry time and thought records. Review sleep diary in two weeks.',
-		risk_suicidal: 'Denies.' } } })).json;
+		risk_suicidal: 'denies' } } })).json;
 	await A('POST', `/api/v1/notes/${signed.id}/sign`, {});
 	await A('POST', `/api/v1/notes/${signed.id}/addenda`, { body: { text: 'Correction: the session lasted 50 minutes.' } });
 	const draft = (await A('POST', `/api/v1/clients/${c.id}/notes`, { body: { template: 'dap', date: '2026-11-20', fields: {
@@ -246,6 +246,68 @@ try {
 		await rec.page.goto(`${rec.origin}/#/calendar?view=week&date=2030-03-18`);
 		await rec.page.locator('.cal-agenda .cal-appt').first().waitFor();
 		await shot(rec.page, 'calendar-phone.png');
+		await rec.context.close();
+	}
+	// ---- the owner's and privacy officer's screens: settings, the rights
+	// desk (an overdue request, an erasure held by retention, a legal hold),
+	// the audit trail, breaches with their deadlines and the letters
+	{
+		const DAY = 86400;
+		const ymd = (t) => new Date(t * 1000).toISOString().slice(0, 10);
+		const pat = await addUser(srv, 'auditor', 'Pat Nakamura');
+		await signIn(srv.port, pat);
+		await srv.request('POST', `/api/v1/clients/${clients[1].id}/access-requests`, { body: { kind: 'access', jurisdiction: 'hipaa', received_on: ymd(now() - 40 * DAY) } });
+		await srv.request('POST', `/api/v1/clients/${clients[2].id}/access-requests`, { body: { kind: 'portability', jurisdiction: 'gdpr', received_on: ymd(now() - 3 * DAY) } });
+		const ext = (await srv.request('POST', `/api/v1/clients/${clients[3].id}/access-requests`, { body: { kind: 'access', jurisdiction: 'hipaa', received_on: ymd(now() - 20 * DAY) } })).json;
+		await srv.request('POST', `/api/v1/access-requests/${ext.id}/extend`, { body: { reason: 'Records held off-site are being retrieved.' } });
+		await reauth(srv);
+		await srv.request('POST', `/api/v1/clients/${clients[4].id}/erasure-requests`, { body: {} });
+		await srv.request('POST', `/api/v1/clients/${clients[4].id}/legal-holds`, { body: { reason: 'Subpoena received; keep until resolved.' } });
+		await srv.request('POST', '/api/v1/breaches', { body: {
+			discovered_at: now() - 2 * DAY, actor: ana.id,
+			description: 'A laptop with an open session was left unattended in a shared office.',
+			info_types: 'names, dates of birth, diagnoses', consequences: 'Your record may have been seen by someone outside the practice.',
+			steps: 'Tell us about any message that mentions your care.', actions: 'We ended every session, shortened the idle timeout and retrained staff.',
+			contact: 'Privacy officer, 555-0100, privacy@practice.example' } });
+		const breach = (await srv.request('GET', '/api/v1/breaches')).json.breaches[0];
+
+		rec = await openPage(browser, srv);
+		await signInPage(rec.page, ownerOf(srv.data), 'Clients');
+		await rec.page.goto(`${rec.origin}/#/admin/settings`);
+		await waitHeading(rec.page, 'Practice settings');
+		await rec.page.getByLabel('Sign out after inactivity (seconds)').fill('30');
+		await rec.page.getByRole('button', { name: 'Save settings' }).click();
+		await rec.page.locator('.field-error', { hasText: 'must be a whole number' }).waitFor();
+		await shot(rec.page, 'settings.png');
+		await rec.page.goto(`${rec.origin}/#/rights`);
+		await rec.page.locator('table.requests tbody tr').first().waitFor();
+		await rec.page.getByRole('button', { name: `Legal holds of ${names[4]}` }).first().click();
+		await rec.page.locator('#lh-client').waitFor();
+		await shot(rec.page, 'rights-desk.png');
+		await rec.page.setViewportSize({ width: 375, height: 812 });
+		await shot(rec.page, 'rights-desk-phone.png');
+		await rec.context.close();
+
+		rec = await openPage(browser, srv);
+		await signInPage(rec.page, pat, 'Clients');
+		await rec.page.goto(`${rec.origin}/#/audit`);
+		await rec.page.locator('table.audit tbody tr').first().waitFor();
+		await rec.page.getByLabel('Event').fill('client.read');
+		await rec.page.getByRole('button', { name: 'Search' }).click();
+		await rec.page.locator('table.audit tbody tr').first().waitFor();
+		await shot(rec.page, 'audit.png');
+		await rec.page.goto(`${rec.origin}/#/breaches`);
+		await rec.page.getByLabel('User id').fill(ana.id);
+		await rec.page.getByRole('button', { name: 'Run the impact report' }).click();
+		await rec.page.locator('#impact-h').waitFor();
+		await rec.page.locator('li.breach').waitFor();
+		await shot(rec.page, 'breach.png');
+		await rec.page.goto(`${rec.origin}/#/breaches/${breach.id}/letters`);
+		await rec.page.locator('article.letter').first().waitFor();
+		await shot(rec.page, 'breach-letters.png');
+		await rec.page.emulateMedia({ media: 'print' });
+		await rec.page.screenshot({ path: path.join(OUT, 'breach-letter-print.png') });
+		console.log(`wrote ${path.join(OUT, 'breach-letter-print.png')}`);
 		await rec.context.close();
 	}
 } finally {

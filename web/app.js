@@ -30,6 +30,7 @@ const CLINICAL = new Set(['clinician', 'supervisor']); // the treating team: not
 const CHART = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'auditor']); // who opens a chart
 const AUDIT = new Set(['owner', 'auditor']); // who reads a client's access report
 const CALENDAR = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'biller']); // who sees the calendar
+const RIGHTS = new Set(['owner', 'auditor', 'clinician']); // the rights desk (a clinician: their clients' requests)
 
 const $ = (id) => document.getElementById(id);
 const view = $('view');
@@ -134,6 +135,10 @@ function showHeader(on) {
 	$('nav-portal').parentElement.hidden = !(on && session.user.role === 'client');
 	$('nav-clients').parentElement.hidden = on && session.user.role === 'client';
 	$('nav-calendar').parentElement.hidden = !(on && CALENDAR.has(session.user.role));
+	$('nav-rights').parentElement.hidden = !(on && RIGHTS.has(session.user.role));
+	$('nav-audit').parentElement.hidden = !(on && AUDIT.has(session.user.role));
+	$('nav-breaches').parentElement.hidden = !(on && AUDIT.has(session.user.role));
+	$('nav-settings').parentElement.hidden = !(on && session.user.role === 'owner');
 }
 
 // later(name, fn) - run fn(module) once js/NAME.js has loaded, if the
@@ -281,6 +286,21 @@ function route() {
 	} else if ((m = /^#\/psychotherapy-notes\/([0-9a-f]{32})$/.exec(hash))) {
 		if (app.clinical()) later('pnotes', (p) => p.open(app, m[1]));
 		else denied('Psychotherapy notes');
+	} else if (hash === '#/admin/settings') {
+		if (app.role() === 'owner') later('settings', (x) => x.show(app));
+		else denied('Practice settings');
+	} else if (hash === '#/rights') {
+		if (RIGHTS.has(app.role())) later('rights', (x) => x.show(app));
+		else denied('The rights desk');
+	} else if (hash === '#/audit') {
+		if (app.canAudit()) later('audit', (x) => x.show(app));
+		else denied('The audit trail');
+	} else if (hash === '#/breaches') {
+		if (app.canAudit()) later('breach', (x) => x.show(app));
+		else denied('Breach handling');
+	} else if ((m = /^#\/breaches\/([0-9a-f]{32})\/letters$/.exec(hash))) {
+		if (app.canAudit()) later('breach', (x) => x.letters(app, m[1]));
+		else denied('Breach notification letters');
 	} else screen(view, 'Not found', 'Page not found', h('p', {}, h('a', { href: '#/clients', text: 'Go to the client list' })));
 }
 

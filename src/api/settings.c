@@ -7,6 +7,7 @@
  * which optional chart fields the practice collects (the forms show only
  * those). Never: answers anything but the collect_* settings to a non-owner.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -71,14 +72,21 @@ enum err api_settings_update(struct app *app, const struct http_request *rq,
 		int text = domain_text_setting_find(key) != NULL;
 
 		if (text ? !json_is_string(val) : !json_is_integer(val)) {
+			snprintf(rs->message_buf, sizeof rs->message_buf, "%s must be %s", key,
+			         text ? "text" : "a whole number");
 			json_decref(root);
-			rs->message =
-			        text ? "text settings are strings" : "settings are whole numbers";
+			rs->message = rs->message_buf;
 			return ERR_INVAL;
 		}
 		changes[n].key = key;
 		changes[n].value = text ? 0 : json_integer_value(val);
 		changes[n].text = text ? json_string_value(val) : NULL;
+		if (domain_setting_explain(&changes[n], rs->message_buf, sizeof rs->message_buf) !=
+		    0) {
+			json_decref(root);
+			rs->message = rs->message_buf; /* names the setting, never the value */
+			return ERR_INVAL;
+		}
 		n++;
 	}
 	e = api_begin(app, rq, &ctx);

@@ -122,27 +122,40 @@ enum err domain_settings_get(struct domain_ctx *ctx, int64_t *values, char **tex
 	return e;
 }
 
-/* check - one change is known, of the right kind, and in range. */
+/* check - one change is known, of the right kind, and in range (the API
+ * names the field first with domain_setting_explain). */
 static enum err check(struct domain_ctx *ctx, const struct setting_change *c)
+{
+	if (domain_setting_explain(c, NULL, 0) == 0)
+		return ERR_OK;
+	ctx->message = "a setting is unknown, outside its allowed range or too long (see "
+	               "docs/api.md)";
+	return ERR_INVAL;
+}
+
+int domain_setting_explain(const struct setting_change *c, char *out, size_t size)
 {
 	const struct setting *s = domain_setting_find(c->key);
 	const struct text_setting *t = domain_text_setting_find(c->key);
 
+	if (size > 0)
+		out[0] = '\0';
 	if (s == NULL && t == NULL) {
-		ctx->message = "unknown setting";
-		return ERR_INVAL;
+		snprintf(out, size, "%s is not a setting", c->key);
+		return -1;
 	}
 	if (s != NULL && (c->text != NULL || c->value < s->min || c->value > s->max)) {
-		ctx->message = "a setting is outside its allowed range (see docs/api.md)";
-		return ERR_INVAL;
+		snprintf(out, size, "%s must be a whole number from %lld to %lld", c->key,
+		         (long long)s->min, (long long)s->max);
+		return -1;
 	}
 	if (t != NULL &&
 	    (c->text == NULL || strlen(c->text) > t->max || !domain_text_clean(c->text, 0))) {
-		ctx->message = "a text setting must be one line of text within its length "
-		               "(see docs/api.md)";
-		return ERR_INVAL;
+		snprintf(out, size, "%s must be one line of text of at most %zu characters", c->key,
+		         t->max);
+		return -1;
 	}
-	return ERR_OK;
+	return 0;
 }
 
 enum err domain_settings_set(struct domain_ctx *ctx, const struct setting_change *c, size_t n)

@@ -52,6 +52,12 @@ struct setting_change {
 	const char *text; /* or the new text */
 };
 
+/* domain_setting_explain - 0 if change c is acceptable; otherwise -1 with
+ * a sentence into out (size bytes) that names the setting and its allowed
+ * range or length, never the value given: "session_idle_seconds must be a
+ * whole number from 60 to 86400". */
+int domain_setting_explain(const struct setting_change *c, char *out, size_t size);
+
 /* domain_settings_set - apply n changes at once (all or none), each
  * audited (a text value is recorded as "key=changed", never its text). ERR_INVAL
  * (ctx->message) for an unknown key, a value out of range or of the wrong

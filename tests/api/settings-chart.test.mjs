@@ -34,3 +34,21 @@ test('staff read the collect_* settings only, and see the owner\'s changes', asy
 	assert.equal((await clin('GET', '/api/v1/settings')).status, 403, 'the full settings are the owner\'s');
 	assert.equal((await as(srv, null)('GET', '/api/v1/settings/chart')).status, 401);
 });
+
+test('a refused setting names the field and its range, never the value, and changes nothing', async () => {
+	await reauth(srv);
+	const before1 = (await srv.request('GET', '/api/v1/settings')).json;
+	let r = await srv.request('PATCH', '/api/v1/settings', { body: { collect_guardians: 0, session_idle_seconds: 59 } });
+	assert.equal(r.status, 400, r.text);
+	assert.equal(r.json.message, 'session_idle_seconds must be a whole number from 60 to 86400');
+	r = await srv.request('PATCH', '/api/v1/settings', { body: { practice_name: 'x'.repeat(201) } });
+	assert.equal(r.status, 400, r.text);
+	assert.equal(r.json.message, 'practice_name must be one line of text of at most 200 characters');
+	r = await srv.request('PATCH', '/api/v1/settings', { body: { practice_name: 'Two\nlines' } });
+	assert.match(r.json.message, /^practice_name must be one line/);
+	r = await srv.request('PATCH', '/api/v1/settings', { body: { break_glass_minutes: '30' } });
+	assert.equal(r.json.message, 'break_glass_minutes must be a whole number');
+	r = await srv.request('PATCH', '/api/v1/settings', { body: { server_location: 3 } });
+	assert.equal(r.json.message, 'server_location must be text');
+	assert.deepEqual((await srv.request('GET', '/api/v1/settings')).json, before1, 'a refused change was applied');
+});

@@ -114,3 +114,22 @@ export function upload(path, file, headers, progress) {
 		xhr.send(file);
 	});
 }
+
+// text(path) - GET a text answer (a breach's letters, text/plain): the
+// body as a string, or throws ApiError like api().
+export async function text(path) {
+	let res;
+	try {
+		res = await fetch(path, { method: 'GET', headers: { accept: 'text/plain' }, credentials: 'same-origin', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' });
+	} catch {
+		throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
+	}
+	if (res.ok) {
+		hooks.activity();
+		return res.text();
+	}
+	let json = null;
+	try { json = await res.json(); } catch { json = null; }
+	return Promise.reject(refused(new ApiError(res.status, json?.error ?? 'internal',
+		json?.message ?? 'Something went wrong; please try again.', json?.request_id), path));
+}

@@ -2,8 +2,10 @@
 // for people, file sizes, and the confirm-in-place panel used before an
 // action that cannot be undone (withdraw, remove, sign).
 //
-// Never: keeps any value between calls (pure functions and elements).
+// Never: keeps any value between calls (pure functions and elements;
+// clientNames' lookup lives in the closure of the screen that made it).
 import { h } from './dom.js';
+import { api } from './api.js';
 
 // when(iso) - a date and time in the reader's locale (the text as is if it
 // is not a time).
@@ -50,4 +52,20 @@ export function part(id, title, ...kids) {
 // alertLine() - an empty role=alert paragraph for a section's errors.
 export function alertLine() {
 	return h('p', { class: 'form-alert', role: 'alert' });
+}
+
+// clientName(c) - "Legal (Preferred)", or the legal name alone.
+export function clientName(c) {
+	return c.preferred_name ? `${c.legal_name} (${c.preferred_name})` : c.legal_name;
+}
+
+// clientNames() - a per-screen lookup of clients' display names by id
+// (GET /api/v1/clients/ID, audited like any read; once per client):
+// name(id) resolves to the name, or to fallback when it cannot be read.
+export function clientNames(fallback = 'a client') {
+	const names = new Map();
+	return (id) => {
+		if (!names.has(id)) names.set(id, api('GET', `/api/v1/clients/${id}`).then(clientName, () => fallback));
+		return names.get(id);
+	};
 }

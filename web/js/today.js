@@ -26,6 +26,9 @@ export async function show(app) {
 		app.role() === 'clinician' ? upcoming.section(app) : null,
 		h('section', { class: 'chart-part', 'aria-labelledby': 'drafts-h' }, h('h2', { id: 'drafts-h', text: 'Unsigned drafts' }), draftsCount, drafts),
 		supervisor ? h('section', { class: 'chart-part', 'aria-labelledby': 'cosign-h' }, h('h2', { id: 'cosign-h', text: 'Awaiting your co-signature' }), cosignCount, cosign) : null,
+		app.role() === 'clinician' ? h('section', { class: 'chart-part', 'aria-labelledby': 'rights-h' }, h('h2', { id: 'rights-h', text: 'Clients\' requests' }),
+			h('p', {}, 'Access and export requests have legal due dates (30 days, or one month under GDPR); overdue ones are marked on the ',
+				h('a', { id: 'today-rights', href: '#/rights', text: 'rights desk' }), '.')) : null,
 		h('p', {}, h('a', { href: '#/clients', text: 'All clients' })));
 	const names = new Map(); // client id -> promise of a display name
 	const nameOf = (id) => {
