@@ -200,6 +200,30 @@ enum err domain_access_request_add(struct domain_ctx *ctx, const char *client_pu
 	return ERR_OK;
 }
 
+/* keep_reached - drop the requests of clients the actor does not reach
+ * (care team, supervision, break-glass): a clinician's practice-wide list
+ * is their own clients' requests. */
+static enum err keep_reached(struct domain_ctx *ctx, struct access_request *out, size_t *n)
+{
+	size_t i, k = 0;
+	int yes = 0;
+	enum err e = ERR_OK;
+
+	for (i = 0; i < *n; i++) {
+		if (e == ERR_OK)
+			e = domain_reaches_client(ctx, out[i].client_id, &yes);
+		if (e == ERR_OK && yes)
+			out[k++] = out[i];
+		else
+			access_request_cleanup(&out[i]);
+	}
+	*n = e == ERR_OK ? k : 0;
+	if (e != ERR_OK)
+		for (i = 0; i < k; i++)
+			access_request_cleanup(&out[i]);
+	return e;
+}
+
 enum err domain_access_request_list(struct domain_ctx *ctx, const char *client_public_id,
                                     struct access_request *out, size_t max, size_t *n)
 {
@@ -215,12 +239,16 @@ enum err domain_access_request_list(struct domain_ctx *ctx, const char *client_p
 		e = store_client_id_of(ctx->store, client_public_id, &cid);
 		if (e == ERR_OK)
 			e = check(ctx, cid, AUDIT_ACCESS_REQ_READ);
-	} else if (ctx->role != ROLE_OWNER && ctx->role != ROLE_AUDITOR && ctx->role != 0) {
+	} else if (ctx->role != ROLE_OWNER && ctx->role != ROLE_AUDITOR && ctx->role != 0 &&
+	           ctx->role != ROLE_CLINICIAN && ctx->role != ROLE_SUPERVISOR) {
 		domain_audit_refusal(ctx, AUDIT_ACCESS_REQ_READ, 0, ERR_DENIED);
 		e = ERR_DENIED;
 	}
 	if (e == ERR_OK)
 		e = store_access_request_list(ctx->store, ctx->vault, cid, out, max, n);
+	if (e == ERR_OK && client_public_id == NULL &&
+	    (ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR))
+		e = keep_reached(ctx, out, n);
 	if (e != ERR_OK) {
 		store_rollback(ctx->store);
 		return e;

@@ -147,8 +147,9 @@ enum err domain_access_request_add(struct domain_ctx *ctx, const char *client_pu
                                    struct access_request *r);
 
 /* domain_access_request_list - a client's requests, newest first
- * (client_public_id non-NULL), or every open request of the practice,
- * soonest due first (NULL: owner and auditor only); overdue flags set. */
+ * (client_public_id non-NULL), or the open requests, soonest due first
+ * (NULL): the whole practice's for the owner and auditor, those of the
+ * clients they reach for a clinician or supervisor; overdue flags set. */
 enum err domain_access_request_list(struct domain_ctx *ctx, const char *client_public_id,
                                     struct access_request *out, size_t max, size_t *n);
 

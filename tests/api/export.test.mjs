@@ -380,7 +380,14 @@ describe('access requests and their legal due dates', () => {
 		srv.session = await signIn(srv.port, (await import('./harness.mjs')).ownerOf(srv.data));
 		open = await ok(await srv.request('GET', '/api/v1/access-requests'));
 		assert.equal(open.requests.find((r) => r.id === hipaa.id).overdue, true);
-		assert.equal((await A('GET', '/api/v1/access-requests')).status, 403);
+		// a clinician sees their own clients' open requests, one outside the team none
+		const mine = await ok(await A('GET', '/api/v1/access-requests'));
+		assert.deepEqual(mine.requests.map((r) => r.id).sort(), open.requests.filter((r) => r.client === client.id).map((r) => r.id).sort());
+		assert.ok(mine.requests.length >= 2);
+		assert.equal(mine.requests.find((r) => r.id === hipaa.id).overdue, true);
+		assert.deepEqual((await ok(await B('GET', '/api/v1/access-requests'))).requests, []);
+		assert.equal((await BI('GET', '/api/v1/access-requests')).status, 403);
+		assert.equal((await C('GET', '/api/v1/access-requests')).status, 403);
 	});
 
 	test('an export that names the request fulfils it, linked to the export', async () => {

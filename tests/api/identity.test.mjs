@@ -411,7 +411,7 @@ const EXPECT = {
 	'GET /api/v1/clients/{id}/export': ['owner', 'clinician', 'client'],
 	'POST /api/v1/clients/{id}/access-requests': ['owner', 'clinician', 'client', 'auditor'],
 	'GET /api/v1/clients/{id}/access-requests': ['owner', 'clinician', 'client', 'auditor'],
-	'GET /api/v1/access-requests': ['owner', 'auditor'],
+	'GET /api/v1/access-requests': ['owner', 'auditor', 'clinician', 'supervisor'],
 	'POST /api/v1/access-requests/{id}/extend': ['owner', 'clinician', 'auditor'],
 	'POST /api/v1/clients/{id}/erasure-requests': ['owner', 'auditor', 'client'],
 	'GET /api/v1/erasure-requests': ['owner', 'auditor'],

@@ -198,9 +198,10 @@ describe('web app: settings, rights desk, audit trail, breaches', () => {
 		await fits(page, 'rights desk');
 	});
 
-	it('a clinician: Today links to the rights desk, which lists only their clients\' requests', async () => {
+	it('a clinician: Today counts their clients\' open and overdue requests and links to the rights desk, which lists only those', async () => {
 		const rec = await open(clin, 'Today');
 		const { page } = rec;
+		await page.locator('#today-rights-count', { hasText: '2 open requests, 1 overdue.' }).waitFor();
 		await page.locator('#today-rights').click();
 		await waitHeading(page, 'Rights desk');
 		const rows = page.locator('table.requests tbody tr');

@@ -6,11 +6,10 @@
 // client (place, release).
 //
 // The owner and the privacy officer see the whole practice (GET
-// /api/v1/access-requests, /erasure-requests). A clinician sees the
-// requests of the clients on their care teams, read client by client
-// (GET /api/v1/clients/ID/access-requests: each read is audited, as it
-// would be from the chart), and no erasure requests or holds, which the
-// API keeps to the owner and privacy officer.
+// /api/v1/access-requests, /erasure-requests). A clinician sees the open
+// requests of the clients on their care teams (the same route, filtered by
+// the server), and no erasure requests or holds, which the API keeps to the
+// owner and privacy officer.
 // Never: puts a name or a reason in a URL; keeps anything after the screen.
 import { api } from './api.js';
 import { Form, h, screen } from './dom.js';
@@ -22,7 +21,6 @@ const LAW = { hipaa: 'HIPAA: 30 days', gdpr: 'GDPR: one month' };
 const MORE = { hipaa: '30 more days', gdpr: 'two more months' };
 const BLOCK = { retention: 'the retention rule', legal_hold: 'a legal hold' };
 const BASIS = { 'gdpr-17': 'GDPR article 17', mhmda: 'Washington MHMDA', other: 'other' };
-const CLINICIAN_MAX = 200; // a clinician's clients read for their requests
 
 // daysUntil(ymd) - whole days from the reader's today to a YYYY-MM-DD date.
 export function daysUntil(ymd, now = new Date()) {
@@ -43,7 +41,7 @@ function dueWords(r) {
 export async function show(app) {
 	const wide = app.canAudit(); // owner, privacy officer: the whole practice
 	const holds = wide ? holdSection(app) : null;
-	const access = accessSection(app, wide, holds);
+	const access = accessSection(app, holds);
 	const erasure = wide ? erasureSection(app, holds) : null;
 	screen(app.view, 'Rights desk', 'Rights desk',
 		h('p', { text: wide ? 'Requests from clients under their rights of access, portability and erasure, with the dates the law sets, and legal holds.'
@@ -67,33 +65,18 @@ function jump(id) {
 	};
 }
 
-// accessSection(app, wide, holds) - the access and export requests.
-function accessSection(app, wide, holds) {
+// accessSection(app, holds) - the access and export requests.
+function accessSection(app, holds) {
 	const gen = app.gen;
 	const tbody = h('tbody');
 	const count = h('p', { class: 'count', role: 'status', text: 'Loading…' });
 	const error = alertLine();
 	const nameOf = clientNames('a client');
-	const names = new Map(); // for a clinician: names from the client list
 
 	async function rowsOf() {
-		if (wide) return (await api('GET', '/api/v1/access-requests')).requests;
-		const list = await api('GET', `/api/v1/clients?limit=${CLINICIAN_MAX}`);
-		for (const c of list.clients) names.set(c.id, clientName(c));
-		const out = [];
-		const queue = list.clients.slice();
-		async function worker() {
-			while (queue.length && app.live(gen)) {
-				const c = queue.shift();
-				try {
-					const r = await api('GET', `/api/v1/clients/${c.id}/access-requests`);
-					out.push(...r.requests.filter((x) => x.status !== 'fulfilled'));
-				} catch { /* a client no longer reached: nothing to show */ }
-			}
-		}
-		await Promise.all([worker(), worker(), worker(), worker()]);
-		if (list.next) count.dataset.more = 'true';
-		return out.sort((a, b) => a.due_on.localeCompare(b.due_on) || a.id.localeCompare(b.id));
+		// the whole practice for the owner and privacy officer; a
+		// clinician's own clients (the server filters by care team)
+		return (await api('GET', '/api/v1/access-requests')).requests;
 	}
 
 	async function load() {
@@ -103,7 +86,7 @@ function accessSection(app, wide, holds) {
 			if (!app.live(gen)) return;
 			const late = rows.filter((r) => r.overdue).length;
 			count.textContent = rows.length === 0 ? 'No open requests.'
-				: `${rows.length} open request${rows.length === 1 ? '' : 's'}${late ? `, ${late} overdue` : ''}, soonest due first.${count.dataset.more ? ` Only your first ${CLINICIAN_MAX} clients were read.` : ''}`;
+				: `${rows.length} open request${rows.length === 1 ? '' : 's'}${late ? `, ${late} overdue` : ''}, soonest due first.`;
 			tbody.replaceChildren(...await Promise.all(rows.map(row)));
 		} catch (err) {
 			if (app.live(gen)) { count.textContent = ''; error.textContent = err.message; }
@@ -111,7 +94,7 @@ function accessSection(app, wide, holds) {
 	}
 
 	async function row(r) {
-		const who = names.get(r.client) ?? await nameOf(r.client);
+		const who = await nameOf(r.client);
 		const panel = h('div', { class: 'row-panel' });
 		const acts = h('div', { class: 'row-actions' });
 		if (r.status === 'open' && !r.overdue) {

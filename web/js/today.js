@@ -14,6 +14,17 @@ function when(iso) {
 	return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+// requests(app, gen, out) - how many of the clinician's clients' access
+// and export requests are open, and how many of those are overdue.
+async function requests(app, gen, out) {
+	const r = await api('GET', '/api/v1/access-requests');
+	if (!app.live(gen)) return;
+	const late = r.requests.filter((x) => x.overdue).length;
+	out.textContent = r.requests.length === 0 ? 'No open requests.'
+		: `${r.requests.length} open request${r.requests.length === 1 ? '' : 's'}${late ? `, ${late} overdue` : ''}.`;
+	out.classList.toggle('overdue', late > 0);
+}
+
 export async function show(app) {
 	const gen = app.gen;
 	const drafts = h('ul', { class: 'note-list', 'aria-labelledby': 'drafts-h' });
@@ -22,12 +33,14 @@ export async function show(app) {
 	const cosignCount = h('p', { class: 'count', text: 'Loading…' });
 	const error = h('p', { class: 'form-alert', role: 'alert' });
 	const supervisor = app.role() === 'supervisor';
+	const rightsCount = h('p', { class: 'count', id: 'today-rights-count', text: 'Loading…' });
 	screen(app.view, 'Today', 'Today', error,
 		app.role() === 'clinician' ? upcoming.section(app) : null,
 		h('section', { class: 'chart-part', 'aria-labelledby': 'drafts-h' }, h('h2', { id: 'drafts-h', text: 'Unsigned drafts' }), draftsCount, drafts),
 		supervisor ? h('section', { class: 'chart-part', 'aria-labelledby': 'cosign-h' }, h('h2', { id: 'cosign-h', text: 'Awaiting your co-signature' }), cosignCount, cosign) : null,
 		app.role() === 'clinician' ? h('section', { class: 'chart-part', 'aria-labelledby': 'rights-h' }, h('h2', { id: 'rights-h', text: 'Clients\' requests' }),
-			h('p', {}, 'Access and export requests have legal due dates (30 days, or one month under GDPR); overdue ones are marked on the ',
+			rightsCount,
+			h('p', {}, 'Access and export requests have legal due dates (30 days, or one month under GDPR); they are listed, soonest due first, on the ',
 				h('a', { id: 'today-rights', href: '#/rights', text: 'rights desk' }), '.')) : null,
 		h('p', {}, h('a', { href: '#/clients', text: 'All clients' })));
 	const names = new Map(); // client id -> promise of a display name
@@ -58,6 +71,7 @@ export async function show(app) {
 		await Promise.all([
 			fill('draft', drafts, draftsCount, 'No unsigned drafts. Well done.'),
 			supervisor ? fill('awaiting_cosign', cosign, cosignCount, 'Nothing awaits your co-signature.') : null,
+			app.role() === 'clinician' ? requests(app, gen, rightsCount) : null,
 		]);
 	} catch (err) {
 		if (app.live(gen)) error.textContent = err.message;
