@@ -133,6 +133,9 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_FEED_SETUP] = "feed.setup",
         [AUDIT_FEED_READ] = "feed.read",
         [AUDIT_INTEGRATION_SECRET] = "integration.secret",
+        [AUDIT_RETENTION_READ] = "retention_rule.read",
+        [AUDIT_RETENTION_SET] = "retention_rule.set",
+        [AUDIT_RETENTION_DELETE] = "retention_rule.delete",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

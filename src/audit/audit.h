@@ -142,6 +142,9 @@ enum audit_event {
 	AUDIT_FEED_SETUP,      /* a calendar feed was made, rotated or revoked */
 	AUDIT_FEED_READ,       /* a calendar feed was fetched */
 	AUDIT_INTEGRATION_SECRET, /* an integration secret (SMTP password, SMS token) was set */
+	AUDIT_RETENTION_READ,     /* the retention rules were read */
+	AUDIT_RETENTION_SET,      /* a retention rule was made or changed (or made the default) */
+	AUDIT_RETENTION_DELETE,   /* a retention rule was deleted */
 	AUDIT__COUNT              /* not an event */
 };
 

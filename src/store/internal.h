@@ -48,6 +48,8 @@ enum store_group {
 	STORE_GROUP_BREACH,
 	/* store_remind.c: waitlist, booking requests, reminders, feeds, secrets */
 	STORE_GROUP_REMIND,
+	/* store_retention.c: retention rules per jurisdiction */
+	STORE_GROUP_RETENTION,
 	STORE_GROUP__COUNT
 };
 
@@ -77,6 +79,7 @@ extern const struct stmt_group store_group_export;
 extern const struct stmt_group store_group_erasure;
 extern const struct stmt_group store_group_breach;
 extern const struct stmt_group store_group_remind;
+extern const struct stmt_group store_group_retention;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
