@@ -440,6 +440,9 @@ const EXPECT = {
 	'GET /api/v1/clinicians/{id}/feed': ['owner', 'clinician', 'supervisor'],
 	'DELETE /api/v1/clinicians/{id}/feed': ['owner', 'clinician', 'supervisor'],
 	'GET /api/v1/feeds/{file}': 'public',
+	'GET /api/v1/retention-rules': ['owner', 'auditor'],
+	'PUT /api/v1/retention-rules/{code}': ['owner'],
+	'DELETE /api/v1/retention-rules/{code}': ['owner'],
 };
 
 describe('the routes table, for every role', () => {
