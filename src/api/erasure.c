@@ -33,7 +33,8 @@ static void retention_message(const struct erasure_request *r, const struct rete
 		         ret->jurisdiction[0] ? ret->jurisdiction : "the practice",
 		         (long long)ret->minor_years, (long long)ret->majority_age);
 	else
-		snprintf(rule, sizeof rule, "the retention rule of %s (%lld years after the last contact)",
+		snprintf(rule, sizeof rule,
+		         "the retention rule of %s (%lld years after the last contact)",
 		         ret->jurisdiction[0] ? ret->jurisdiction : "the practice",
 		         (long long)ret->adult_years);
 	if (strstr(r->blocked_by, "legal_hold") != NULL)
@@ -79,17 +80,17 @@ static json_t *request_json(const struct erasure_request *r, const struct retent
 		char text[320];
 
 		retention_message(r, ret, text, sizeof text);
-		json_object_set_new(
-		        o, "retention",
-		        json_pack("{s:s,s:o,s:I,s:I,s:I,s:o,s:o,s:I}", "rule", ret->rule,
-		                  "jurisdiction", ret->jurisdiction[0] ? json_string(ret->jurisdiction)
-		                                                       : json_null(),
-		                  "adult_years", (json_int_t)ret->adult_years, "majority_age",
-		                  (json_int_t)ret->majority_age, "minor_years",
-		                  (json_int_t)ret->minor_years, "last_contact",
-		                  api_time_json(ret->last_contact), "retain_until",
-		                  api_time_json(ret->retain_until), "active_holds",
-		                  (json_int_t)ret->holds));
+		json_object_set_new(o, "retention",
+		                    json_pack("{s:s,s:o,s:I,s:I,s:I,s:o,s:o,s:I}", "rule",
+		                              ret->rule, "jurisdiction",
+		                              ret->jurisdiction[0] ? json_string(ret->jurisdiction)
+		                                                   : json_null(),
+		                              "adult_years", (json_int_t)ret->adult_years,
+		                              "majority_age", (json_int_t)ret->majority_age,
+		                              "minor_years", (json_int_t)ret->minor_years,
+		                              "last_contact", api_time_json(ret->last_contact),
+		                              "retain_until", api_time_json(ret->retain_until),
+		                              "active_holds", (json_int_t)ret->holds));
 		json_object_set_new(o, "message", json_string(text));
 	}
 	return o;

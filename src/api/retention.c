@@ -45,8 +45,8 @@ enum err api_retention_list(struct app *app, const struct http_request *rq,
 	for (i = 0; arr != NULL && i < n; i++)
 		json_array_append_new(arr, rule_json(&rules[i], dflt));
 	free(rules);
-	o = arr != NULL ? json_pack("{s:o,s:o}", "default", dflt[0] ? json_string(dflt) : json_null(),
-	                            "rules", arr)
+	o = arr != NULL ? json_pack("{s:o,s:o}", "default",
+	                            dflt[0] ? json_string(dflt) : json_null(), "rules", arr)
 	                : NULL;
 	return o != NULL ? api_json_send(rs, o) : ERR_NOMEM;
 }
@@ -65,8 +65,7 @@ static enum err whole(json_t *root, const char *name, const char *msg, int64_t *
 	return ERR_OK;
 }
 
-enum err api_retention_put(struct app *app, const struct http_request *rq,
-                           struct http_response *rs)
+enum err api_retention_put(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	static const char *const allowed[] = {"adult_years", "majority_age", "minor_years",
 	                                      "note",        "default",      NULL};

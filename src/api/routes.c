@@ -301,8 +301,8 @@ const struct route api_routes[] = {
         {HTTP_GET, "/api/v1/breaches/{id}/letters", ROLE_OWNER | ROLE_AUDITOR, AUDIT_BREACH_LETTER,
          0, 0, api_breach_letters},
         /* Retention rules per jurisdiction (api/retention.h). */
-        {HTTP_GET, "/api/v1/retention-rules", ROLE_OWNER | ROLE_AUDITOR, AUDIT_RETENTION_READ, 0,
-         0, api_retention_list},
+        {HTTP_GET, "/api/v1/retention-rules", ROLE_OWNER | ROLE_AUDITOR, AUDIT_RETENTION_READ, 0, 0,
+         api_retention_list},
         {HTTP_PUT, "/api/v1/retention-rules/{code}", ROLE_OWNER, AUDIT_RETENTION_SET, 2 * KB,
          ROUTE_REAUTH, api_retention_put},
         {HTTP_DELETE, "/api/v1/retention-rules/{code}", ROLE_OWNER, AUDIT_RETENTION_DELETE, 0,

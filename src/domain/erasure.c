@@ -651,6 +651,15 @@ enum err domain_restriction_set(struct domain_ctx *ctx, const char *client, cons
 	return finish(ctx, e, AUDIT_RESTRICT_SET, id, "client", client, detail);
 }
 
+enum err domain_restricted(struct domain_ctx *ctx, int64_t client_id, int *yes)
+{
+	char basis[16] = "";
+	enum err e = store_restriction_get(ctx->store, client_id, basis);
+
+	*yes = e == ERR_OK && basis[0] != '\0';
+	return e;
+}
+
 enum err domain_restriction_lift(struct domain_ctx *ctx, const char *client)
 {
 	int64_t id = 0;

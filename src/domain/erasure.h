@@ -33,9 +33,9 @@ struct retention {
 	const char *rule;     /* "adult" or "minor" (static) */
 	int64_t holds;        /* active legal holds */
 	char jurisdiction[RETENTION_CODE_MAX + 1]; /* the rule's code ("" if built in) */
-	int64_t adult_years;  /* the rule: years after last contact */
-	int64_t majority_age; /* age of majority */
-	int64_t minor_years;  /* years after majority */
+	int64_t adult_years;                       /* the rule: years after last contact */
+	int64_t majority_age;                      /* age of majority */
+	int64_t minor_years;                       /* years after majority */
 };
 
 /* domain_retention_of - the retention facts of client_id, inside the
@@ -97,6 +97,11 @@ enum err domain_hold_list(struct domain_ctx *ctx, const char *client, struct leg
  * basis of Art. 18(1): "accuracy", "unlawful", "legal-claims" or
  * "objection" (owner and auditor). ERR_CONFLICT if restricted already. */
 enum err domain_restriction_set(struct domain_ctx *ctx, const char *client, const char *basis);
+/* domain_restricted - *yes if the client's record is restricted; no audit,
+ * no refusal: for lists and views that leave such a record out (the
+ * refusing check is domain_restriction_check, domain/domain.h). */
+enum err domain_restricted(struct domain_ctx *ctx, int64_t client_id, int *yes);
+
 /* domain_restriction_lift - lift it (owner and auditor); ERR_CONFLICT if
  * the record is not restricted. */
 enum err domain_restriction_lift(struct domain_ctx *ctx, const char *client);

@@ -110,8 +110,9 @@ enum err domain_retention_rule_put(struct domain_ctx *ctx, struct retention_rule
 	if (e == ERR_OK && make_default)
 		e = store_meta_set(ctx->store, RETENTION_DEFAULT_KEY, r->code);
 	if (e == ERR_OK) {
-		snprintf(detail, sizeof detail, "code=%s,adult=%lld,majority=%lld,minor=%lld,default=%d",
-		         r->code, (long long)r->adult_years, (long long)r->majority_age,
+		snprintf(detail, sizeof detail,
+		         "code=%s,adult=%lld,majority=%lld,minor=%lld,default=%d", r->code,
+		         (long long)r->adult_years, (long long)r->majority_age,
 		         (long long)r->minor_years, make_default ? 1 : 0);
 		e = domain_emit(ctx, AUDIT_RETENTION_SET, 0, "retention_rule", r->code, detail);
 	}
@@ -151,7 +152,8 @@ enum err domain_retention_rule_delete(struct domain_ctx *ctx, const char *code)
 	if (e == ERR_OK)
 		e = store_retention_rule_users(ctx->store, ctx->vault, code, &users);
 	if (e == ERR_OK && users > 0) {
-		ctx->message = "clients' jurisdiction is this rule: change their jurisdiction first";
+		ctx->message =
+		        "clients' jurisdiction is this rule: change their jurisdiction first";
 		e = ERR_CONFLICT;
 	}
 	if (e == ERR_OK)

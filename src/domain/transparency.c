@@ -128,8 +128,8 @@ enum err domain_privacy_page(struct domain_ctx *ctx, const char *client_public_i
 		if (e == ERR_OK) {
 			out->retain_until = ret.retain_until;
 			out->retention_basis = ret.rule;
-			snprintf(out->retention_jurisdiction, sizeof out->retention_jurisdiction, "%s",
-			         ret.jurisdiction);
+			snprintf(out->retention_jurisdiction, sizeof out->retention_jurisdiction,
+			         "%s", ret.jurisdiction);
 		}
 	}
 	if (e == ERR_OK) {

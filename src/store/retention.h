@@ -18,18 +18,18 @@
 #include "store/store.h"
 #include "vault/vault.h"
 
-#define RETENTION_CODE_MAX 6   /* bytes of a code: "US-WA", "GB-SCT" */
-#define RETENTION_NOTE_MAX 500 /* bytes of a rule's note */
+#define RETENTION_CODE_MAX 6    /* bytes of a code: "US-WA", "GB-SCT" */
+#define RETENTION_NOTE_MAX 500  /* bytes of a rule's note */
 #define RETENTION_RULES_MAX 200 /* rules one list returns */
 
 /* One rule. */
 struct retention_rule {
-	char code[RETENTION_CODE_MAX + 1];     /* ISO 3166-1 alpha-2 or 3166-2 code */
-	int64_t adult_years;                   /* years after the last contact */
-	int64_t majority_age;                  /* age of majority there */
-	int64_t minor_years;                   /* years after majority, for a minor */
-	char note[RETENTION_NOTE_MAX + 1];     /* the law it follows; never about a client */
-	int64_t updated_at;                    /* unix seconds */
+	char code[RETENTION_CODE_MAX + 1]; /* ISO 3166-1 alpha-2 or 3166-2 code */
+	int64_t adult_years;               /* years after the last contact */
+	int64_t majority_age;              /* age of majority there */
+	int64_t minor_years;               /* years after majority, for a minor */
+	char note[RETENTION_NOTE_MAX + 1]; /* the law it follows; never about a client */
+	int64_t updated_at;                /* unix seconds */
 };
 
 /* store_retention_rule_get - the rule with this code; ERR_NOTFOUND. */

@@ -10,15 +10,7 @@
 #include "store/internal.h"
 #include "store/retention.h"
 
-enum retention_stmt {
-	QN_GET,
-	QN_LIST,
-	QN_HAS,
-	QN_PUT,
-	QN_DELETE,
-	QN_JURISDICTIONS,
-	QN__COUNT
-};
+enum retention_stmt { QN_GET, QN_LIST, QN_HAS, QN_PUT, QN_DELETE, QN_JURISDICTIONS, QN__COUNT };
 
 #define RULE_COLS "code, adult_years, majority_age, minor_years, note, updated_at"
 
