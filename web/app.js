@@ -259,6 +259,9 @@ function route() {
 	} else if ((m = /^#\/clients\/([0-9a-f]{32})\/consents$/.exec(hash))) {
 		if (app.canChart()) later('consents', (c) => c.show(app, m[1]));
 		else denied('A client\'s consents');
+	} else if (hash === '#/admin/retention') {
+		if (app.role() === 'owner') later('retention', (r) => r.show(app));
+		else denied('Retention rules');
 	} else if (hash === '#/admin/consents') {
 		if (app.role() === 'owner') later('consents', (c) => c.templates(app));
 		else denied('Consent documents');
