@@ -74,7 +74,7 @@ enum err api_retention_put(struct app *app, const struct http_request *rq, struc
 	const char *note = NULL;
 	void *root = NULL;
 	json_t *d, *o;
-	int make_default = 0, created = 0;
+	int make_default = 0, created = 0, is_default = 0;
 	enum err e;
 
 	memset(&r, 0, sizeof r);
@@ -111,7 +111,7 @@ enum err api_retention_put(struct app *app, const struct http_request *rq, struc
 	if (e == ERR_OK)
 		e = api_begin(app, rq, &ctx);
 	if (e == ERR_OK) {
-		e = domain_retention_rule_put(&ctx, &r, make_default, &created);
+		e = domain_retention_rule_put(&ctx, &r, make_default, &created, &is_default);
 		if (e == ERR_INVAL)
 			rs->message = ctx.message;
 		api_end(app, &ctx);
@@ -119,11 +119,9 @@ enum err api_retention_put(struct app *app, const struct http_request *rq, struc
 	json_decref(root);
 	if (e != ERR_OK)
 		return e;
-	o = rule_json(&r, make_default ? r.code : "");
+	o = rule_json(&r, is_default ? r.code : "");
 	if (o == NULL)
 		return ERR_NOMEM;
-	if (!make_default) /* whether it is the default did not change: say so */
-		json_object_del(o, "default");
 	rs->status = created ? 201 : 200;
 	if (created)
 		snprintf(rs->location, sizeof rs->location, "/api/v1/retention-rules/%s", r.code);

@@ -253,6 +253,8 @@ enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
 			if (e == ERR_OK)
 				e = store_client_get(ctx->store, ctx->vault, pid, &out[0]);
 			k = e == ERR_OK ? 1 : 0;
+			if (e == ERR_OK) /* flagged; the client keeps their own record */
+				e = restricted_filter(ctx, out, &k);
 		}
 	} else {
 		int64_t cur = after;

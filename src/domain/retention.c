@@ -89,9 +89,9 @@ static enum err rule_valid(struct domain_ctx *ctx, const struct retention_rule *
 }
 
 enum err domain_retention_rule_put(struct domain_ctx *ctx, struct retention_rule *r,
-                                   int make_default, int *created)
+                                   int make_default, int *created, int *is_default)
 {
-	char detail[96];
+	char detail[96], dflt[RETENTION_CODE_MAX + 1];
 	enum err e;
 
 	if (ctx->role != ROLE_OWNER && !(ctx->role == 0 && ctx->actor_id == 0)) {
@@ -109,6 +109,10 @@ enum err domain_retention_rule_put(struct domain_ctx *ctx, struct retention_rule
 	e = store_retention_rule_put(ctx->store, r, created);
 	if (e == ERR_OK && make_default)
 		e = store_meta_set(ctx->store, RETENTION_DEFAULT_KEY, r->code);
+	if (e == ERR_OK) {
+		default_code_of(ctx, dflt);
+		*is_default = strcmp(dflt, r->code) == 0;
+	}
 	if (e == ERR_OK) {
 		snprintf(detail, sizeof detail,
 		         "code=%s,adult=%lld,majority=%lld,minor=%lld,default=%d", r->code,

@@ -33,13 +33,14 @@ enum err domain_retention_rules(struct domain_ctx *ctx, struct retention_rule *o
                                 size_t *n, char default_code[RETENTION_CODE_MAX + 1]);
 
 /* domain_retention_rule_put - create or replace the rule r->code (the
- * owner); make_default 1 makes it the practice's default. ERR_INVAL with
+ * owner); make_default 1 makes it the practice's default (*is_default says
+ * whether it is the default afterwards). ERR_INVAL with
  * ctx->message naming the field (code, adult_years 0-100, majority_age
  * 14-25, minor_years 0-100, note at most RETENTION_NOTE_MAX bytes of one
  * line of text). *created 1 if the code was new. Audited as
  * retention_rule.set ("code=..,adult=..,majority=..,minor=..,default=.."). */
 enum err domain_retention_rule_put(struct domain_ctx *ctx, struct retention_rule *r,
-                                   int make_default, int *created);
+                                   int make_default, int *created, int *is_default);
 
 /* domain_retention_rule_delete - remove a rule (the owner). ERR_NOTFOUND;
  * ERR_CONFLICT (ctx->message) if it is the default or any client's

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { addUser, as, init, now, reauth, rnd, run, serve, signIn } from './harness.mjs';
+import { addUser, as, init, now, reauth, request, rnd, run, serve, signIn } from './harness.mjs';
 
 let p;
 let srv;
@@ -412,6 +412,13 @@ describe('every client route under restriction', () => {
 			assert.ok(Array.isArray(l.json[key]) || typeof l.json === 'object', key);
 		}
 		assert.equal((await C('GET', '/api/v1/me/notes?status=draft')).json.notes.some((n) => n.id === fx.note.id), false, 'the to-do list');
+		// The clinician's calendar feed keeps the slot, without even the client's id.
+		const feed = await C('POST', `/api/v1/clinicians/${clin.id}/feed`, { body: {} });
+		assert.equal(feed.status, 201, feed.text);
+		const ics = await request(srv.port, 'GET', feed.json.path, { session: null });
+		assert.equal(ics.status, 200, ics.text);
+		assert.ok(ics.text.includes('SUMMARY:Appointment\r\n'), 'the slot is there, unnamed');
+		assert.ok(!ics.text.includes(`C-${fx.w.id.slice(0, 8)}`), 'not even the internal id');
 	});
 
 	test('lifting the restriction (the last row) restores processing', async () => {

@@ -185,6 +185,9 @@ describe('retention rules', () => {
 		assert.equal(r.json.default, true);
 		await reauth(srv);
 		assert.equal((await srv.request('DELETE', '/api/v1/retention-rules/ZZ')).status, 204);
+		const again = await put('US-CA', { adult_years: 7, majority_age: 18, minor_years: 1, note: 'CCR 16 §1358.2' });
+		assert.equal(again.json.default, true, 'replacing the default rule keeps it the default');
+		assert.equal((await put('US-WA', { adult_years: 10, majority_age: 18, minor_years: 3, note: 'RCW 70.41.190' })).json.default, false);
 		const list = await rules();
 		assert.equal(list.default, 'US-CA');
 		assert.deepEqual(list.rules.map((x) => x.code), ['US-CA', 'US-WA']);
