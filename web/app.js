@@ -268,6 +268,9 @@ function route() {
 	} else if (hash === '#/admin/research') {
 		if (app.role() === 'owner') later('research', (r) => r.show(app));
 		else denied('The research export');
+	} else if (hash === '#/admin/retention') {
+		if (app.role() === 'owner') later('retention', (r) => r.show(app));
+		else denied('Retention rules');
 	} else if (hash === '#/admin/consents') {
 		if (app.role() === 'owner') later('consents', (c) => c.templates(app));
 		else denied('Consent documents');

@@ -37,6 +37,7 @@ static const char *const writable[] = {
         "intake_date",
         "referral_source",
         "primary_clinician",
+        "jurisdiction", /* the retention rule (domain/retention.h) */
         NULL,
 };
 
@@ -49,6 +50,7 @@ static json_t *client_json(const struct client *c)
 		return NULL;
 	json_object_set_new(o, "id", json_string(c->public_id));
 	json_object_set_new(o, "status", json_string(client_status_name(c->status)));
+	json_object_set_new(o, "restricted", json_boolean(c->restricted)); /* GDPR Art. 18 */
 	for (i = 0; i < client_field_count; i++) {
 		char *const *p = client_field_ptr((struct client *)(uintptr_t)c, &client_fields[i]);
 		json_t *v = *p == NULL                                   ? json_null()

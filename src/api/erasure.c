@@ -8,10 +8,46 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/erasure.h"
 #include "core/mem.h"
 #include "domain/erasure.h"
+
+/* retention_message - why a scheduled request waits, naming the date and
+ * the rule (a jurisdiction's code and its years: no PHI). */
+static void retention_message(const struct erasure_request *r, const struct retention *ret,
+                              char *out, size_t size)
+{
+	struct tm tm;
+	time_t t = (time_t)ret->retain_until;
+	char date[16] = "";
+	char rule[160];
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+		snprintf(date, sizeof date, "not_before");
+	if (strcmp(ret->rule, "minor") == 0)
+		snprintf(rule, sizeof rule,
+		         "the retention rule of %s (a minor at last contact: %lld years after "
+		         "turning %lld)",
+		         ret->jurisdiction[0] ? ret->jurisdiction : "the practice",
+		         (long long)ret->minor_years, (long long)ret->majority_age);
+	else
+		snprintf(rule, sizeof rule,
+		         "the retention rule of %s (%lld years after the last contact)",
+		         ret->jurisdiction[0] ? ret->jurisdiction : "the practice",
+		         (long long)ret->adult_years);
+	if (strstr(r->blocked_by, "legal_hold") != NULL)
+		snprintf(out, size,
+		         "A legal hold applies: the record is erased once every hold is released "
+		         "(and the retention date, %s under %s, has passed).",
+		         date, rule);
+	else
+		snprintf(out, size,
+		         "The practice must keep this record until %s under %s; it will be erased "
+		         "then.",
+		         date, rule);
+}
 
 /* request_json - one erasure request; ret (may be NULL) adds the rule. */
 static json_t *request_json(const struct erasure_request *r, const struct retention *ret)
@@ -41,19 +77,21 @@ static json_t *request_json(const struct erasure_request *r, const struct retent
 	                            : json_null());
 	json_object_set_new(o, "done_at", r->done_at ? api_time_json(r->done_at) : json_null());
 	if (ret != NULL && strcmp(r->status, "scheduled") == 0) {
+		char text[320];
+
+		retention_message(r, ret, text, sizeof text);
 		json_object_set_new(o, "retention",
-		                    json_pack("{s:s,s:o,s:o,s:I}", "rule", ret->rule,
+		                    json_pack("{s:s,s:o,s:I,s:I,s:I,s:o,s:o,s:I}", "rule",
+		                              ret->rule, "jurisdiction",
+		                              ret->jurisdiction[0] ? json_string(ret->jurisdiction)
+		                                                   : json_null(),
+		                              "adult_years", (json_int_t)ret->adult_years,
+		                              "majority_age", (json_int_t)ret->majority_age,
+		                              "minor_years", (json_int_t)ret->minor_years,
 		                              "last_contact", api_time_json(ret->last_contact),
 		                              "retain_until", api_time_json(ret->retain_until),
 		                              "active_holds", (json_int_t)ret->holds));
-		json_object_set_new(
-		        o, "message",
-		        json_string(
-		                strstr(r->blocked_by, "legal_hold") != NULL
-		                        ? "A legal hold applies: the record is erased once every "
-		                          "hold is released (and the retention date has passed)."
-		                        : "The practice must keep this record until not_before "
-		                          "(retention rule); it will be erased then."));
+		json_object_set_new(o, "message", json_string(text));
 	}
 	return o;
 }

@@ -136,6 +136,7 @@ static void chart(struct hw *w, const struct export_record *r)
 	row(w, "Confidential email", c->alt_email);
 	row(w, "Intake date", c->intake_date);
 	row(w, "Referred by", c->referral_source);
+	row(w, "Jurisdiction (retention rule)", c->jurisdiction);
 	raw(w, "</table>\n");
 	if (r->nguardians) {
 		raw(w, "<h2>Guardians</h2>\n");

@@ -20,6 +20,7 @@
 #include "api/remind.h"
 #include "api/roster.h"
 #include "api/telehealth.h"
+#include "api/retention.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -314,5 +315,12 @@ const struct route api_routes[] = {
          0, 0, api_breach_letters},
         {HTTP_POST, "/api/v1/research-exports", ROLE_OWNER, AUDIT_RESEARCH_EXPORT, 1 * KB,
          ROUTE_REAUTH, api_research_export},
+        /* Retention rules per jurisdiction (api/retention.h). */
+        {HTTP_GET, "/api/v1/retention-rules", ROLE_OWNER | ROLE_AUDITOR, AUDIT_RETENTION_READ, 0, 0,
+         api_retention_list},
+        {HTTP_PUT, "/api/v1/retention-rules/{code}", ROLE_OWNER, AUDIT_RETENTION_SET, 2 * KB,
+         ROUTE_REAUTH, api_retention_put},
+        {HTTP_DELETE, "/api/v1/retention-rules/{code}", ROLE_OWNER, AUDIT_RETENTION_DELETE, 0,
+         ROUTE_REAUTH, api_retention_delete},
 };
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

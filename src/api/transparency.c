@@ -91,6 +91,12 @@ enum err api_privacy_page(struct app *app, const struct http_request *rq, struct
 	              practice_json(p.practice_name, p.server_location, p.privacy_contact),
 	              "retention", p.retention_policy, "categories", cats, "integrations",
 	              integrations_json(p.configured), "rights", rts, "no_trackers", no_trackers);
+	if (o != NULL) /* this record's own date, and the jurisdiction whose rule sets it */
+		json_object_set_new(o, "retention_rule",
+		                    json_pack("{s:o,s:s,s:o}", "jurisdiction",
+		                              str_or_null(p.retention_jurisdiction), "basis",
+		                              p.retention_basis ? p.retention_basis : "adult",
+		                              "retain_until", api_time_json(p.retain_until)));
 	return o ? api_json_send(rs, o) : ERR_NOMEM;
 }
 

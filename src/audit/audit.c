@@ -140,6 +140,9 @@ static const char *const names[AUDIT__COUNT] = {
         [AUDIT_TELEHEALTH_ADMIT] = "telehealth.admit",
         [AUDIT_TELEHEALTH_END] = "telehealth.end",
         [AUDIT_TELEHEALTH_SIGNAL] = "telehealth.signal",
+        [AUDIT_RETENTION_READ] = "retention_rule.read",
+        [AUDIT_RETENTION_SET] = "retention_rule.set",
+        [AUDIT_RETENTION_DELETE] = "retention_rule.delete",
 };
 
 /* The most bytes one event's canonical form may take; stored rows that are

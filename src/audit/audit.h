@@ -149,6 +149,9 @@ enum audit_event {
 	AUDIT_TELEHEALTH_ADMIT,   /* a participant was admitted from the waiting room */
 	AUDIT_TELEHEALTH_END,     /* a video session was ended */
 	AUDIT_TELEHEALTH_SIGNAL,  /* a participant's signaling connection opened */
+	AUDIT_RETENTION_READ,     /* the retention rules were read */
+	AUDIT_RETENTION_SET,      /* a retention rule was made or changed (or made the default) */
+	AUDIT_RETENTION_DELETE,   /* a retention rule was deleted */
 	AUDIT__COUNT              /* not an event */
 };
 

@@ -13,6 +13,7 @@
 
 #include "core/mem.h"
 #include "domain/dates.h"
+#include "domain/erasure.h"
 #include "domain/recur.h"
 
 static const char *const status_names[] = {"pending", "approved", "declined"};
@@ -74,7 +75,12 @@ static enum err clinician_of(struct domain_ctx *ctx, const char *public_id, int6
  * supervisor they reach, a client themself. No audit. */
 static enum err reaches(struct domain_ctx *ctx, int64_t client_id, int *yes)
 {
+	int restricted = 0;
+	enum err e = domain_restricted(ctx, client_id, &restricted);
+
 	*yes = 0;
+	if (e != ERR_OK || restricted) /* left out of lists; single ones refuse first */
+		return e;
 	if (ctx->role == ROLE_OWNER || ctx->role == ROLE_SCHEDULER) {
 		*yes = 1;
 		ctx->purpose = "operations";
@@ -97,6 +103,8 @@ static enum err client_in_reach(struct domain_ctx *ctx, const char *public_id, e
 	int yes = 0;
 	enum err e = store_client_id_of(ctx->store, public_id, client_id);
 
+	if (e == ERR_OK) /* a restricted record gets no new entries or requests */
+		e = domain_restriction_check(ctx, *client_id, 1);
 	if (e == ERR_OK)
 		e = reaches(ctx, *client_id, &yes);
 	if (e == ERR_OK && !yes) {
@@ -231,6 +239,8 @@ enum err domain_waitlist_remove(struct domain_ctx *ctx, const char *public_id)
 	if (e != ERR_OK)
 		return e;
 	e = store_waitlist_get(ctx->store, ctx->vault, public_id, 0, &w);
+	if (e == ERR_OK)
+		e = domain_restriction_check(ctx, w.client_id, 1);
 	if (e == ERR_OK)
 		e = reaches(ctx, w.client_id, &yes);
 	if (e == ERR_OK && !yes && !(w.clinician_id != 0 && w.clinician_id == ctx->actor_id)) {
@@ -383,6 +393,8 @@ static enum err load(struct domain_ctx *ctx, const char *public_id, int open, en
 	if (e != ERR_OK)
 		return e;
 	e = store_booking_get(ctx->store, ctx->vault, public_id, open, r);
+	if (e == ERR_OK)
+		e = domain_restriction_check(ctx, r->client_id, ev != AUDIT_BOOKING_READ);
 	if (e == ERR_OK)
 		e = sees_request(ctx, r, &yes);
 	if (e == ERR_OK && !yes) {

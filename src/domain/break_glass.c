@@ -37,6 +37,8 @@ enum err domain_break_glass_open(struct domain_ctx *ctx, const char *client_publ
 		return e;
 	until = ctx->now + 60 * domain_setting_int(ctx, "break_glass_minutes", BREAK_GLASS_MINUTES);
 	e = store_client_id_of(ctx->store, client_public_id, &cid);
+	if (e == ERR_OK) /* a restricted record is not opened, even in an emergency */
+		e = domain_restriction_check(ctx, cid, 2);
 	if (e == ERR_OK)
 		e = store_care_team_reaches(ctx->store, cid, ctx->actor_id, &yes);
 	if (e == ERR_OK && yes) {

@@ -11,6 +11,8 @@
 #include "domain/chart.h"
 #include "domain/dates.h"
 #include "domain/domain.h"
+#include "domain/retention.h"
+#include "store/erasure.h"
 
 static int has_controls(const char *s, int allow_newline)
 {
@@ -98,6 +100,8 @@ static enum err write_client(struct domain_ctx *ctx, struct client *c,
 	}
 	/* What the practice collects, and the history (domain/chart.c). */
 	e = domain_chart_check(ctx, have_old ? &old : NULL, c);
+	if (e == ERR_OK) /* a jurisdiction names one of the practice's retention rules */
+		e = domain_retention_jurisdiction_check(ctx, c->jurisdiction);
 	if (e == ERR_OK)
 		e = op(ctx->store, ctx->vault, c, ctx->now);
 	/* A clinician who registers a client joins the client's care team. */
@@ -140,6 +144,14 @@ enum err domain_client_get(struct domain_ctx *ctx, const char *public_id, struct
 		return e;
 	}
 	e = store_client_get(ctx->store, ctx->vault, public_id, &c);
+	if (e == ERR_OK) { /* shown on the chart (owner, auditor, the client) */
+		char basis[16] = "";
+
+		e = store_restriction_get(ctx->store, id, basis);
+		c.restricted = basis[0] != '\0';
+		if (e != ERR_OK)
+			client_cleanup(&c);
+	}
 	store_rollback(ctx->store); /* ends the snapshot; it wrote nothing */
 	if (e == ERR_OK) {
 		e = domain_emit_read(ctx, AUDIT_CLIENT_READ, c.id, "client", c.public_id, "");
@@ -164,6 +176,42 @@ enum err domain_client_update(struct domain_ctx *ctx, struct client *c)
 static int64_t team_of(const struct domain_ctx *ctx)
 {
 	return ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR ? ctx->actor_id : 0;
+}
+
+/* sees_restricted - the owner and the privacy officer (legal claims) see
+ * restricted clients in lists, flagged; a client sees their own record. */
+static int sees_restricted(const struct domain_ctx *ctx)
+{
+	return ctx->role == ROLE_OWNER || ctx->role == ROLE_AUDITOR || ctx->role == ROLE_CLIENT;
+}
+
+/* restricted_filter - flag the restricted clients among out[0..*n) and,
+ * unless the actor sees them, drop them (GDPR Art. 18: a restricted record
+ * is not processed, and a list or a search is processing); *n is what is
+ * left, packed at the front. */
+static enum err restricted_filter(struct domain_ctx *ctx, struct client *out, size_t *n)
+{
+	size_t i, k = 0;
+	enum err e = ERR_OK;
+
+	for (i = 0; i < *n; i++) {
+		char basis[16] = "";
+
+		if (e == ERR_OK)
+			e = store_restriction_get(ctx->store, out[i].id, basis);
+		out[i].restricted = basis[0] != '\0';
+		if (e != ERR_OK || (out[i].restricted && !sees_restricted(ctx))) {
+			client_cleanup(&out[i]);
+			continue;
+		}
+		if (k != i) {
+			out[k] = out[i];
+			memset(&out[i], 0, sizeof out[i]);
+		}
+		k++;
+	}
+	*n = k;
+	return e;
 }
 
 /* finish_many - end a multi-client read's snapshot and audit it with its
@@ -205,11 +253,32 @@ enum err domain_client_list(struct domain_ctx *ctx, int64_t after, size_t limit,
 			if (e == ERR_OK)
 				e = store_client_get(ctx->store, ctx->vault, pid, &out[0]);
 			k = e == ERR_OK ? 1 : 0;
+			if (e == ERR_OK) /* flagged; the client keeps their own record */
+				e = restricted_filter(ctx, out, &k);
 		}
 	} else {
-		e = store_client_list(ctx->store, ctx->vault, team_of(ctx), after, limit, out, &k);
+		int64_t cur = after;
+		size_t want, got;
+
+		/* Fill the page past restricted clients the actor does not see. */
+		do {
+			want = limit - k;
+			got = 0;
+			e = store_client_list(ctx->store, ctx->vault, team_of(ctx), cur, want,
+			                      out + k, &got);
+			if (e == ERR_OK && got > 0)
+				cur = out[k + got - 1].id;
+			if (e == ERR_OK) {
+				size_t fetched = got;
+
+				e = restricted_filter(ctx, out + k, &got);
+				k += got;
+				if (fetched < want)
+					break;
+			}
+		} while (e == ERR_OK && k < limit);
 	}
-	e = finish_many(ctx, AUDIT_CLIENT_LIST, e, out, e == ERR_OK ? k : 0);
+	e = finish_many(ctx, AUDIT_CLIENT_LIST, e, out, k);
 	if (e == ERR_OK)
 		*n = k;
 	return e;
@@ -231,7 +300,9 @@ enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t 
 	e = store_client_search(ctx->store, ctx->vault, team_of(ctx), query, limit, out, &k);
 	if (e == ERR_INVAL)
 		ctx->message = "query has too many words";
-	e = finish_many(ctx, AUDIT_CLIENT_SEARCH, e, out, e == ERR_OK ? k : 0);
+	if (e == ERR_OK)
+		e = restricted_filter(ctx, out, &k);
+	e = finish_many(ctx, AUDIT_CLIENT_SEARCH, e, out, k);
 	if (e == ERR_OK)
 		*n = k;
 	return e;

@@ -21,6 +21,7 @@
 #include "domain/erasure.h"
 #include "domain/identity.h"
 #include "domain/ledger.h"
+#include "domain/retention.h"
 
 static char ledger_path[PATH_MAX];
 
@@ -70,9 +71,10 @@ static int64_t dob_time(const char *s)
 enum err domain_retention_of(struct domain_ctx *ctx, int64_t client_id, struct retention *out)
 {
 	struct retention_facts f;
+	struct retention_rule rule;
 	struct client c;
 	char pub[33];
-	int64_t adult, majority_age, minor, dob = 0;
+	int64_t dob = 0;
 	enum err e;
 
 	e = store_retention_facts(ctx->store, client_id, ctx->now, &f);
@@ -83,19 +85,24 @@ enum err domain_retention_of(struct domain_ctx *ctx, int64_t client_id, struct r
 	if (e != ERR_OK)
 		return e;
 	dob = dob_time(c.date_of_birth);
+	/* The client's jurisdiction's rule, else the practice's default. */
+	e = domain_retention_rule_for(ctx, c.jurisdiction, &rule);
 	client_cleanup(&c);
-	adult = domain_setting_int(ctx, "retention_adult_years", 7);
-	majority_age = domain_setting_int(ctx, "retention_majority_age", 18);
-	minor = domain_setting_int(ctx, "retention_minor_years", 7);
+	if (e != ERR_OK)
+		return e;
 	memset(out, 0, sizeof *out);
+	memcpy(out->jurisdiction, rule.code, sizeof out->jurisdiction);
+	out->adult_years = rule.adult_years;
+	out->majority_age = rule.majority_age;
+	out->minor_years = rule.minor_years;
 	out->last_contact = f.last_contact;
-	out->retain_until = add_years(f.last_contact, adult);
+	out->retain_until = add_years(f.last_contact, rule.adult_years);
 	out->rule = "adult";
 	if (dob != 0) {
-		int64_t majority = add_years(dob, majority_age);
+		int64_t majority = add_years(dob, rule.majority_age);
 
 		if (f.last_contact < majority) {
-			int64_t m = add_years(majority, minor);
+			int64_t m = add_years(majority, rule.minor_years);
 
 			out->rule = "minor";
 			if (m > out->retain_until)
@@ -642,6 +649,15 @@ enum err domain_restriction_set(struct domain_ctx *ctx, const char *client, cons
 		ctx->message = "the record is restricted already";
 	snprintf(detail, sizeof detail, "basis=%s", basis);
 	return finish(ctx, e, AUDIT_RESTRICT_SET, id, "client", client, detail);
+}
+
+enum err domain_restricted(struct domain_ctx *ctx, int64_t client_id, int *yes)
+{
+	char basis[16] = "";
+	enum err e = store_restriction_get(ctx->store, client_id, basis);
+
+	*yes = e == ERR_OK && basis[0] != '\0';
+	return e;
 }
 
 enum err domain_restriction_lift(struct domain_ctx *ctx, const char *client)

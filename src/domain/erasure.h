@@ -20,6 +20,7 @@
 
 #include "domain/domain.h"
 #include "store/erasure.h"
+#include "store/retention.h"
 
 #define ERASURE_LIST_MAX 200    /* most requests one list returns */
 #define HOLDS_PER_CLIENT_MAX 50 /* most holds one list returns */
@@ -31,13 +32,17 @@ struct retention {
 	int64_t retain_until; /* the record may be erased from this time on */
 	const char *rule;     /* "adult" or "minor" (static) */
 	int64_t holds;        /* active legal holds */
+	char jurisdiction[RETENTION_CODE_MAX + 1]; /* the rule's code ("" if built in) */
+	int64_t adult_years;                       /* the rule: years after last contact */
+	int64_t majority_age;                      /* age of majority */
+	int64_t minor_years;                       /* years after majority */
 };
 
 /* domain_retention_of - the retention facts of client_id, inside the
- * caller's transaction. Settings: retention_adult_years (after last
- * contact), retention_majority_age and retention_minor_years (after
- * majority, for a client who was a minor at last contact; the later of the
- * two dates applies). */
+ * caller's transaction, under the rule of the client's jurisdiction or
+ * else the practice's default (domain/retention.h): adult_years after last
+ * contact, and for a client who was a minor at last contact, minor_years
+ * after they reach majority_age (the later of the two dates applies). */
 enum err domain_retention_of(struct domain_ctx *ctx, int64_t client_id, struct retention *out);
 
 /* domain_erasure_ledger_path_set - where the ledger file is (DIR/
@@ -92,6 +97,11 @@ enum err domain_hold_list(struct domain_ctx *ctx, const char *client, struct leg
  * basis of Art. 18(1): "accuracy", "unlawful", "legal-claims" or
  * "objection" (owner and auditor). ERR_CONFLICT if restricted already. */
 enum err domain_restriction_set(struct domain_ctx *ctx, const char *client, const char *basis);
+/* domain_restricted - *yes if the client's record is restricted; no audit,
+ * no refusal: for lists and views that leave such a record out (the
+ * refusing check is domain_restriction_check, domain/domain.h). */
+enum err domain_restricted(struct domain_ctx *ctx, int64_t client_id, int *yes);
+
 /* domain_restriction_lift - lift it (owner and auditor); ERR_CONFLICT if
  * the record is not restricted. */
 enum err domain_restriction_lift(struct domain_ctx *ctx, const char *client);

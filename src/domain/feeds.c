@@ -14,6 +14,7 @@
 
 #include "core/mem.h"
 #include "domain/identity.h"
+#include "domain/erasure.h"
 #include "store/remind.h"
 #include "domain/schedule.h"
 
@@ -198,6 +199,15 @@ static enum err label(struct domain_ctx *ctx, int how, const struct appt *a, cha
 	if (a->kind == 3) {
 		snprintf(out, size, "Group appointment");
 		return ERR_OK;
+	}
+	{ /* a restricted record (GDPR Art. 18) is not named, not even by id */
+		int restricted = 0;
+
+		e = domain_restricted(ctx, a->client_id, &restricted);
+		if (e != ERR_OK || restricted) {
+			snprintf(out, size, "Appointment");
+			return e;
+		}
 	}
 	if (how == 0) {
 		snprintf(out, size, "Appointment C-%.8s", a->client_public_id);

@@ -727,6 +727,8 @@ enum err domain_care_team_add(struct domain_ctx *ctx, const char *client_public_
 
 	TX_BEGIN(ctx);
 	e = store_client_id_of(ctx->store, client_public_id, &cid);
+	if (e == ERR_OK) /* nobody new starts working on a restricted record */
+		e = domain_restriction_check(ctx, cid, 1);
 	if (e == ERR_OK)
 		e = store_user_auth_by_public(ctx->store, user_public_id, &u);
 	if (e == ERR_OK && strcmp(u.role, "clinician") != 0 && strcmp(u.role, "supervisor") != 0) {

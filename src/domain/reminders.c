@@ -15,6 +15,7 @@
 #include "domain/chart.h"
 #include "domain/consent.h"
 #include "domain/dates.h"
+#include "domain/erasure.h"
 #include "domain/identity.h"
 #include "domain/recur.h"
 #include "domain/settings.h"
@@ -222,7 +223,7 @@ static enum err attempt(struct domain_ctx *ctx, const struct reminder_transport 
 	struct client cl;
 	char *to = NULL, *text = NULL, detail[80];
 	const char *cls = "", *why;
-	int state = 0, attempts = 0, done = 0;
+	int state = 0, attempts = 0, done = 0, restricted = 0;
 	int64_t next_at = 0;
 	enum err e, sent;
 
@@ -238,6 +239,11 @@ static enum err attempt(struct domain_ctx *ctx, const struct reminder_transport 
 		e = ERR_OK;
 	else if (e == ERR_OK && !force && (state != REMINDER_DUE || next_at > ctx->now))
 		done = 1;
+	/* A restricted record gets no reminders; not recorded, so they resume
+	 * when the restriction is lifted (send-now refused it already). */
+	if (e == ERR_OK && !done)
+		e = domain_restricted(ctx, c->client_id, &restricted);
+	done = done || restricted;
 	if (e != ERR_OK || done) {
 		store_rollback(ctx->store);
 		return e;
@@ -401,6 +407,7 @@ static enum err may_book(struct domain_ctx *ctx, int64_t client_id, enum audit_e
 	if (ctx->role == ROLE_OWNER || ctx->role == ROLE_SCHEDULER) {
 		yes = 1;
 		ctx->purpose = "operations";
+		e = domain_restriction_check(ctx, client_id, ev != AUDIT_REMINDER_READ);
 	} else if (ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR) {
 		e = domain_reaches_client(ctx, client_id, &yes);
 	}

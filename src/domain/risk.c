@@ -11,6 +11,7 @@
 
 #include "core/mem.h"
 #include "domain/dates.h"
+#include "domain/erasure.h"
 #include "store/note_templates.h"
 
 #define CLIENT_PAGE 100
@@ -173,8 +174,12 @@ enum err domain_risk_report(struct domain_ctx *ctx, const char *since, risk_from
 		e = store_client_list(ctx->store, ctx->vault, ctx->actor_id, after, CLIENT_PAGE, cs,
 		                      &got);
 		for (i = 0; e == ERR_OK && i < got; i++) {
-			int read = 0, listed = 0;
+			int read = 0, listed = 0, restricted = 0;
 
+			/* Art. 18: a restricted record is not read for a report. */
+			e = domain_restricted(ctx, cs[i].id, &restricted);
+			if (e != ERR_OK || restricted)
+				continue;
 			reached++;
 			if (k < max)
 				e = one(ctx, &cs[i], since, parse, &out[k], &read, &listed);

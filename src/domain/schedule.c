@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "domain/erasure.h"
 
 #define DAY 86400
 #define REACH_CACHE 64 /* clients whose visibility one view remembers */
@@ -123,6 +124,7 @@ static enum err may_book(struct domain_ctx *ctx, int64_t client_id, enum audit_e
 	if (ctx->role == ROLE_OWNER || ctx->role == ROLE_SCHEDULER) {
 		yes = 1;
 		ctx->purpose = "operations";
+		e = domain_restriction_check(ctx, client_id, 1); /* booking is processing */
 	} else if (ctx->role == ROLE_CLINICIAN) {
 		e = domain_reaches_client(ctx, client_id, &yes);
 	}
@@ -139,9 +141,14 @@ static enum err may_book(struct domain_ctx *ctx, int64_t client_id, enum audit_e
 static enum err sees_client(struct domain_ctx *ctx, int64_t client_id, int *yes)
 {
 	const char *purpose = ctx->purpose;
-	enum err e = ERR_OK;
+	int restricted = 0;
+	enum err e;
 
 	*yes = 0;
+	/* A restricted client's slot stays busy but nameless, except to the owner. */
+	e = domain_restricted(ctx, client_id, &restricted);
+	if (e != ERR_OK || (restricted && ctx->role != ROLE_OWNER))
+		return e;
 	if (ctx->role == ROLE_OWNER || ctx->role == ROLE_SCHEDULER || ctx->role == ROLE_BILLER)
 		*yes = 1;
 	else if (ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR)
@@ -761,6 +768,8 @@ enum err domain_appt_get(struct domain_ctx *ctx, const char *public_id, struct s
 	e = store_appt_get(ctx->store, ctx->vault, public_id, 0, &d->a);
 	if (e == ERR_OK)
 		e = parties_of(ctx, &d->a, &p);
+	for (i = 0; e == ERR_OK && i < p.nclients; i++) /* Art. 18: legal claims only */
+		e = domain_restriction_check(ctx, p.clients[i], 0);
 	if (e == ERR_OK)
 		e = may_read(ctx, &d->a, &p, &names);
 	if (e != ERR_OK) {

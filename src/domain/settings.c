@@ -23,11 +23,8 @@ const struct setting settings[] = {
         {"collect_guardians", 0, 0, 1},         /* guardians of minors */
         {"collect_intake_date", 0, 0, 1},       /* intake date */
         {"collect_referral_source", 0, 0, 1},   /* who referred the client */
-        /* Retention (docs/api.md, "Erasure"): years after last contact, and for
-         * a client who was a minor then, years after majority. */
-        {"retention_adult_years", 7, 0, 100},
-        {"retention_majority_age", 18, 14, 25},
-        {"retention_minor_years", 7, 0, 100},
+        /* Retention is per jurisdiction now: /api/v1/retention-rules
+         * (domain/retention.h; migration 0018 moved these three there). */
         /* Reminders and calendar feeds (domain/reminders.h, feeds.h). */
         {"reminder_hours_before", 24, 1, 168}, /* how long before an appointment */
         {"reminder_name_practice", 0, 0, 1},   /* 1: a reminder names the practice */

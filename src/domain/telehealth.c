@@ -209,6 +209,10 @@ enum err domain_telehealth_join(struct domain_ctx *ctx, const char *appt_public_
 		goto out;
 	}
 	ctx->purpose = "treatment";
+	/* a restricted record is not processed at all, whatever the appointment */
+	e = restricted(ctx, &m);
+	if (e != ERR_OK)
+		goto out;
 	if (!a.telehealth) {
 		e = conflict(ctx, "the appointment is not a telehealth appointment");
 		goto out;
@@ -221,9 +225,6 @@ enum err domain_telehealth_join(struct domain_ctx *ctx, const char *appt_public_
 		e = conflict(ctx, "the appointment has ended");
 		goto out;
 	}
-	e = restricted(ctx, &m);
-	if (e != ERR_OK)
-		goto out;
 	e = store_th_room_open_of(ctx->store, a.id, &r);
 	if (e == ERR_NOTFOUND) {
 		memset(&r, 0, sizeof r);

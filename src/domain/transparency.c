@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/erasure.h"
 #include "domain/settings.h"
 
 #define COUNT(field) offsetof(struct client_counts, field)
@@ -120,6 +121,17 @@ enum err domain_privacy_page(struct domain_ctx *ctx, const char *client_public_i
 	}
 	if (e == ERR_OK)
 		e = store_client_counts(ctx->store, cid, &out->counts);
+	if (e == ERR_OK) { /* until when the record is kept, and under which rule */
+		struct retention ret;
+
+		e = domain_retention_of(ctx, cid, &ret);
+		if (e == ERR_OK) {
+			out->retain_until = ret.retain_until;
+			out->retention_basis = ret.rule;
+			snprintf(out->retention_jurisdiction, sizeof out->retention_jurisdiction,
+			         "%s", ret.jurisdiction);
+		}
+	}
 	if (e == ERR_OK) {
 		snprintf(out->client_public_id, sizeof out->client_public_id, "%s",
 		         client_public_id);

@@ -50,6 +50,9 @@ struct privacy_page {
 	char privacy_contact[TRANSPARENCY_TEXT_MAX];  /* whom to ask */
 	char retention_policy[TRANSPARENCY_TEXT_MAX]; /* how long it is kept */
 	int configured[8];                            /* integrations[i] is on */
+	int64_t retain_until;                         /* kept at least until (retention rule) */
+	char retention_jurisdiction[8];               /* the rule's code ("" if built in) */
+	const char *retention_basis;                  /* "adult" or "minor" (static) */
 };
 
 /* domain_privacy_page - the page for a client: the client themself and

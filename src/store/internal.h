@@ -51,6 +51,8 @@ enum store_group {
 	STORE_GROUP_RESEARCH, /* store_research.c: research export candidates and counts */
 	/* store_telehealth.c: video rooms and participants */
 	STORE_GROUP_TELEHEALTH,
+	/* store_retention.c: retention rules per jurisdiction */
+	STORE_GROUP_RETENTION,
 	STORE_GROUP__COUNT
 };
 
@@ -82,6 +84,7 @@ extern const struct stmt_group store_group_breach;
 extern const struct stmt_group store_group_remind;
 extern const struct stmt_group store_group_research;
 extern const struct stmt_group store_group_telehealth;
+extern const struct stmt_group store_group_retention;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

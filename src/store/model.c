@@ -51,6 +51,9 @@ const struct client_field client_fields[] = {
          "intake_date must be a real date, YYYY-MM-DD"},
         {"referral_source", offsetof(struct client, referral_source), CLIENT_NAME_MAX,
          CLIENT_FIELD_TEXT, "collect_referral_source", TXT("referral_source")},
+        {"jurisdiction", offsetof(struct client, jurisdiction), 6, CLIENT_FIELD_TEXT, NULL,
+         "jurisdiction must be a retention rule's code, e.g. US-WA",
+         "jurisdiction must be a retention rule's code, e.g. US-WA"},
 };
 const unsigned client_field_count = sizeof client_fields / sizeof client_fields[0];
 

@@ -48,10 +48,12 @@ struct client {
 	char *alt_email;              /* confidential communications: email goes here */
 	char *intake_date;            /* YYYY-MM-DD of intake */
 	char *referral_source;        /* who referred the client, free text */
+	char *jurisdiction;           /* retention rule's code ("US-WA"), NULL: the practice's */
 	char primary_clinician[33];   /* public id of the primary clinician, "" if none */
 	int64_t created_at;           /* unix seconds */
 	int64_t updated_at;           /* unix seconds */
 	int64_t version;              /* increases by one on each update (optimistic locking) */
+	int restricted;               /* GDPR Art. 18 restriction applies (set by domain reads) */
 };
 
 /* client_cleanup - wipe and free the text fields; the struct is zeroed. */

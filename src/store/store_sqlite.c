@@ -73,6 +73,7 @@ enum stmt_id {
 	"c.may_email_sealed, c.may_text_sealed, c.may_voicemail_sealed, c.alt_address_sealed, "    \
 	"c.alt_phone_sealed, c.alt_email_sealed, c.intake_date_sealed, "                           \
 	"c.referral_source_sealed, "                                                               \
+	"c.jurisdiction_sealed, "                                                                  \
 	"coalesce((SELECT u.public_id FROM users u WHERE u.id = c.primary_clinician), '')"
 /* Index of the first sealed column in CLIENT_COLS; the sealed columns
  * follow client_fields[] order: the first CLIENT_SEALED_FIRST of them from
@@ -81,7 +82,7 @@ enum stmt_id {
 #define CLIENT_COL_CREATED 11
 #define CLIENT_SEALED_FIRST 7
 #define CLIENT_COL_CHART0 14
-#define CLIENT_COL_PRIMARY 25
+#define CLIENT_COL_PRIMARY 26
 
 static const char *const sql[Q__COUNT] = {
         [Q_BEGIN] = "BEGIN",
@@ -112,7 +113,8 @@ static const char *const sql[Q__COUNT] = {
                           "may_email_sealed = ?12, may_text_sealed = ?13, "
                           "may_voicemail_sealed = ?14, alt_address_sealed = ?15, "
                           "alt_phone_sealed = ?16, alt_email_sealed = ?17, "
-                          "intake_date_sealed = ?18, referral_source_sealed = ?19 WHERE id = ?1",
+                          "intake_date_sealed = ?18, referral_source_sealed = ?19, "
+                          "jurisdiction_sealed = ?20 WHERE id = ?1",
         [Q_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients c WHERE c.public_id = ?1",
         [Q_CLIENT_UPDATE] = "UPDATE clients SET status = ?2, updated_at = ?3, "
                             "version = version + 1, primary_clinician = "

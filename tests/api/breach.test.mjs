@@ -122,7 +122,7 @@ describe('breach records and letters', () => {
 
 	test('an erased client gets no letter', async () => {
 		await reauth(srv);
-		assert.equal((await srv.request('PATCH', '/api/v1/settings', { body: { retention_adult_years: 0 } })).status, 200);
+		assert.equal((await srv.request('PUT', '/api/v1/retention-rules/ZZ', { body: { adult_years: 0, majority_age: 18, minor_years: 7 } })).status, 200);
 		await reauth(srv);
 		const e = await srv.request('POST', `/api/v1/clients/${touched[1].id}/erasure-requests`, { body: {} });
 		assert.equal(e.status, 201, e.text);

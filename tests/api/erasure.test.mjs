@@ -20,10 +20,14 @@ before(async () => {
 });
 after(async () => { await srv?.stop(); });
 
-async function setSettings(body) {
+// setRule(code, adult, majority, minor) - the practice's retention rule for
+// a jurisdiction (the default rule "ZZ" came from the old settings).
+async function setRule(code, adult_years, majority_age = 18, minor_years = 7, extra = {}) {
 	await reauth(srv);
-	const r = await srv.request('PATCH', '/api/v1/settings', { body });
-	assert.equal(r.status, 200, r.text);
+	const r = await srv.request('PUT', `/api/v1/retention-rules/${code}`,
+		{ body: { adult_years, majority_age, minor_years, ...extra } });
+	assert.ok(r.status === 200 || r.status === 201, r.text);
+	return r.json;
 }
 
 async function newClient(extra = {}) {
@@ -80,7 +84,7 @@ describe('erasure with no obligation', () => {
 	test('shreds the client: keys and rows gone from the database, the WAL, new backups and restored old ones', async (t) => {
 		// serve made the (empty) ledger at start, so it can be copied off-site at once.
 		assert.equal(fs.readFileSync(path.join(p.data, 'erasure-ledger'), 'utf8'), 'confidant-erasure-ledger 1\n');
-		await setSettings({ retention_adult_years: 0 });
+		await setRule('ZZ', 0);
 		const victim = await newClient();
 		const bystander = await newClient();
 		const db = path.join(p.data, 'confidant.db');
@@ -221,7 +225,7 @@ describe('erasure with no obligation', () => {
 	});
 
 	test('a client may ask for their own erasure; other roles may not ask', async () => {
-		await setSettings({ retention_adult_years: 0 });
+		await setRule('ZZ', 0);
 		const c = await newClient();
 		await reauth(srv);
 		const email = `portal.${rnd(8)}@example.org`;
@@ -251,7 +255,7 @@ describe('erasure with no obligation', () => {
 
 describe('erasure under obligations', () => {
 	test('a retention rule: refused with the date, carried out by serve once the date passes', async () => {
-		await setSettings({ retention_adult_years: 7, retention_majority_age: 18, retention_minor_years: 7 });
+		await setRule('ZZ', 7, 18, 7);
 		const adult = await newClient();
 		const minor = await newClient({ date_of_birth: '2020-01-01' });
 		const O = await owner();
@@ -292,7 +296,7 @@ describe('erasure under obligations', () => {
 	});
 
 	test('a legal hold blocks until it is released', async () => {
-		await setSettings({ retention_adult_years: 0 });
+		await setRule('ZZ', 0);
 		const c = await newClient();
 		const h = await srv.request('POST', `/api/v1/clients/${c.id}/legal-holds`, { body: { reason: 'litigation' } });
 		assert.equal(h.status, 201, h.text);

@@ -446,6 +446,9 @@ const EXPECT = {
 	'GET /api/v1/telehealth/{room}': ALL,
 	'POST /api/v1/telehealth/{room}/admit': ['clinician', 'supervisor'],
 	'POST /api/v1/telehealth/{room}/end': ['clinician', 'supervisor'],
+	'GET /api/v1/retention-rules': ['owner', 'auditor'],
+	'PUT /api/v1/retention-rules/{code}': ['owner'],
+	'DELETE /api/v1/retention-rules/{code}': ['owner'],
 };
 
 describe('the routes table, for every role', () => {

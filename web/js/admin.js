@@ -124,6 +124,7 @@ export async function users(app) {
 	form.add({ name: 'role', label: 'Role', options: ROLE_OPTIONS.slice(0, 5) });
 
 	screen(app.view, 'Users', 'Users', error,
+		h('nav', { class: 'admin-nav', 'aria-label': 'Practice administration' }, h('a', { href: '#/admin/retention', text: 'Retention rules' })),
 		h('div', { class: 'table-wrap' }, h('table', { class: 'report users' },
 			h('caption', { class: 'visually-hidden', text: 'Users of the practice' }),
 			h('thead', {}, h('tr', {}, ['Name', 'Email', 'Role', 'Two-step', 'Status', 'Actions'].map((t) => h('th', { scope: 'col', text: t })))),

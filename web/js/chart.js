@@ -26,6 +26,7 @@ export const CHART_FIELDS = [
 	{ name: 'alt_address', label: 'Confidential postal address', rows: 3, hint: 'Letters go here instead of the home address.' },
 	{ name: 'intake_date', label: 'Intake date', type: 'date', collect: 'collect_intake_date' },
 	{ name: 'referral_source', label: 'Referral source', collect: 'collect_referral_source' },
+	{ name: 'jurisdiction', label: 'Jurisdiction (retention rule)', maxlength: 6, spellcheck: 'false', autocapitalize: 'characters', hint: 'The code of one of the practice’s retention rules, such as US-WA; empty: the practice’s default rule.' },
 ];
 const BOOL = [['', 'Not asked'], ['yes', 'Yes'], ['no', 'No']];
 const SCOPES = [['scheduling', 'Scheduling'], ['billing', 'Billing'], ['records', 'Records']];

@@ -206,6 +206,29 @@ function notReached(app, id) {
 		h('div', { class: 'actions' }, btn));
 }
 
+// restrictedNote(app, c) - a restricted record (GDPR Art. 18) says so at
+// the top; the owner and the privacy officer may lift it there.
+function restrictedNote(app, c) {
+	if (!c.restricted) return null;
+	const error = h('p', { class: 'form-alert', role: 'alert' });
+	const lift = ['owner', 'auditor'].includes(app.role())
+		? h('button', { type: 'button', class: 'small secondary', text: 'Lift the restriction',
+			onclick: async () => {
+				error.textContent = '';
+				try {
+					await api('POST', `/api/v1/clients/${c.id}/restriction/lift`, {});
+					app.status('The restriction was lifted: the record may be processed again.');
+					detail(app, c.id);
+				} catch (err) {
+					error.textContent = err.message;
+				}
+			} })
+		: null;
+	return h('div', { class: 'glass restricted', role: 'note', id: 'restricted-note' },
+		h('p', {}, h('strong', { text: 'Restricted. ' }), 'Processing of this record is restricted (GDPR Art. 18): it is only stored, and read for legal claims. It is left out of lists, the calendar shows no name, and changes are refused.'),
+		lift, error);
+}
+
 function show(app, c, settings) {
 	const dl = h('dl', { class: 'record' });
 	for (const f of FIELDS) {
@@ -221,7 +244,7 @@ function show(app, c, settings) {
 	const glass = app.glass?.id === c.id && Date.parse(app.glass.until) > Date.now()
 		? h('p', { class: 'glass', role: 'note', text: `Emergency access (break the glass) until ${new Date(app.glass.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every view are recorded and reviewed.` })
 		: null;
-	const parts = [backLink(), glass, h('section', { class: 'chart-part', 'aria-labelledby': 'demo-h' }, h('h2', { id: 'demo-h', text: 'Details' }), dl, edit)];
+	const parts = [backLink(), glass, restrictedNote(app, c), h('section', { class: 'chart-part', 'aria-labelledby': 'demo-h' }, h('h2', { id: 'demo-h', text: 'Details' }), dl, edit)];
 	parts.push(chart.careTeam(app, c.id).el, chart.guardians(app, c.id, settings, app.canRegister()));
 	if (app.clinical()) {
 		parts.push(diagnoses.section(app, c.id), lazy(app, 'plans', 'section', c.id), notes.section(app, c.id),
