@@ -32,6 +32,7 @@ BIN := $(BUILD)/confidant
 PKGS := libmicrohttpd jansson sqlite3 libsodium libzstd gnutls liboath libqrencode
 PKGS += libical
 PKGS += libcurl
+PKGS += cairo pangocairo
 DEPS_STAMP := build/.deps-ok
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
