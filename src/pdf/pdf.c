@@ -13,6 +13,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,46 @@ void pdf_row(struct pdf_doc *d, const char *key, const char *value)
 void pdf_page_break(struct pdf_doc *d)
 {
 	add(d, K_BREAK, NULL, NULL);
+}
+
+/* addv - a block of kind k whose text is formatted from fmt and ap. */
+static void addv(struct pdf_doc *d, enum kind k, const char *key, const char *fmt, va_list ap)
+{
+	struct buf b;
+	enum err e;
+
+	if (d->e != ERR_OK)
+		return;
+	buf_init(&b, PDF_TEXT_MAX, 1);
+	e = buf_vprintf(&b, fmt, ap);
+	if (e != ERR_OK)
+		d->e = e;
+	else if (b.len > 0 && (k != K_ROW || key != NULL))
+		add(d, k, key, b.data);
+	buf_cleanup(&b);
+}
+
+#define FORMATTED(name, kind)                                                                      \
+	void name(struct pdf_doc *d, const char *fmt, ...)                                         \
+	{                                                                                          \
+		va_list ap;                                                                        \
+                                                                                                   \
+		va_start(ap, fmt);                                                                 \
+		addv(d, kind, NULL, fmt, ap);                                                      \
+		va_end(ap);                                                                        \
+	}
+FORMATTED(pdf_titlef, K_TITLE)
+FORMATTED(pdf_linef, K_LINE)
+FORMATTED(pdf_subheadingf, K_SUBHEADING)
+FORMATTED(pdf_paragraphf, K_PARAGRAPH)
+
+void pdf_rowf(struct pdf_doc *d, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	addv(d, K_ROW, key ? key : "", fmt, ap);
+	va_end(ap);
 }
 
 /* ---- rendering ------------------------------------------------------ */

@@ -61,6 +61,15 @@ void pdf_paragraph(struct pdf_doc *d, const char *text);  /* wrapped; newlines k
 void pdf_row(struct pdf_doc *d, const char *key, const char *value);
 void pdf_page_break(struct pdf_doc *d); /* the next block starts a new page */
 
+/* Formatted variants: the text is built whole (never cut inside a UTF-8
+ * sequence) and added like the plain ones. */
+void pdf_titlef(struct pdf_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pdf_linef(struct pdf_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pdf_subheadingf(struct pdf_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pdf_paragraphf(struct pdf_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pdf_rowf(struct pdf_doc *d, const char *key, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 /* pdf_doc_error - the sticky error (ERR_OK while all is well). */
 enum err pdf_doc_error(const struct pdf_doc *d);
 
