@@ -27,7 +27,22 @@ enum err api_disclosure_pdf(const char *client_public_id, const struct disclosur
  * out; errors as api_disclosure_pdf. */
 enum err api_export_pdf(const struct export_record *r, struct buf *out);
 
-/* api_document_time - t as "YYYY-MM-DD HH:MM UTC" ("" for 0). */
+/* api_document_time - t as "YYYY-MM-DD HH:MM UTC" ("" for 0); returns out. */
 const char *api_document_time(int64_t t, char out[24]);
+
+struct pdf_doc;
+
+/* api_pdf_diagnosis_rows - a "heading" section of one row per diagnosis
+ * (code; title, status, onset), or a line saying there are none. */
+void api_pdf_diagnosis_rows(struct pdf_doc *d, const char *heading, const struct diagnosis *dx,
+                            size_t n);
+
+#define DOCUMENT_CHART_FIELDS 19 /* rows api_document_chart gives at most */
+
+/* api_document_chart - the chart of c as label/value rows in reading order,
+ * for the readable exports (HTML and PDF show the same fields). Values are
+ * borrowed from c (flags as "yes"/"no"), NULL when not recorded. */
+void api_document_chart(const struct client *c, const char *label[DOCUMENT_CHART_FIELDS],
+                        const char *value[DOCUMENT_CHART_FIELDS]);
 
 #endif

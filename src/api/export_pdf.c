@@ -13,14 +13,8 @@
 
 #include "api/documents.h"
 #include "api/export.h"
-#include "domain/diagnoses.h"
 #include "domain/notes.h"
 #include "pdf/pdf.h"
-
-static const char *flag(const char *v)
-{
-	return v == NULL ? NULL : v[0] == '1' ? "yes" : "no";
-}
 
 /* name_of - a person's display name, or their id. */
 static const char *name_of(const struct export_record *r, int64_t id)
@@ -35,28 +29,13 @@ static const char *name_of(const struct export_record *r, int64_t id)
 static void chart(struct pdf_doc *d, const struct export_record *r)
 {
 	const struct client *c = &r->client;
+	const char *label[DOCUMENT_CHART_FIELDS], *value[DOCUMENT_CHART_FIELDS];
 	size_t i;
 
+	api_document_chart(c, label, value);
 	pdf_heading(d, "About you");
-	pdf_row(d, "Legal name", c->legal_name);
-	pdf_row(d, "Preferred name", c->preferred_name);
-	pdf_row(d, "Pronouns", c->pronouns);
-	pdf_row(d, "Date of birth", c->date_of_birth);
-	pdf_row(d, "Status", client_status_name(c->status));
-	pdf_row(d, "Email", c->email);
-	pdf_row(d, "Phone", c->phone);
-	pdf_row(d, "Address", c->address);
-	pdf_row(d, "Emergency contact", c->emergency_name);
-	pdf_row(d, "Emergency contact's relationship", c->emergency_relationship);
-	pdf_row(d, "Emergency contact's phone", c->emergency_phone);
-	pdf_row(d, "May email", flag(c->may_email));
-	pdf_row(d, "May text", flag(c->may_text));
-	pdf_row(d, "May leave voicemail", flag(c->may_voicemail));
-	pdf_row(d, "Confidential address", c->alt_address);
-	pdf_row(d, "Confidential phone", c->alt_phone);
-	pdf_row(d, "Confidential email", c->alt_email);
-	pdf_row(d, "Intake date", c->intake_date);
-	pdf_row(d, "Referred by", c->referral_source);
+	for (i = 0; i < DOCUMENT_CHART_FIELDS; i++)
+		pdf_row(d, label[i], value[i]);
 	if (r->nguardians)
 		pdf_heading(d, "Guardians");
 	for (i = 0; i < r->nguardians; i++) {
@@ -69,23 +48,6 @@ static void chart(struct pdf_doc *d, const struct export_record *r)
 		pdf_heading(d, "Care team");
 	for (i = 0; i < r->nteam; i++) {
 		pdf_paragraphf(d, "%s (%s)", r->team[i].name, r->team[i].role);
-	}
-}
-
-static void diagnoses(struct pdf_doc *d, const struct export_record *r)
-{
-	size_t i;
-
-	if (r->ndx)
-		pdf_heading(d, "Diagnoses");
-	for (i = 0; i < r->ndx; i++) {
-		const struct diagnosis *x = &r->dx[i];
-
-		pdf_rowf(d, x->code, "%s\n%s%s%s%s", domain_diagnosis_title(x->code),
-		         x->resolved     ? "resolved "
-		         : x->is_primary ? "primary"
-		                         : "active",
-		         x->resolved_on, x->onset[0] ? ", since " : "", x->onset);
 	}
 }
 
@@ -258,7 +220,8 @@ enum err api_export_pdf(const struct export_record *r, struct buf *out)
 	pdf_line(d, "This is your designated record set. Psychotherapy notes are not part of it: "
 	            "the law keeps them outside the right of access.");
 	chart(d, r);
-	diagnoses(d, r);
+	if (r->ndx)
+		api_pdf_diagnosis_rows(d, "Diagnoses", r->dx, r->ndx);
 	plans(d, r);
 	e = notes(d, r);
 	consents(d, r);

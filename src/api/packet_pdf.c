@@ -12,24 +12,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/documents.h"
 #include "domain/diagnoses.h"
 #include "pdf/pdf.h"
-
-const char *api_document_time(int64_t t, char out[24])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	out[0] = '\0';
-	if (t == 0)
-		return out;
-	gmtime_r(&tt, &tm);
-	strftime(out, 24, "%Y-%m-%d %H:%M UTC", &tm);
-	return out;
-}
 
 /* cover - the disclosure and the authorization's 164.508(c) elements. */
 static void cover(struct pdf_doc *d, const char *client, const struct disclosure_packet *p)
@@ -81,21 +67,20 @@ static void demographics(struct pdf_doc *d, const struct client *c)
 	pdf_row(d, "Address", c->address);
 }
 
-/* diagnoses - one row each: the code, then its title, status and onset. */
-static void diagnoses(struct pdf_doc *d, const struct diagnosis *dx, size_t n)
+void api_pdf_diagnosis_rows(struct pdf_doc *d, const char *heading, const struct diagnosis *dx,
+                            size_t n)
 {
 	size_t i;
 
-	pdf_heading(d, "Diagnoses (ICD-10-CM)");
+	pdf_heading(d, heading);
 	if (n == 0)
 		pdf_paragraph(d, "No diagnoses are on record.");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		pdf_rowf(d, dx[i].code, "%s\n%s%s%s%s", domain_diagnosis_title(dx[i].code),
 		         dx[i].resolved     ? "resolved "
 		         : dx[i].is_primary ? "primary"
 		                            : "active",
 		         dx[i].resolved_on, dx[i].onset[0] ? ", since " : "", dx[i].onset);
-	}
 }
 
 enum err api_disclosure_pdf(const char *client_public_id, const struct disclosure_packet *p,
@@ -118,7 +103,7 @@ enum err api_disclosure_pdf(const char *client_public_id, const struct disclosur
 	if (p->has_demographics)
 		demographics(d, &p->client);
 	if (p->has_diagnoses)
-		diagnoses(d, p->dx, p->ndx);
+		api_pdf_diagnosis_rows(d, "Diagnoses (ICD-10-CM)", p->dx, p->ndx);
 	e = pdf_doc_render(d, out, &pages);
 	pdf_doc_free(d);
 	return e;
