@@ -33,6 +33,7 @@ PKGS := libmicrohttpd jansson sqlite3 libsodium libzstd gnutls liboath libqrenco
 PKGS += libical
 PKGS += libcurl
 PKGS += zlib
+PKGS += cairo pangocairo
 DEPS_STAMP := build/.deps-ok
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -11,8 +11,10 @@ libs=(libmicrohttpd:libmicrohttpd-dev jansson:libjansson-dev sqlite3:libsqlite3-
 libs+=(libical:libical-dev) # RRULE expansion and zones (scheduling)
 libs+=(libcurl:libcurl4-gnutls-dev) # reminders: SMTP and the SMS gateway (GnuTLS, like the server)
 libs+=(zlib:zlib1g-dev)            # gzip copies of the web app's text files
+libs+=(cairo:libcairo2-dev pangocairo:libpango1.0-dev) # PDF documents (src/pdf/)
 tools=(pkg-config:pkg-config openssl:openssl curl:curl node:nodejs sqlite3:sqlite3
        clang-format:clang-format chromium:chromium clang:clang)
+tools+=(pdftotext:poppler-utils pdfinfo:poppler-utils) # tests/api/pdf.test.mjs reads the PDFs
 
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
@@ -28,6 +30,8 @@ for pair in "${tools[@]}"; do
 done
 # iCalendar feeds are checked with Debian's python3-icalendar (tests/api/feeds.test.mjs)
 /usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || missing+=(python3-icalendar)
+# PDFs need a font fontconfig can find; DejaVu covers Latin, Greek and Cyrillic names
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # gcc's sanitizer runtimes come with gcc on Debian; libFuzzer's (for
 # scripts/fuzz.sh) comes with a separate package.
 compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null ||

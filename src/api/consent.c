@@ -10,6 +10,8 @@
  *   POST /api/v1/consents/{id}/withdraw        {} -> the consent, withdrawn
  *   POST /api/v1/clients/{id}/disclosures      {"authorization"} -> the disclosure and a
  *                                              FHIR R4 Bundle of what was released
+ *                                              ("format": "pdf": the packet as one PDF
+ *                                              instead; "both": the JSON with "pdf" too)
  *   GET  /api/v1/clients/{id}/disclosures      the accounting of the last six years
  * A request: {"template", "signer"?, "signed_name", and for a release
  * "recipient", "description", "release_purpose", "expires_on" and/or
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "api/consent.h"
+#include "api/documents.h"
 #include "api/fhir.h"
 #include "core/mem.h"
 #include "domain/consent.h"
@@ -382,13 +385,44 @@ static json_t *packet_bundle(const char *client_public_id, const struct disclosu
 	return fhir_bundle(p->d.public_id, "collection", p->d.disclosed_at, entries);
 }
 
+/* send_pdf - the packet p as the response: the PDF itself,
+ * or (both) the usual JSON with the PDF as base64 in "pdf". */
+static enum err send_pdf(const char *client, const struct disclosure_packet *p, int both,
+                         struct http_response *rs)
+{
+	struct buf pdf;
+	json_t *o = NULL;
+	enum err e;
+
+	rs->status = 201;
+	if (!both) {
+		e = api_disclosure_pdf(client, p, &rs->body);
+		rs->content_type = "application/pdf";
+		snprintf(rs->disposition, sizeof rs->disposition,
+		         "attachment; filename=\"disclosure-%s.pdf\"", p->d.public_id);
+		return e;
+	}
+	buf_init(&pdf, HTTP_RESPONSE_MAX / 2, 1);
+	e = api_disclosure_pdf(client, p, &pdf);
+	if (e == ERR_OK)
+		o = json_pack("{s:o,s:o,s:o}", "disclosure", disclosure_json(&p->d), "bundle",
+		              packet_bundle(client, p), "pdf", fhir_base64(pdf.data, pdf.len));
+	buf_cleanup(&pdf);
+	if (e != ERR_OK)
+		return e;
+	if (o != NULL)
+		json_object_set_new(json_object_get(o, "disclosure"), "client",
+		                    json_string(client));
+	return o ? api_json_send(rs, o) : ERR_NOMEM;
+}
+
 enum err api_disclosure_make(struct app *app, const struct http_request *rq,
                              struct http_response *rs)
 {
-	static const char *const allowed[] = {"authorization", NULL};
+	static const char *const allowed[] = {"authorization", "format", NULL};
 	struct disclosure_packet *p;
 	struct domain_ctx ctx;
-	const char *auth = NULL;
+	const char *auth = NULL, *format = NULL;
 	void *root = NULL;
 	json_t *o;
 	enum err e;
@@ -403,8 +437,19 @@ enum err api_disclosure_make(struct app *app, const struct http_request *rq,
 		e = api_str_member(root, "authorization", 1, &auth, rs,
 		                   "authorization (the id of a release consent) is required");
 	if (e == ERR_OK)
+		e = api_str_member(root, "format", 0, &format, rs,
+		                   "format must be fhir, pdf or both");
+	if (e == ERR_OK && format != NULL && strcmp(format, "fhir") != 0 &&
+	    strcmp(format, "pdf") != 0 && strcmp(format, "both") != 0) {
+		rs->message = "format must be fhir, pdf or both";
+		e = ERR_INVAL;
+	}
+	if (e == ERR_OK)
 		API_CALL(app, rq, rs, ctx, domain_disclosure_make(&ctx, rq->param[0], auth, p));
-	if (e == ERR_OK) {
+	if (e == ERR_OK && format != NULL && strcmp(format, "fhir") != 0) {
+		e = send_pdf(rq->param[0], p, strcmp(format, "both") == 0, rs);
+		disclosure_packet_cleanup(p);
+	} else if (e == ERR_OK) {
 		o = json_pack("{s:o,s:o}", "disclosure", disclosure_json(&p->d), "bundle",
 		              packet_bundle(rq->param[0], p));
 		if (o != NULL)

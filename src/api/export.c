@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/documents.h"
 #include "api/export.h"
 #include "core/mem.h"
 
@@ -32,14 +33,15 @@ enum err api_export_get(struct app *app, const struct http_request *rq, struct h
 	const char *request = http_request_query(rq, "request");
 	struct export_record *r;
 	struct domain_ctx ctx;
-	int html;
+	int html, pdf;
 	enum err e;
 
 	if (!api_public_id_ok(rq->param[0]))
 		return ERR_NOTFOUND;
 	html = format != NULL && strcmp(format, "html") == 0;
-	if (format != NULL && !html && strcmp(format, "fhir") != 0) {
-		rs->message = "format must be fhir or html";
+	pdf = format != NULL && strcmp(format, "pdf") == 0;
+	if (format != NULL && !html && !pdf && strcmp(format, "fhir") != 0) {
+		rs->message = "format must be fhir, html or pdf";
 		return ERR_INVAL;
 	}
 	if (request != NULL && !api_public_id_ok(request)) {
@@ -50,8 +52,18 @@ enum err api_export_get(struct app *app, const struct http_request *rq, struct h
 	if (r == NULL)
 		return ERR_NOMEM;
 	CALL(app, rq, rs, ctx, e,
-	     domain_export_collect(&ctx, rq->param[0], request, html ? "html" : "fhir", r));
-	if (e == ERR_OK) {
+	     domain_export_collect(&ctx, rq->param[0], request,
+	                           pdf    ? "pdf"
+	                           : html ? "html"
+	                                  : "fhir",
+	                           r));
+	if (e == ERR_OK && pdf) {
+		e = api_export_pdf(r, &rs->body);
+		rs->content_type = "application/pdf";
+		snprintf(rs->disposition, sizeof rs->disposition,
+		         "attachment; filename=\"record-%s.pdf\"", rq->param[0]);
+		export_record_cleanup(r);
+	} else if (e == ERR_OK) {
 		e = html ? api_export_html(r, &rs->body) : api_export_fhir(r, &rs->body);
 		if (html) {
 			rs->content_type = "text/html; charset=utf-8";

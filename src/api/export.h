@@ -1,10 +1,11 @@
 /*
  * export.h - the right of access over HTTP and for the CLI:
- *   GET  /api/v1/clients/{id}/export[?format=fhir|html][&request=ID]
+ *   GET  /api/v1/clients/{id}/export[?format=fhir|html|pdf][&request=ID]
  *        the client's designated record set: a FHIR R4 collection Bundle
  *        (application/fhir+json), or a readable, self-contained HTML
  *        document of the same record (no script, no external resource,
- *        print-friendly). With request=ID the export fulfils that access
+ *        print-friendly), or the same as a PDF (api/documents.h). With
+ *        request=ID the export fulfils that access
  *        request of the client.
  *   POST /api/v1/clients/{id}/access-requests   {kind, jurisdiction,
  *        received_on?} -> 201 the request with its due date

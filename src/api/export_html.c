@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/documents.h"
 #include "api/export.h"
 #include "core/mem.h"
 #include "domain/diagnoses.h"
@@ -84,20 +85,7 @@ static void row(struct hw *w, const char *label, const char *value)
 
 static const char *when(int64_t t, char out[24])
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	out[0] = '\0';
-	if (t == 0)
-		return out;
-	gmtime_r(&tt, &tm);
-	strftime(out, 24, "%Y-%m-%d %H:%M UTC", &tm);
-	return out;
-}
-
-static const char *flag(const char *v)
-{
-	return v == NULL ? NULL : v[0] == '1' ? "yes" : "no";
+	return api_document_time(t, out);
 }
 
 /* name_of - a person's display name, or their id. */
@@ -114,29 +102,13 @@ static const char *name_of(const struct export_record *r, int64_t id, const char
 static void chart(struct hw *w, const struct export_record *r)
 {
 	const struct client *c = &r->client;
+	const char *label[DOCUMENT_CHART_FIELDS], *value[DOCUMENT_CHART_FIELDS];
 	size_t i;
 
 	raw(w, "<h2>About you</h2>\n<table>\n");
-	row(w, "Legal name", c->legal_name);
-	row(w, "Preferred name", c->preferred_name);
-	row(w, "Pronouns", c->pronouns);
-	row(w, "Date of birth", c->date_of_birth);
-	row(w, "Status", client_status_name(c->status));
-	row(w, "Email", c->email);
-	row(w, "Phone", c->phone);
-	row(w, "Address", c->address);
-	row(w, "Emergency contact", c->emergency_name);
-	row(w, "Emergency contact's relationship", c->emergency_relationship);
-	row(w, "Emergency contact's phone", c->emergency_phone);
-	row(w, "May email", flag(c->may_email));
-	row(w, "May text", flag(c->may_text));
-	row(w, "May leave voicemail", flag(c->may_voicemail));
-	row(w, "Confidential address", c->alt_address);
-	row(w, "Confidential phone", c->alt_phone);
-	row(w, "Confidential email", c->alt_email);
-	row(w, "Intake date", c->intake_date);
-	row(w, "Referred by", c->referral_source);
-	row(w, "Jurisdiction (retention rule)", c->jurisdiction);
+	api_document_chart(c, label, value);
+	for (i = 0; i < DOCUMENT_CHART_FIELDS; i++)
+		row(w, label[i], value[i]);
 	raw(w, "</table>\n");
 	if (r->nguardians) {
 		raw(w, "<h2>Guardians</h2>\n");

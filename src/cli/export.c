@@ -1,6 +1,6 @@
 /*
  * export.c - `confidant export`: a client's designated record set (the
- * right of access) written to a file, FHIR R4 JSON or readable HTML, by
+ * right of access) written to a file, FHIR R4 JSON or readable HTML or PDF, by
  * the same domain function and renderers as GET /api/v1/clients/{id}/export,
  * acting as the practice itself ("system") and audited the same way.
  * Never: overwrites a file (the record may land somewhere it should not);
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/documents.h"
 #include "api/export.h"
 #include "cli/cli.h"
 #include "core/file.h"
@@ -21,12 +22,12 @@
 
 static const char usage[] =
         "usage: confidant export --data DIR [--keyfile FILE] --client ID --out FILE\n"
-        "                        [--format fhir|html] [--request ID]\n"
+        "                        [--format fhir|html|pdf] [--request ID]\n"
         "\n"
         "Write a client's designated record set (HIPAA right of access, GDPR access\n"
         "and portability) to FILE, created 0600 and never overwritten: a FHIR R4\n"
-        "Bundle (default) or a readable HTML document. Psychotherapy notes are never\n"
-        "included. With --request, the export fulfils that access request. Works\n"
+        "Bundle (default) or a readable HTML or PDF document. Psychotherapy notes are\n"
+        "never included. With --request, the export fulfils that access request. Works\n"
         "while the server runs; the export is audited (record.export).\n";
 
 /* write_new - n bytes into a new file at path (0600, never replacing one). */
@@ -59,7 +60,7 @@ int cli_export(int argc, char **argv)
 	struct store *s = NULL;
 	struct vault *v = NULL;
 	struct buf doc;
-	int rc = cli_start(argc, argv, o, usage), html;
+	int rc = cli_start(argc, argv, o, usage), html, pdf;
 	enum err e;
 
 	if (rc >= 0)
@@ -68,8 +69,9 @@ int cli_export(int argc, char **argv)
 	out = cli_get(o, "out");
 	client = cli_get(o, "client");
 	html = format != NULL && strcmp(format, "html") == 0;
-	if (format != NULL && !html && strcmp(format, "fhir") != 0)
-		return cli_fail("export", "--format must be fhir or html");
+	pdf = format != NULL && strcmp(format, "pdf") == 0;
+	if (format != NULL && !html && !pdf && strcmp(format, "fhir") != 0)
+		return cli_fail("export", "--format must be fhir, html or pdf");
 	if (client == NULL || out == NULL || cli_get(o, "data") == NULL)
 		return cli_fail("export", "--data, --client and --out are required");
 	if (access(out, F_OK) == 0)
@@ -81,11 +83,16 @@ int cli_export(int argc, char **argv)
 	domain_ctx_system(&ctx, s, v);
 	buf_init(&doc, EXPORT_OUT_MAX, 1);
 	r = calloc(1, sizeof *r);
-	e = r ? domain_export_collect(&ctx, client, cli_get(o, "request"), html ? "html" : "fhir",
+	e = r ? domain_export_collect(&ctx, client, cli_get(o, "request"),
+	                              pdf    ? "pdf"
+	                              : html ? "html"
+	                                     : "fhir",
 	                              r)
 	      : ERR_NOMEM;
 	if (e == ERR_OK) {
-		e = html ? api_export_html(r, &doc) : api_export_fhir(r, &doc);
+		e = pdf    ? api_export_pdf(r, &doc)
+		    : html ? api_export_html(r, &doc)
+		           : api_export_fhir(r, &doc);
 		if (e == ERR_OK)
 			e = write_new(out, doc.data ? doc.data : "", doc.len);
 		if (e == ERR_OK)

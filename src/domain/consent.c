@@ -587,6 +587,7 @@ void disclosure_packet_cleanup(struct disclosure_packet *p)
 	size_t i;
 
 	disclosure_cleanup(&p->d);
+	consent_cleanup(&p->auth);
 	client_cleanup(&p->client);
 	for (i = 0; i < p->ndx; i++)
 		diagnosis_cleanup(&p->dx[i]);
@@ -653,14 +654,15 @@ enum err domain_disclosure_make(struct domain_ctx *ctx, const char *client_publi
 	out->d.consent_id = full.id;
 	copy_opt(out->d.consent_public_id, sizeof out->d.consent_public_id, full.public_id);
 	copy_opt(out->d.scope, sizeof out->d.scope, full.scope);
-	out->d.recipient = full.recipient;
-	out->d.description = full.description;
-	out->d.purpose = full.release_purpose;
-	full.recipient = full.description = full.release_purpose = NULL;
+	out->d.recipient = mem_strdup(full.recipient);
+	out->d.description = mem_strdup(full.description);
+	out->d.purpose = mem_strdup(full.release_purpose);
 	out->d.disclosed_by = ctx->actor_id;
 	copy_opt(out->d.disclosed_by_public_id, sizeof out->d.disclosed_by_public_id, ctx->actor);
-	consent_cleanup(&full);
-	if (has_scope(out->d.scope, "demographics")) {
+	out->auth = full; /* the packet's cover page shows what was signed */
+	if (!out->d.recipient || !out->d.description || !out->d.purpose)
+		e = ERR_NOMEM;
+	if (e == ERR_OK && has_scope(out->d.scope, "demographics")) {
 		e = store_client_get(ctx->store, ctx->vault, client_public_id, &out->client);
 		out->has_demographics = e == ERR_OK;
 	}

@@ -139,6 +139,8 @@ struct disclosure_packet {
 	int has_diagnoses;    /* scope included diagnoses */
 	struct diagnosis dx[DIAGNOSES_PER_CLIENT_MAX]; /* ... these */
 	size_t ndx;                                    /* how many */
+	struct consent auth; /* the authorization released under, opened (its 164.508(c)
+	                        elements and signature, for the packet's cover page) */
 };
 
 /* domain_disclosure_make - release the client's information to the

@@ -290,7 +290,7 @@ describe('the export of a full record', () => {
 		const refused = r.json.events.find((e) => e.request_id === outsider.headers['x-request-id'] && e.event === 'record.export');
 		assert.ok(refused, 'the refusal was not audited');
 		assert.notEqual(refused.outcome, 'ok');
-		assert.equal((await C('GET', `/api/v1/clients/${client.id}/export?format=pdf`)).status, 400);
+		assert.equal((await C('GET', `/api/v1/clients/${client.id}/export?format=docx`)).status, 400);
 		const report = await ok(await C('GET', `/api/v1/audit/clients/${client.id}`));
 		assert.ok(report.events.some((e) => e.event === 'record.export' && e.actor_role === 'owner'), 'the client sees who exported their record');
 	});

@@ -358,7 +358,7 @@ export function serveOutcome(data, opts = {}) {
 // request(port, method, path, {body, headers, raw, ca, chunked}) - one HTTPS request
 // to 127.0.0.1 with SNI/verification name "localhost" against the
 // practice's own certificate. body: an object (sent as JSON) or a string /
-// Buffer sent as is (raw). Resolves {status, headers, text, json}.
+// Buffer sent as is (raw). Resolves {status, headers, text, json, bytes}.
 // Rejects only if no response arrived (connection refused / reset first).
 export function request(port, method, p, opts = {}) {
 	const ca = opts.ca ?? caByPort.get(port);
