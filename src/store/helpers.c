@@ -31,6 +31,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_ERASURE] = &store_group_erasure,
         [STORE_GROUP_BREACH] = &store_group_breach,
         [STORE_GROUP_REMIND] = &store_group_remind,
+        [STORE_GROUP_TIME_OFF] = &store_group_time_off,
 };
 
 /* ---- helpers ------------------------------------------------------- */

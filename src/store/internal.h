@@ -48,6 +48,8 @@ enum store_group {
 	STORE_GROUP_BREACH,
 	/* store_remind.c: waitlist, booking requests, reminders, feeds, secrets */
 	STORE_GROUP_REMIND,
+	/* store_time_off.c: list and remove a clinician's time off */
+	STORE_GROUP_TIME_OFF,
 	STORE_GROUP__COUNT
 };
 
@@ -77,6 +79,7 @@ extern const struct stmt_group store_group_export;
 extern const struct stmt_group store_group_erasure;
 extern const struct stmt_group store_group_breach;
 extern const struct stmt_group store_group_remind;
+extern const struct stmt_group store_group_time_off;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 
