@@ -8,21 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/schedule.h"
 #include "api/time_off.h"
 #include "core/mem.h"
 #include "domain/time_off.h"
-
-/* local_text - instant t as local time in tz, "YYYY-MM-DDTHH:MM:SS". */
-static json_t *local_text(const char *tz, int64_t t)
-{
-	struct recur_local l;
-	char s[20];
-
-	if (recur_from_utc(tz, t, &l) != ERR_OK)
-		return json_null();
-	recur_local_format(&l, s);
-	return json_string(s);
-}
 
 enum err api_time_off_list(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
@@ -52,15 +41,16 @@ enum err api_time_off_list(struct app *app, const struct http_request *rq, struc
 		        arr, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "id", rows[i].public_id,
 		                       "start", api_time_json(rows[i].starts_at), "end",
 		                       api_time_json(rows[i].ends_at), "local_start",
-		                       local_text(r.tz, rows[i].starts_at), "local_end",
-		                       local_text(r.tz, rows[i].ends_at), "created_at",
+		                       api_sched_local_json(r.tz, rows[i].starts_at), "local_end",
+		                       api_sched_local_json(r.tz, rows[i].ends_at), "created_at",
 		                       api_time_json(rows[i].created_at)));
 	free(rows);
 	if (arr == NULL)
 		return ERR_NOMEM;
 	return api_json_send(rs, json_pack("{s:s,s:o,s:o,s:o,s:b}", "tz", r.tz, "from",
-	                                   local_text(r.tz, r.from), "to", local_text(r.tz, r.to),
-	                                   "time_off", arr, "truncated", r.truncated));
+	                                   api_sched_local_json(r.tz, r.from), "to",
+	                                   api_sched_local_json(r.tz, r.to), "time_off", arr,
+	                                   "truncated", r.truncated));
 }
 
 enum err api_time_off_delete(struct app *app, const struct http_request *rq,

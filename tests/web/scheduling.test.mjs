@@ -127,6 +127,9 @@ describe('web app: time off, waitlist, booking requests, motion, contrast and pr
 		assert.match(await row.textContent(), /with Ana Treating; Tue, 09:00–12:00; in person or video/);
 		assert.match(await row.textContent(), /mornings only/);
 		await axe(page, 'waitlist');
+		await page.setViewportSize({ width: 375, height: 800 });
+		assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 375, 'the waitlist scrolls sideways at 375 px');
+		await page.setViewportSize({ width: 1280, height: 900 });
 
 		await row.getByRole('button', { name: `Offer a slot to ${name}` }).click();
 		await page.getByLabel('From', { exact: true }).fill('2030-04-02');
@@ -180,6 +183,9 @@ describe('web app: time off, waitlist, booking requests, motion, contrast and pr
 		await first.waitFor();
 		await first.locator('.wl-note', { hasText: 'late morning suits me' }).waitFor();
 		await axe(page, 'booking requests');
+		await page.setViewportSize({ width: 375, height: 800 });
+		assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 375, 'the requests scroll sideways at 375 px');
+		await page.setViewportSize({ width: 1280, height: 900 });
 		await first.getByRole('button', { name: `Decline the request of ${name} for Tuesday 16 April 2030 at 11:00` }).click();
 		await page.getByRole('button', { name: 'Decline the request', exact: true }).click();
 		await page.locator('.field-error', { hasText: 'Give the client a reason.' }).waitFor();
@@ -392,6 +398,10 @@ describe('web app: a large practice (50 clinicians, 20,000 clients)', () => {
 			.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
 		const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 		assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.help}`), [], 'axe on the whole practice\'s day');
+		// at phone width the grid scrolls inside its box, not the page
+		await page.setViewportSize({ width: 375, height: 800 });
+		assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 375, 'the practice day scrolls the page sideways at 375 px');
+		await page.setViewportSize({ width: 1280, height: 900 });
 		// printed without the app's chrome
 		await page.emulateMedia({ media: 'print' });
 		assert.equal(await page.locator('#top').isVisible(), false);

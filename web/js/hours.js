@@ -9,7 +9,7 @@
 import { api } from './api.js';
 import { Form, h, screen } from './dom.js';
 import { confirmPanel } from './fmt.js';
-import { book } from './appointment.js';
+import { book, lists } from './appointment.js';
 import { href } from './calendar.js';
 import { browserZone, dateOf, dateWords, hm, isDate, todayIn, zones } from './caltime.js';
 
@@ -28,11 +28,7 @@ export async function show(app, query) {
 	let services;
 	let rooms;
 	try {
-		[clinicians, services, rooms] = await Promise.all([
-			api('GET', '/api/v1/clinicians').then((r) => r.clinicians),
-			api('GET', '/api/v1/services').then((r) => r.services),
-			api('GET', '/api/v1/rooms').then((r) => r.rooms),
-		]);
+		({ clinicians, services, rooms } = await lists());
 	} catch (err) {
 		if (app.live(gen)) error.textContent = err.message;
 		return;

@@ -15,7 +15,7 @@
 // outside this screen's elements and closures.
 import { api } from './api.js';
 import { h, screen } from './dom.js';
-import { book, details } from './appointment.js';
+import { book, details, lists } from './appointment.js';
 import { href } from './calendar.js';
 import {
 	browserZone, cancelled, clock, dateOf, dateWords, isDate, minuteOfDay, statusText, step, timeWords, todayIn,
@@ -53,11 +53,7 @@ export async function show(app, params) {
 	let services;
 	let rooms;
 	try {
-		[clinicians, services, rooms] = await Promise.all([
-			api('GET', '/api/v1/clinicians').then((r) => r.clinicians),
-			api('GET', '/api/v1/services').then((r) => r.services),
-			api('GET', '/api/v1/rooms').then((r) => r.rooms),
-		]);
+		({ clinicians, services, rooms } = await lists());
 	} catch (err) {
 		if (app.live(gen)) error.textContent = err.message;
 		return;
@@ -102,7 +98,12 @@ export async function show(app, params) {
 			if (!app.live(gen)) return;
 			count.textContent = `${clinicians.length} clinician${clinicians.length === 1 ? '' : 's'}; ${r.appointments.length === 0 ? 'no appointments' : `${r.appointments.length} appointment${r.appointments.length === 1 ? '' : 's'}`}${r.truncated ? ' (more than shown)' : ''}.`;
 			body.replaceChildren(grid(r.appointments));
-			if (focusId) body.querySelector(`[data-id="${focusId}"]`)?.focus();
+			const el = focusId ? body.querySelector(`[data-id="${focusId}"]`) : null;
+			if (el) {
+				body.querySelector('.pd-grid [tabindex="0"]')?.setAttribute('tabindex', '-1');
+				el.tabIndex = 0;
+				el.focus();
+			}
 		} catch (err) {
 			if (app.live(gen)) error.textContent = err.message;
 		}

@@ -132,7 +132,6 @@ export async function show(app) {
 				await api('POST', `/api/v1/waitlist/${w.id}/remove`, {}).catch(() => null);
 				app.status(`Booked ${who} on ${dateWords(dateOf(r.appointment.local_start))} at ${hm(r.appointment.local_start)}; off the waitlist.`);
 				await load();
-				count.focus?.();
 			} catch (err) {
 				button.disabled = false;
 				if (err.status === 409 && err.code === 'conflict' && !override) {
