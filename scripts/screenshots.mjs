@@ -37,7 +37,7 @@ try {
 		objective: 'Alert, oriented, engaged. Speech normal rate. Affect anxious, congruent.',
 		assessment: 'Generalized anxiety, moderate; some improvement since the last session.',
 		plan: 'Continue CBT: worry time and thought records. Review sleep diary in two weeks.',
-		risk_suicidal: 'Denies.' } } })).json;
+		risk_suicidal: 'denies' } } })).json;
 	await A('POST', `/api/v1/notes/${signed.id}/sign`, {});
 	await A('POST', `/api/v1/notes/${signed.id}/addenda`, { body: { text: 'Correction: the session lasted 50 minutes.' } });
 	const draft = (await A('POST', `/api/v1/clients/${c.id}/notes`, { body: { template: 'dap', date: '2026-11-20', fields: {
