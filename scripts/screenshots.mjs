@@ -242,6 +242,34 @@ try {
 		await shot(rec.page, 'calendar-practice-day.png');
 		await rec.context.close();
 
+		// time off (listed, and as a band on the week), the whole practice by
+		// clinician, the waitlist and booking requests
+		await A('POST', `/api/v1/clinicians/${ana.id}/time-off`, { body: { start: '2030-03-21T13:30', end: '2030-03-22T00:00', tz: NY } });
+		await A('POST', `/api/v1/clinicians/${ana.id}/time-off`, { body: { start: '2030-04-08T00:00', end: '2030-04-13T00:00', tz: NY } });
+		await A('POST', '/api/v1/waitlist', { body: { client: clients[3].id, clinician: ana.id, days: ['tue', 'thu'], earliest: '09:00', latest: '12:00', telehealth: 'either', note: 'Prefers mornings; can come at short notice.' } });
+		await A('POST', '/api/v1/waitlist', { body: { client: clients[2].id, clinician: null, days: [], earliest: '16:00', latest: '19:00', telehealth: 'yes' } });
+		const M = as(srv, await signIn(srv.port, maya));
+		await M('POST', '/api/v1/booking-requests', { body: { client: c.id, clinician: ana.id, start: '2030-03-26T11:00', tz: NY, minutes: 50, message: 'Could we meet a little later this week?' } });
+		rec = await cal(ana, 'Today');
+		await rec.page.goto(`${rec.origin}/#/calendar/hours`);
+		await rec.page.locator('.to-list li').first().waitFor();
+		await shot(rec.page, 'calendar-time-off.png');
+		await rec.page.goto(`${rec.origin}/#/calendar?view=week&date=2030-03-18`);
+		await rec.page.locator('.cal-away').first().waitFor();
+		await shot(rec.page, 'calendar-week-time-off.png');
+		await rec.page.goto(`${rec.origin}/#/waitlist`);
+		await rec.page.locator('.wl-list li').first().waitFor();
+		await shot(rec.page, 'waitlist.png');
+		await rec.page.goto(`${rec.origin}/#/requests`);
+		await rec.page.locator('.rq-list li .wl-note').first().waitFor();
+		await shot(rec.page, 'booking-requests.png');
+		await rec.context.close();
+		rec = await cal(ownerOf(srv.data), 'Clients');
+		await rec.page.goto(`${rec.origin}/#/calendar/practice?date=2030-03-19&tz=${encodeURIComponent(NY)}`);
+		await rec.page.locator('.pd-grid .pd-appt').first().waitFor();
+		await shot(rec.page, 'calendar-practice-columns.png');
+		await rec.context.close();
+
 		rec = await cal(ana, 'Today', { width: 375, height: 812 });
 		await rec.page.goto(`${rec.origin}/#/calendar?view=week&date=2030-03-18`);
 		await rec.page.locator('.cal-agenda .cal-appt').first().waitFor();

@@ -31,6 +31,8 @@ const CHART = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'auditor
 const AUDIT = new Set(['owner', 'auditor']); // who reads a client's access report
 const CALENDAR = new Set(['owner', 'clinician', 'supervisor', 'scheduler', 'biller']); // who sees the calendar
 const RIGHTS = new Set(['owner', 'auditor', 'clinician']); // the rights desk (a clinician: their clients' requests)
+const BOOKERS = new Set(['owner', 'clinician', 'scheduler']); // waitlist and booking requests
+const PRACTICE_DAY = new Set(['owner', 'scheduler']); // the whole practice, a column per clinician
 
 const $ = (id) => document.getElementById(id);
 const view = $('view');
@@ -139,6 +141,8 @@ function showHeader(on) {
 	$('nav-audit').parentElement.hidden = !(on && AUDIT.has(session.user.role));
 	$('nav-breaches').parentElement.hidden = !(on && AUDIT.has(session.user.role));
 	$('nav-settings').parentElement.hidden = !(on && session.user.role === 'owner');
+	$('nav-waitlist').parentElement.hidden = !(on && BOOKERS.has(session.user.role));
+	$('nav-requests').parentElement.hidden = !(on && BOOKERS.has(session.user.role));
 }
 
 // later(name, fn) - run fn(module) once js/NAME.js has loaded, if the
@@ -253,6 +257,15 @@ function route() {
 	} else if ((m = /^#\/calendar\/hours(?:\?(.*))?$/.exec(hash))) {
 		if (CALENDAR.has(app.role()) && app.role() !== 'biller') later('hours', (x) => x.show(app, m[1]));
 		else denied('Working hours and time off');
+	} else if ((m = /^#\/calendar\/practice(?:\?(.*))?$/.exec(hash))) {
+		if (PRACTICE_DAY.has(app.role())) later('practice', (x) => x.show(app, x.parse(m[1])));
+		else denied('The whole practice\'s day');
+	} else if (hash === '#/waitlist') {
+		if (BOOKERS.has(app.role())) later('waitlist', (x) => x.show(app));
+		else denied('The waitlist');
+	} else if ((m = /^#\/requests(?:\?(.*))?$/.exec(hash))) {
+		if (BOOKERS.has(app.role())) later('requests', (x) => x.show(app, m[1]));
+		else denied('Booking requests');
 	} else if ((m = /^#\/notes\/([0-9a-f]{32})$/.exec(hash))) {
 		if (app.clinical()) notes.open(app, m[1]);
 		else denied('A client\'s notes');

@@ -21,6 +21,7 @@
 #include "api/roster.h"
 #include "api/telehealth.h"
 #include "api/retention.h"
+#include "api/time_off.h"
 #include "audit/audit.h"
 
 #define KB 1024
@@ -181,6 +182,10 @@ const struct route api_routes[] = {
          api_hours_set},
         {HTTP_POST, "/api/v1/clinicians/{id}/time-off", HOURS, AUDIT_SCHEDULE_SETUP, 1 * KB, 0,
          api_time_off_add},
+        {HTTP_GET, "/api/v1/clinicians/{id}/time-off", HOURS, AUDIT_SCHEDULE_VIEW, 0, 0,
+         api_time_off_list},
+        {HTTP_DELETE, "/api/v1/time-off/{id}", HOURS, AUDIT_SCHEDULE_SETUP, 0, 0,
+         api_time_off_delete},
         {HTTP_GET, "/api/v1/clinicians/{id}/free-slots", HOURS, AUDIT_SCHEDULE_VIEW, 0, 0,
          api_free_slots},
         {HTTP_POST, "/api/v1/appointments", BOOKERS, AUDIT_APPOINTMENT_CREATE, 8 * KB, 0,

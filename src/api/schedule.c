@@ -879,3 +879,10 @@ enum err api_room_add(struct app *app, const struct http_request *rq, struct htt
 {
 	return label_add(app, rq, rs, 1);
 }
+
+/* ---- shared with api/time_off.c ------------------------------------------ */
+
+json_t *api_sched_local_json(const char *tz, int64_t t)
+{
+	return local_json(tz, t);
+}

@@ -31,4 +31,9 @@ enum err api_appt_status(struct app *app, const struct http_request *rq, struct 
 enum err api_schedule_view(struct app *app, const struct http_request *rq,
                            struct http_response *rs);
 
+/* api_sched_local_json - instant t as a local time in tz,
+ * "YYYY-MM-DDTHH:MM:SS" (JSON null if tz cannot say). Caller owns it. */
+struct json_t;
+struct json_t *api_sched_local_json(const char *tz, int64_t t);
+
 #endif

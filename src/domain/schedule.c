@@ -1629,3 +1629,15 @@ enum err domain_room_list(struct domain_ctx *ctx, struct sched_label *out, size_
 {
 	return label_list(ctx, 1, out, max, n);
 }
+
+/* ---- shared with domain/time_off.c --------------------------------------- */
+
+enum err domain_sched_staff(struct domain_ctx *ctx, const char *public_id, int64_t *id)
+{
+	return staff_of(ctx, public_id, id);
+}
+
+enum err domain_sched_may_manage_hours(struct domain_ctx *ctx, int64_t user)
+{
+	return may_manage_hours(ctx, user);
+}

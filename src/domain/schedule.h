@@ -211,4 +211,13 @@ int sched_status_of(const char *name);
 const char *sched_kind_name(int kind);
 int sched_kind_of(const char *name);
 
+/* domain_sched_staff - the row id of an active clinician or supervisor by
+ * public id; ERR_INVAL with ctx->message for anyone else (time_off.c). */
+enum err domain_sched_staff(struct domain_ctx *ctx, const char *public_id, int64_t *id);
+
+/* domain_sched_may_manage_hours - may the actor change user's hours and
+ * time off (the owner, the front desk, the clinician themself)? A refusal
+ * is ERR_DENIED, audited as schedule.setup. */
+enum err domain_sched_may_manage_hours(struct domain_ctx *ctx, int64_t user);
+
 #endif

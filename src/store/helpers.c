@@ -34,6 +34,7 @@ const struct stmt_group *const store_groups[STORE_GROUP__COUNT] = {
         [STORE_GROUP_RESEARCH] = &store_group_research,
         [STORE_GROUP_TELEHEALTH] = &store_group_telehealth,
         [STORE_GROUP_RETENTION] = &store_group_retention,
+        [STORE_GROUP_TIME_OFF] = &store_group_time_off,
 };
 
 /* ---- helpers ------------------------------------------------------- */

@@ -53,6 +53,8 @@ enum store_group {
 	STORE_GROUP_TELEHEALTH,
 	/* store_retention.c: retention rules per jurisdiction */
 	STORE_GROUP_RETENTION,
+	/* store_time_off.c: list and remove a clinician's time off */
+	STORE_GROUP_TIME_OFF,
 	STORE_GROUP__COUNT
 };
 
@@ -85,6 +87,7 @@ extern const struct stmt_group store_group_remind;
 extern const struct stmt_group store_group_research;
 extern const struct stmt_group store_group_telehealth;
 extern const struct stmt_group store_group_retention;
+extern const struct stmt_group store_group_time_off;
 /* Every group, by enum store_group (helpers.c). */
 extern const struct stmt_group *const store_groups[STORE_GROUP__COUNT];
 

@@ -383,6 +383,8 @@ const EXPECT = {
 	'GET /api/v1/clinicians/{id}/working-hours': ['owner', 'clinician', 'supervisor', 'scheduler'],
 	'PUT /api/v1/clinicians/{id}/working-hours': ['owner', 'clinician', 'supervisor', 'scheduler'],
 	'POST /api/v1/clinicians/{id}/time-off': ['owner', 'clinician', 'supervisor', 'scheduler'],
+	'GET /api/v1/clinicians/{id}/time-off': ['owner', 'clinician', 'supervisor', 'scheduler'],
+	'DELETE /api/v1/time-off/{id}': ['owner', 'clinician', 'supervisor', 'scheduler'],
 	'GET /api/v1/clinicians/{id}/free-slots': ['owner', 'clinician', 'supervisor', 'scheduler'],
 	'POST /api/v1/appointments': ['owner', 'clinician', 'scheduler'],
 	'GET /api/v1/appointments/{id}': ['owner', 'clinician', 'supervisor', 'biller', 'scheduler'],

@@ -236,6 +236,8 @@ const TABLE = {
 	'GET /api/v1/booking-requests/{id}': ['refuse', 'S'],
 	'POST /api/v1/booking-requests/{id}/approve': ['refuse', 'O', () => ({ version: 1 })],
 	'POST /api/v1/booking-requests/{id}/decline': ['refuse', 'O', () => ({ version: 1, reason: 'full' })],
+	'GET /api/v1/clinicians/{id}/time-off': '-',
+	'DELETE /api/v1/time-off/{id}': '-',
 	'POST /api/v1/appointments/{id}/telehealth': ['refuse', 'C'],
 	'GET /api/v1/telehealth/{room}': '-',
 	'POST /api/v1/telehealth/{room}/admit': '-',

@@ -334,3 +334,12 @@ async function moveSeries(cal, a, start, minutes, override) {
 	});
 }
 
+// lists() - what a booking form offers: {clinicians, services, rooms}.
+export async function lists() {
+	const [clinicians, services, rooms] = await Promise.all([
+		api('GET', '/api/v1/clinicians').then((r) => r.clinicians),
+		api('GET', '/api/v1/services').then((r) => r.services),
+		api('GET', '/api/v1/rooms').then((r) => r.rooms),
+	]);
+	return { clinicians, services, rooms };
+}

@@ -98,6 +98,7 @@ export async function show(app, params) {
 	const count = h('p', { class: 'count' });
 	const go = (changes) => app.go(href({ ...p, clinician: p.clinician ?? (role === 'clinician' ? 'all' : null), ...changes }));
 	let data = null; // the last schedule answer, for a re-draw on resize
+	let away = []; // the clinician's time off in the range shown (GET time-off)
 
 	document.getElementById('nav-calendar')?.setAttribute('aria-current', 'page');
 	const title = h('h2', { class: 'cal-range', id: 'cal-range', text: rangeWords(p.view, p.date) });
@@ -110,6 +111,7 @@ export async function show(app, params) {
 			p.view === 'month' ? 'A day\'s number opens that day; an appointment opens its details.'
 				: canBook ? 'In the grid: arrow keys move between free slots, Enter books one. On an appointment: Enter opens it, M then arrow keys and Enter moves it (Escape cancels).'
 					: 'On an appointment, Enter opens it.'));
+	if (role === 'owner' || role === 'scheduler') app.view.querySelector('.cal-more')?.append(h('a', { class: 'button secondary', href: `#/calendar/practice?${new URLSearchParams({ date: p.date, tz: p.tz })}`, text: 'Practice day by clinician' }));
 
 	function toolbar() {
 		const unit = { day: 'day', week: 'week', month: 'month' }[p.view];
@@ -168,6 +170,10 @@ export async function show(app, params) {
 		if (st) q.set('status', st);
 		try {
 			const r = await api('GET', `/api/v1/schedule?${q}`);
+			const shown = days(p.view, p.date);
+			away = p.clinician && HOURS.has(role) && p.view !== 'month'
+				? await api('GET', `/api/v1/clinicians/${p.clinician}/time-off?${new URLSearchParams({ from: shown[0], to: step('day', shown[shown.length - 1], 1), tz: p.tz })}`).then((x) => x.time_off, () => [])
+				: [];
 			if (!app.live(gen)) return;
 			data = r;
 			draw(focusId);
@@ -183,6 +189,7 @@ export async function show(app, params) {
 		if (p.view === 'month') body.replaceChildren(month(ds, list));
 		else if (narrow.matches) body.replaceChildren(agenda(ds, list));
 		else body.replaceChildren(grid(ds, list));
+		if (narrow.matches && p.view !== 'month') awayAgenda(ds);
 		const el = focusId ? body.querySelector(`[data-id="${focusId}"]`) : null;
 		el?.focus();
 	}
@@ -282,6 +289,14 @@ export async function show(app, params) {
 				if (canBook && a.client && !cancelled(a.status)) movable(el, a, { g, ds, from, to, row, slots });
 				g.append(el);
 			});
+		});
+		// time off: a band over the hours it covers (clicks go through)
+		ds.forEach((d, i) => {
+			for (const [s, e] of awayOn(d, from, to)) {
+				const band = h('div', { class: 'cal-away', text: `Time off ${clock(s)}–${clock(e)}` });
+				place(band, `${row(s)} / ${row(e)}`, i + 2);
+				g.append(band);
+			}
 		});
 		return h('div', { class: 'cal-scroll' }, g);
 	}
@@ -423,6 +438,27 @@ export async function show(app, params) {
 	}
 
 	// ---- phone width: a list per day
+
+	// awayOn(d, from, to) - [start, end] minutes of time off on day d.
+	function awayOn(d, from, to) {
+		const out = [];
+		for (const t of away) {
+			if (dateOf(t.local_start) > d || dateOf(t.local_end) < d) continue;
+			const a = Math.max(dateOf(t.local_start) === d ? minuteOfDay(t.local_start) : 0, from);
+			const b = Math.min(dateOf(t.local_end) === d ? minuteOfDay(t.local_end) : 24 * 60, to);
+			if (b > a) out.push([a, b]);
+		}
+		return out;
+	}
+
+	// awayAgenda(ds) - the phone agenda's days say when the clinician is away.
+	function awayAgenda(ds) {
+		for (const d of ds) {
+			const sec = body.querySelector(`[aria-labelledby="agenda-${d}"]`);
+			for (const [a, b] of awayOn(d, 0, 24 * 60)) sec?.querySelector('h3').after(h('p', { class: 'cal-away-line', text: `Time off ${clock(a)}–${b === 24 * 60 ? '24:00' : clock(b)}` }));
+		}
+	}
+
 
 	function agenda(ds, list) {
 		return h('div', { class: 'cal-agenda' }, ds.map((d) => {

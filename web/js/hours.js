@@ -1,6 +1,6 @@
 // hours.js - a clinician's availability (#/calendar/hours?clinician=ID):
-// weekly working hours (up to two spans a day, all in one zone), adding
-// time off, and the free-slot finder, whose slots book straight away.
+// weekly working hours (up to two spans a day, all in one zone), time off
+// (listed from today for a year, added, removed), and the free-slot finder, whose slots book straight away.
 //
 // Who: the owner, the front desk and the clinician themself change hours
 // and time off; supervisors read them (the API decides; a refusal is
@@ -8,7 +8,8 @@
 // Never: puts anything but ids and dates in the URL.
 import { api } from './api.js';
 import { Form, h, screen } from './dom.js';
-import { book } from './appointment.js';
+import { confirmPanel } from './fmt.js';
+import { book, lists } from './appointment.js';
 import { href } from './calendar.js';
 import { browserZone, dateOf, dateWords, hm, isDate, todayIn, zones } from './caltime.js';
 
@@ -27,11 +28,7 @@ export async function show(app, query) {
 	let services;
 	let rooms;
 	try {
-		[clinicians, services, rooms] = await Promise.all([
-			api('GET', '/api/v1/clinicians').then((r) => r.clinicians),
-			api('GET', '/api/v1/services').then((r) => r.services),
-			api('GET', '/api/v1/rooms').then((r) => r.rooms),
-		]);
+		({ clinicians, services, rooms } = await lists());
 	} catch (err) {
 		if (app.live(gen)) error.textContent = err.message;
 		return;
@@ -121,9 +118,51 @@ function hoursForm(app, id, hours, tz) {
 	return form.el;
 }
 
-// timeOff - add a period away; the calendar then refuses bookings in it.
+// timeOff - the clinician's time off from today on (GET time-off), each
+// with "Remove" (confirmed in place), and a form to add a period away; the
+// calendar then refuses bookings in it.
 function timeOff(app, id, tz) {
-	const added = h('ul', { class: 'dx-list', 'aria-label': 'Time off added now' });
+	const gen = app.gen;
+	const list = h('ul', { class: 'dx-list to-list', 'aria-labelledby': 'av-off-list-h' });
+	const count = h('p', { class: 'count', text: 'Loading…' });
+	const err = h('p', { class: 'form-alert', role: 'alert' });
+	const words = (t) => {
+		const a = t.local_start;
+		const b = t.local_end;
+		const whole = a.slice(11, 16) === '00:00' && b.slice(11, 16) === '00:00';
+		if (whole) {
+			const last = prevDay(dateOf(b));
+			return last === dateOf(a) ? `${dateWords(dateOf(a))} (whole day)` : `${dateWords(dateOf(a))} to ${dateWords(last)} (whole days)`;
+		}
+		return `${dateWords(dateOf(a))} ${hm(a)} to ${dateOf(b) === dateOf(a) ? '' : `${dateWords(dateOf(b))} `}${hm(b)}`;
+	};
+	const load = async (focus) => {
+		try {
+			const r = await api('GET', `/api/v1/clinicians/${id}/time-off?${new URLSearchParams({ tz })}`);
+			if (!app.live(gen)) return;
+			err.textContent = '';
+			count.textContent = r.time_off.length === 0 ? 'No time off in the coming year.' : `${r.time_off.length} period${r.time_off.length === 1 ? '' : 's'} away in the coming year.`;
+			list.replaceChildren(...r.time_off.map((t) => {
+				const panel = h('div', {});
+				const text = words(t);
+				return h('li', { 'data-id': t.id }, h('span', { text }),
+					h('span', { class: 'row-actions' }, h('button', {
+						type: 'button', class: 'small secondary', text: 'Remove', 'aria-label': `Remove time off: ${text}`,
+						onclick: () => confirmPanel(panel, `Remove the time off ${text}? Bookings in it will be allowed again.`, 'Remove', async () => {
+							try {
+								await api('DELETE', `/api/v1/time-off/${t.id}`);
+								app.status(`Time off removed: ${text}.`);
+								await load(true);
+							} catch (e) { err.textContent = e.message; }
+						}),
+					})), panel);
+			}));
+			if (focus) count.focus();
+		} catch (e) {
+			if (app.live(gen)) { count.textContent = ''; err.textContent = e.message; }
+		}
+	};
+	count.tabIndex = -1;
 	const form = new Form({
 		name: 'off',
 		submit: 'Add time off',
@@ -134,8 +173,9 @@ function timeOff(app, id, tz) {
 			const end = v.untilTime ? `${v.until}T${v.untilTime}` : `${nextDay(v.until)}T00:00`;
 			await api('POST', `/api/v1/clinicians/${id}/time-off`, { start, end, tz });
 			const text = `${dateWords(v.from)} ${v.fromTime || ''} to ${dateWords(v.until)} ${v.untilTime || '(whole day)'}`.replace(/\s+/g, ' ');
-			added.append(h('li', { text }));
 			app.status(`Time off added: ${text}.`);
+			f.el.reset();
+			await load();
 			return undefined;
 		},
 	});
@@ -143,7 +183,14 @@ function timeOff(app, id, tz) {
 	form.add({ name: 'fromTime', label: 'From (empty: the start of the day)', type: 'time' });
 	form.add({ name: 'until', label: 'Last day', type: 'date' });
 	form.add({ name: 'untilTime', label: 'Until (empty: the end of the day)', type: 'time' });
-	return h('div', {}, h('p', { class: 'hint', text: `Times in ${tz}. Bookings in time off are refused unless overridden.` }), form.el, added);
+	load();
+	return h('div', {}, h('p', { class: 'hint', text: `Times in ${tz}. Bookings in time off are refused unless overridden.` }),
+		h('h3', { id: 'av-off-list-h', text: 'Coming time off' }), count, err, list,
+		h('h3', { text: 'Add time off' }), form.el);
+}
+
+function prevDay(date) {
+	return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 function nextDay(date) {

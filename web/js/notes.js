@@ -275,7 +275,7 @@ function view(app, n, fieldNames) {
 	}
 	const meta = [h('p', { class: 'note-meta' }, badge(n.status), ` ${n.date} · written by ${n.author_name}`)];
 	if (n.signed_at) {
-		meta.push(h('p', { class: 'signature', text: `Signed ${when(n.signed_at)}. Content hash ${n.content_hash}.` }));
+		meta.push(h('p', { class: 'signature', text: `Signed by ${n.author_name}, ${when(n.signed_at)}. Content hash ${n.content_hash}.` }));
 	}
 	if (n.status === 'awaiting_cosign') meta.push(h('p', { class: 'awaiting', text: 'This note is awaiting co-signature by the author\'s supervisor.' }));
 	if (n.cosigned_at) meta.push(h('p', { class: 'signature', text: `Co-signed ${when(n.cosigned_at)}.` }));

@@ -16,6 +16,7 @@ import * as consents from './consents.js';
 import * as amendments from './amendments.js';
 import * as attachments from './attachments.js';
 import { planRow } from './plans.js';
+import { portalSection as bookingRequests } from './requests.js';
 
 // me(app) - the client's own record ({} fields), or null.
 export async function me() {
@@ -75,6 +76,7 @@ export async function home(app) {
 		amendments.section(app, c.id, { portal: true }),
 		part('my-files-h', 'Files', filesCount, filesErr, filesUl),
 		h('p', { class: 'meta', text: `Your record was created ${when(c.created_at)}.` }));
+	app.view.lastElementChild.before(bookingRequests(app, c));
 }
 
 // access(app) - "who looked at my record".
