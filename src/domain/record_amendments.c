@@ -24,6 +24,12 @@ static int shows(const struct domain_ctx *ctx, int64_t client_id)
 	return ctx->role == ROLE_CLIENT && ctx->client_self != 0 && ctx->client_self == client_id;
 }
 
+int domain_amendment_role_shown(const struct domain_ctx *ctx)
+{
+	return ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR ||
+	       ctx->role == ROLE_CLIENT;
+}
+
 enum err domain_amendment_about(struct domain_ctx *ctx, const char *client_public_id,
                                 const char *target_type, struct amendment *out, size_t max,
                                 size_t *n, int *shown)

@@ -265,6 +265,12 @@ static int match(const char *pattern, const char *path, struct seg *cap, unsigne
 	unsigned nc = 0;
 	struct seg gp, gs;
 
+	/* A path that matches has the pattern's bytes up to its first capture
+	 * (literal segments and their slashes): most patterns of the table
+	 * differ there, and this quick check spares the segment walk for
+	 * them (it was a tenth of a chart read's instructions). */
+	if (strncmp(pattern, path, strcspn(pattern, "{")) != 0)
+		return 0;
 	for (;;) {
 		int hp = next_seg(pattern, &pp, &gp);
 		int hs = next_seg(path, &ps, &gs);
