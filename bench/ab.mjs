@@ -16,9 +16,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-// AB_HARNESS: another copy of the test harness (e.g. one with a longer
-// start-up timeout for servers under valgrind).
-const { now, request, serve, signIn } = await import(process.env.AB_HARNESS ?? '../tests/api/harness.mjs');
+// The harness reads CONFIDANT_BIN once, when it is loaded: one instance of
+// it per binary (a query string makes a separate module). AB_HARNESS:
+// another copy of it (e.g. one with a longer start-up timeout for servers
+// under valgrind).
+const harnesses = new Map();
+async function harnessFor(bin) {
+	if (!harnesses.has(bin)) {
+		process.env.CONFIDANT_BIN = bin;
+		const url = new URL(process.env.AB_HARNESS ?? '../tests/api/harness.mjs', import.meta.url);
+		url.search = `bin=${harnesses.size}`;
+		harnesses.set(bin, await import(url.href));
+	}
+	return harnesses.get(bin);
+}
 
 const [DATA, ROUNDS_S, SECS_S, ...BINS] = process.argv.slice(2);
 if (!DATA || BINS.length < 1) {
@@ -81,6 +92,7 @@ async function wrk(pid, url, conns, headers, script, env) {
 }
 
 async function one(bin, round) {
+	const { now, request, serve, signIn } = await harnessFor(bin);
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'confidant-ab-'));
 	const practice = path.join(work, 'p');
 	await exec('cp', ['-a', path.join(DATA, 'p'), practice]);
@@ -92,11 +104,10 @@ async function one(bin, round) {
 		'--email', 'ab.clin@example.org', '--name', 'AB Clin', '--role', 'clinician']);
 	const clin = { email: 'ab.clin@example.org', password: /: (\S+)\s*$/m.exec(add)?.[1], secret: null };
 	const fixed = now() + 30;
-	process.env.CONFIDANT_BIN = bin;
 	const srv = await serve(practice, { keyfile: path.join(work, 'key'), signIn: false,
 		env: { CONFIDANT_CLOCK_FILE: null, CONFIDANT_FAKE_NOW: String(fixed) } });
 	const pid = srv.proc.pid;
-	const out = { bin: path.basename(bin), round };
+	const out = { bin: path.basename(bin), round, exe: path.basename(fs.readlinkSync(`/proc/${pid}/exe`)) };
 	try {
 		const sess = await signIn(srv.port, owner);
 		const cookie = `Cookie: ${sess.cookie}`;
