@@ -325,12 +325,15 @@ const struct route *http_route_match(const struct route *routes, size_t n, enum 
 	if (path == NULL || path[0] != '/')
 		return NULL;
 	for (i = 0; i < n; i++) {
-		if (!match(routes[i].path, path, cap, &nc))
-			continue;
+		/* Another method's route only tells whether the path exists
+		 * (405 rather than 404): once one has matched, skip the rest. */
 		if (routes[i].method != method) {
-			path_seen = 1;
+			if (!path_seen && match(routes[i].path, path, cap, &nc))
+				path_seen = 1;
 			continue;
 		}
+		if (!match(routes[i].path, path, cap, &nc))
+			continue;
 		/* literal segments win over captures: the route with the
 		 * fewest captures is chosen, the first in the table on ties */
 		if (best == NULL || nc < best_nc) {
