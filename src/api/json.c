@@ -104,19 +104,32 @@ enum err api_json_object(const struct http_request *rq, struct http_response *rs
 	return ERR_OK;
 }
 
+/* Where json_dump_callback writes: the response body, and the first error. */
+struct sink {
+	struct buf *b; /* the body */
+	enum err e;    /* ERR_OK until an append fails */
+};
+
+static int sink_put(const char *p, size_t n, void *arg)
+{
+	struct sink *k = arg;
+
+	k->e = buf_append(k->b, p, n);
+	return k->e == ERR_OK ? 0 : -1;
+}
+
 enum err api_json_send(struct http_response *rs, void *v)
 {
-	char *text;
-	enum err e;
+	struct sink k = {.b = &rs->body, .e = ERR_OK};
+	int rc;
 
-	text = json_dumps((json_t *)v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	/* Straight into the body: no intermediate text to grow, copy and wipe
+	 * (json_dumps built one, then buf_puts copied it). */
+	rc = json_dump_callback((json_t *)v, sink_put, &k, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref((json_t *)v);
-	if (text == NULL)
-		return ERR_NOMEM;
-	e = buf_puts(&rs->body, text);
-	/* The text may hold PHI: wipe it before it goes back to the heap. */
-	json_mem_free(text);
-	return e;
+	if (rc != 0)
+		return k.e != ERR_OK ? k.e : ERR_NOMEM;
+	return ERR_OK;
 }
 
 json_t *api_time_json(int64_t t)

@@ -22,6 +22,12 @@ enum err api_amendments_about(struct domain_ctx *ctx, const char *client_public_
 	json_t *arr = NULL;
 	enum err e;
 
+	if (!domain_amendment_role_shown(ctx)) {
+		/* never shown to this role: skip the page's room (about 100 KB,
+		 * zeroed, on every chart read) */
+		*out = NULL;
+		return ERR_OK;
+	}
 	as = mem_calloc_array(AMENDMENTS_PAGE, sizeof *as);
 	if (as == NULL)
 		return ERR_NOMEM;

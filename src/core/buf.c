@@ -92,6 +92,13 @@ enum err buf_append(struct buf *b, const void *p, size_t n)
 	return ERR_OK;
 }
 
+enum err buf_reserve(struct buf *b, size_t n)
+{
+	if (n > b->max || b->len > b->max - n)
+		return ERR_TOOBIG;
+	return grow(b, b->len + n + 1);
+}
+
 enum err buf_puts(struct buf *b, const char *s)
 {
 	return buf_append(b, s, strlen(s));

@@ -37,6 +37,11 @@ void buf_reset(struct buf *b);
 /* buf_append - add n bytes. ERR_TOOBIG past max, ERR_NOMEM; unchanged on error. */
 enum err buf_append(struct buf *b, const void *p, size_t n);
 
+/* buf_reserve - make room for n more bytes after the content (so a caller
+ * may write them at data + len and then set len and the terminator itself).
+ * ERR_TOOBIG past max, ERR_NOMEM; content unchanged either way. */
+enum err buf_reserve(struct buf *b, size_t n);
+
 /* buf_puts - add a NUL-terminated string. */
 enum err buf_puts(struct buf *b, const char *s);
 

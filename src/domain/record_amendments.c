@@ -1,9 +1,10 @@
 /*
  * record_amendments.c - amendment requests about diagnoses and chart
  * fields, read for showing with them (see record_amendments.h). One
- * transaction with one amendment.read event carrying the kind and the
- * count. Never: audits a refusal for a role that simply is not shown
- * requests; puts request text in an event.
+ * read snapshot, then one amendment.read event carrying the kind and the
+ * count, appended in a batch shared with other reads (it rides along with
+ * every chart read, so it must not take the write lock). Never: audits a refusal for a role that
+ * simply is not shown requests; puts request text in an event.
  */
 #include "domain/record_amendments.h"
 
@@ -23,6 +24,12 @@ static int shows(const struct domain_ctx *ctx, int64_t client_id)
 	return ctx->role == ROLE_CLIENT && ctx->client_self != 0 && ctx->client_self == client_id;
 }
 
+int domain_amendment_role_shown(const struct domain_ctx *ctx)
+{
+	return ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR ||
+	       ctx->role == ROLE_CLIENT;
+}
+
 enum err domain_amendment_about(struct domain_ctx *ctx, const char *client_public_id,
                                 const char *target_type, struct amendment *out, size_t max,
                                 size_t *n, int *shown)
@@ -34,7 +41,14 @@ enum err domain_amendment_about(struct domain_ctx *ctx, const char *client_publi
 
 	if (strcmp(target_type, "diagnosis") != 0 && strcmp(target_type, "chart") != 0)
 		return ERR_INVAL;
-	e = store_begin(ctx->store);
+	if (ctx->role != ROLE_CLINICIAN && ctx->role != ROLE_SUPERVISOR &&
+	    ctx->role != ROLE_CLIENT) {
+		/* not shown to this role: nothing to read, nothing to audit */
+		*n = 0;
+		*shown = 0;
+		return ERR_OK;
+	}
+	e = store_begin_read(ctx->store);
 	if (e != ERR_OK)
 		return e;
 	e = store_client_id_of(ctx->store, client_public_id, &cid);
@@ -67,9 +81,9 @@ enum err domain_amendment_about(struct domain_ctx *ctx, const char *client_publi
 		out[k].overdue = out[k].status == AMENDMENT_PENDING && ctx->now > out[k].due_at;
 		k++;
 	}
+	store_rollback(ctx->store); /* ends the read snapshot; it wrote nothing */
 	snprintf(detail, sizeof detail, "about=%s,count=%zu", target_type, k);
-	e = domain_emit_commit(ctx, ERR_OK, AUDIT_AMENDMENT_READ, cid, "client", client_public_id,
-	                       detail);
+	e = domain_emit_read(ctx, AUDIT_AMENDMENT_READ, cid, "client", client_public_id, detail);
 	if (e != ERR_OK) {
 		for (i = 0; i < k; i++)
 			amendment_cleanup(&out[i]);

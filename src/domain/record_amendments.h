@@ -17,6 +17,12 @@
 
 #include "domain/amendments.h"
 
+/* domain_amendment_role_shown - may the actor's role ever be shown
+ * requests (the treating team, or a client)? 0 means domain_amendment_about
+ * would answer *shown 0 without reading: a caller may skip preparing room
+ * for the list. Decides nothing about one record. */
+int domain_amendment_role_shown(const struct domain_ctx *ctx);
+
 /* domain_amendment_about - the client's requests about items of one kind
  * ("diagnosis" or "chart"), opened, oldest first, with overdue set. For a
  * role that never sees requests (owner, biller, scheduler, auditor; a

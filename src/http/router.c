@@ -265,6 +265,12 @@ static int match(const char *pattern, const char *path, struct seg *cap, unsigne
 	unsigned nc = 0;
 	struct seg gp, gs;
 
+	/* A path that matches has the pattern's bytes up to its first capture
+	 * (literal segments and their slashes): most patterns of the table
+	 * differ there, and this quick check spares the segment walk for
+	 * them (it was a tenth of a chart read's instructions). */
+	if (strncmp(pattern, path, strcspn(pattern, "{")) != 0)
+		return 0;
 	for (;;) {
 		int hp = next_seg(pattern, &pp, &gp);
 		int hs = next_seg(path, &ps, &gs);
@@ -319,12 +325,15 @@ const struct route *http_route_match(const struct route *routes, size_t n, enum 
 	if (path == NULL || path[0] != '/')
 		return NULL;
 	for (i = 0; i < n; i++) {
-		if (!match(routes[i].path, path, cap, &nc))
-			continue;
+		/* Another method's route only tells whether the path exists
+		 * (405 rather than 404): once one has matched, skip the rest. */
 		if (routes[i].method != method) {
-			path_seen = 1;
+			if (!path_seen && match(routes[i].path, path, cap, &nc))
+				path_seen = 1;
 			continue;
 		}
+		if (!match(routes[i].path, path, cap, &nc))
+			continue;
 		/* literal segments win over captures: the route with the
 		 * fewest captures is chosen, the first in the table on ties */
 		if (best == NULL || nc < best_nc) {

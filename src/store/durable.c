@@ -16,7 +16,9 @@
  * takes every item queued so far, applies them in one write transaction,
  * commits, lets the next leader start, then waits for the group sync and
  * hands each item its outcome. So N reads cost one BEGIN/COMMIT, one
- * write-lock turn and at most one fsync, not N of each.
+ * write-lock turn and at most one fsync, not N of each. Each item runs in
+ * a savepoint of its own, so one that fails part-way leaves nothing behind
+ * and the others are not re-run.
  * Never: acknowledges a commit whose sync failed (ERR_IO), syncs a file
  * other than this database's WAL, or reports an item done before the
  * transaction holding it is durable.
@@ -160,36 +162,50 @@ enum err store_sync_wait(struct store_sync *y)
 
 /* ---- batches ---------------------------------------------------------- */
 
-/* apply_all - BEGIN IMMEDIATE and apply every item of *ok; an item that
- * fails keeps its error in result, moves to *failed, and the rest are
- * applied again in a fresh transaction. Returns with the transaction open
- * (ERR_OK; none open if *ok ended empty) or closed (the error of BEGIN,
- * which is every remaining item's). */
+/* apply_all - BEGIN IMMEDIATE and apply every item of *ok, each inside a
+ * savepoint of its own: an item that fails has its own writes undone
+ * (whatever it wrote before failing), keeps its error in result and moves
+ * to *failed, while the others' writes stay in the transaction. Returns
+ * with the transaction open (ERR_OK; none open if *ok ended empty) or
+ * closed (an error of BEGIN or of a savepoint, which is every remaining
+ * item's; nothing of the batch is written then). */
 static enum err apply_all(struct store *s, struct store_batch_item **ok,
                           struct store_batch_item **failed)
 {
-	struct store_batch_item **pp, *bad;
-	enum err e;
+	struct store_batch_item **pp = ok, *bad;
+	enum err e, u;
 
-again:
 	if (*ok == NULL)
 		return ERR_OK;
 	e = store_begin(s);
 	if (e != ERR_OK)
 		return e;
-	for (pp = ok; *pp != NULL; pp = &(*pp)->next) {
+	while (*pp != NULL) {
+		e = store_item_begin(s);
+		if (e != ERR_OK)
+			goto broken;
 		e = (*pp)->apply(s, (*pp)->arg);
-		if (e != ERR_OK) {
-			store_rollback(s);
-			bad = *pp;
-			*pp = bad->next;
-			bad->result = e;
-			bad->next = *failed;
-			*failed = bad;
-			goto again;
+		u = store_item_end(s, e == ERR_OK);
+		if (u != ERR_OK) {
+			e = u;
+			goto broken;
 		}
+		if (e == ERR_OK) {
+			pp = &(*pp)->next;
+			continue;
+		}
+		bad = *pp;
+		*pp = bad->next;
+		bad->result = e;
+		bad->next = *failed;
+		*failed = bad;
 	}
+	if (*ok == NULL)
+		store_rollback(s); /* every item failed: nothing to commit */
 	return ERR_OK;
+broken:
+	store_rollback(s);
+	return e;
 }
 
 /* finish - mark every item of list done (with outcome e unless keep, when

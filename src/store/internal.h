@@ -112,6 +112,13 @@ void store_sync_writer_unlock(struct store_sync *y);
  * the change as made). With no group commit the COMMIT itself syncs. */
 enum err store_commit_nosync(struct store *s);
 
+/* store_item_begin - inside a write transaction, mark where one batch
+ * member's writes start (SAVEPOINT). store_item_end - keep them (RELEASE)
+ * or, keep 0, undo every write since the mark (ROLLBACK TO, then RELEASE),
+ * leaving the transaction and the other members' writes as they were. */
+enum err store_item_begin(struct store *s);
+enum err store_item_end(struct store *s, int keep);
+
 /* client_key_load - unwrap the data key of (client, version) into s->key
  * (cached per connection). ERR_NOTFOUND if the client was shredded. */
 enum err client_key_load(struct store *s, const struct vault *v, int64_t client_id,

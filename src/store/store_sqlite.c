@@ -61,6 +61,9 @@ enum stmt_id {
 	Q_BG_INSERT,
 	Q_BG_SEAL,
 	Q_BG_LIST,
+	Q_SAVEPOINT,
+	Q_RELEASE,
+	Q_ROLLBACK_TO,
 	Q__COUNT
 };
 
@@ -157,6 +160,9 @@ static const char *const sql[Q__COUNT] = {
                       "JOIN clients c ON c.id = b.client_id WHERE b.started_at >= ?1 AND "
                       "(?2 = 0 OR b.client_id IN (SELECT client_id FROM care_team WHERE "
                       "user_id = ?2)) ORDER BY b.id DESC LIMIT ?3",
+        [Q_SAVEPOINT] = "SAVEPOINT batch_item",
+        [Q_RELEASE] = "RELEASE batch_item",
+        [Q_ROLLBACK_TO] = "ROLLBACK TO batch_item",
 };
 
 const struct stmt_group store_group_core = {sql, Q__COUNT};
@@ -409,6 +415,22 @@ enum err store_commit(struct store *s)
 	/* Acknowledged writes must be durable: wait for the shared sync. */
 	if (s->sync != NULL)
 		e = store_sync_wait(s->sync);
+	return e;
+}
+
+enum err store_item_begin(struct store *s)
+{
+	return exec_simple(s, Q_SAVEPOINT);
+}
+
+enum err store_item_end(struct store *s, int keep)
+{
+	enum err e = ERR_OK;
+
+	if (!keep)
+		e = exec_simple(s, Q_ROLLBACK_TO);
+	if (e == ERR_OK)
+		e = exec_simple(s, Q_RELEASE);
 	return e;
 }
 

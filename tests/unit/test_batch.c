@@ -2,7 +2,9 @@
  * events of reads through audit_emit_batched): many threads' events all
  * land, in one valid chain, in fewer transactions than events; an event
  * that fails gets its own error while the others in its batch are still
- * written; without a pool (the CLI) an item runs alone. */
+ * written; a member that fails after writing has its writes undone (its
+ * savepoint) while the others commit; without a pool (the CLI) an item
+ * runs alone. */
 #include "unit.h"
 
 #include <pthread.h>
@@ -140,6 +142,90 @@ static enum err apply_fail(struct store *s, void *arg)
 	return ERR_CONFLICT;
 }
 
+/* A member that writes and then fails: its own event is appended, then it
+ * reports an error (as a write would whose later step failed). */
+struct half {
+	struct fx *f;          /* the fixture */
+	struct audit_entry *a; /* its event */
+	int fail;              /* non-zero: fail after writing */
+};
+
+static enum err apply_half(struct store *s, void *arg)
+{
+	struct half *h = arg;
+	enum err e = audit_emit(s, h->f->v, h->a);
+
+	return e == ERR_OK && h->fail ? ERR_IO : e;
+}
+
+struct writer {
+	struct fx *f;   /* the fixture */
+	int ok, failed; /* outcomes seen */
+};
+
+static void *write_many(void *arg)
+{
+	struct writer *w = arg;
+	struct store *s = store_pool_take(w->f->pool);
+	int i;
+
+	for (i = 1; i <= PER_THREAD; i++) {
+		struct audit_entry a = {.event = AUDIT_NOTE_CREATE,
+		                        .actor = "system",
+		                        .at = 2000 + i,
+		                        .detail = i % 4 == 0 ? "half=1" : "half=0"};
+		struct half h = {.f = w->f, .a = &a, .fail = i % 4 == 0};
+		struct store_batch_item it = {.apply = apply_half, .arg = &h};
+		enum err e = store_batch_run(s, &it);
+
+		if (e == ERR_OK)
+			w->ok++;
+		else if (e == ERR_IO && h.fail)
+			w->failed++;
+	}
+	store_pool_give(w->f->pool, s);
+	return NULL;
+}
+
+/* check_no_half - no event of a failed member is in the trail. */
+static enum err check_no_half(void *arg, const struct audit_row *r)
+{
+	int *halves = arg;
+
+	if (strcmp(r->detail, "half=1") == 0)
+		(*halves)++;
+	return ERR_OK;
+}
+
+static void a_member_failing_after_its_writes_is_undone_alone(void **state)
+{
+	struct fx *f = *state;
+	pthread_t t[THREADS];
+	struct writer w[THREADS];
+	struct store *s;
+	int i, ok = 0, failed = 0, halves = 0;
+
+	for (i = 0; i < THREADS; i++) {
+		w[i] = (struct writer){.f = f};
+		assert_int_equal(pthread_create(&t[i], NULL, write_many, &w[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		ok += w[i].ok;
+		failed += w[i].failed;
+	}
+	/* each failing member got its own error; every other one committed */
+	assert_int_equal(failed, THREADS * (PER_THREAD / 4));
+	assert_int_equal(ok, THREADS * PER_THREAD - failed);
+	/* the chain holds exactly the committed members' events, none of the
+	 * half-written ones, and links through the gaps they would have left */
+	verify(f, (uint64_t)ok);
+	s = store_pool_take(f->pool);
+	assert_int_equal(store_audit_each(s, check_no_half, &halves), ERR_OK);
+	store_pool_give(f->pool, s);
+	assert_int_equal(halves, 0);
+}
+
 static void without_a_pool_an_item_runs_alone(void **state)
 {
 	struct fx *f = *state;
@@ -163,6 +249,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(every_event_lands_in_one_chain, setup, teardown),
 	        cmocka_unit_test_setup_teardown(a_refused_event_fails_alone, setup, teardown),
 	        cmocka_unit_test_setup_teardown(without_a_pool_an_item_runs_alone, setup, teardown),
+	        cmocka_unit_test_setup_teardown(a_member_failing_after_its_writes_is_undone_alone,
+	                                        setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
