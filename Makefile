@@ -45,6 +45,7 @@ CFLAGS := -std=c17 -D_GNU_SOURCE= -DCONFIDANT_WEB_DIR=\"$(CURDIR)/web\" $(OPT) -
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS += -lwslay # WebSocket framing (libwslay-dev ships no pkg-config file)
 
 SRCS := $(shell find src -name '*.c' | sort)
 MAIN := src/cli/main.c

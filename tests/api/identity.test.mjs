@@ -446,6 +446,7 @@ const EXPECT = {
 	'GET /api/v1/telehealth/{room}': ALL,
 	'POST /api/v1/telehealth/{room}/admit': ['clinician', 'supervisor'],
 	'POST /api/v1/telehealth/{room}/end': ['clinician', 'supervisor'],
+	'GET /api/v1/telehealth/{room}/signal': ALL,
 };
 
 describe('the routes table, for every role', () => {
