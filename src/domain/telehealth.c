@@ -162,21 +162,19 @@ static enum err turn_mint(struct domain_ctx *ctx, struct th_ice *ice)
 
 /* ---- join ------------------------------------------------------------------ */
 
-/* gate_and_emit - for every client: the consent gate, then the join event
- * (the gate remembers one client at a time, so each event follows its own
- * pass). A refusal rolls everything back. */
-static enum err gate_and_emit(struct domain_ctx *ctx, const struct members *m, const struct appt *a,
-                              const char *detail)
+/* gate_and_emit - for every client: the consent gate, then event ev on
+ * object type/id (the gate remembers one client at a time, so each event
+ * follows its own pass). A refusal rolls everything back. */
+static enum err gate_and_emit(struct domain_ctx *ctx, const struct members *m, enum audit_event ev,
+                              const char *type, const char *id, const char *detail)
 {
 	enum err e = ERR_OK;
 	size_t i;
 
 	for (i = 0; e == ERR_OK && i < m->nclients; i++) {
-		e = domain_consent_require(ctx, m->clients[i], CONSENT_TELEHEALTH, NULL,
-		                           AUDIT_TELEHEALTH_JOIN, NULL);
+		e = domain_consent_require(ctx, m->clients[i], CONSENT_TELEHEALTH, NULL, ev, NULL);
 		if (e == ERR_OK)
-			e = domain_emit(ctx, AUDIT_TELEHEALTH_JOIN, m->clients[i], "appointment",
-			                a->public_id, detail);
+			e = domain_emit(ctx, ev, m->clients[i], type, id, detail);
 	}
 	return e;
 }
@@ -250,7 +248,8 @@ enum err domain_telehealth_join(struct domain_ctx *ctx, const char *appt_public_
 		e = turn_mint(ctx, &out->ice);
 	if (e == ERR_OK) {
 		snprintf(detail, sizeof detail, "room=%s,host=%d", r.public_id, m.host);
-		e = gate_and_emit(ctx, &m, &a, detail);
+		e = gate_and_emit(ctx, &m, AUDIT_TELEHEALTH_JOIN, "appointment", a.public_id,
+		                  detail);
 		if (e == ERR_CONSENT || e == ERR_RESTRICT)
 			goto out; /* refused and rolled back by the gate */
 	}
@@ -395,7 +394,6 @@ enum err domain_telehealth_signal(struct domain_ctx *ctx, const char *token, siz
 	struct members m;
 	struct appt a;
 	char detail[64];
-	size_t i;
 	enum err e;
 
 	memset(out, 0, sizeof *out);
@@ -439,13 +437,8 @@ enum err domain_telehealth_signal(struct domain_ctx *ctx, const char *token, siz
 		goto out;
 	snprintf(detail, sizeof detail, "room=%s,host=%d,admitted=%d", r.public_id, m.host,
 	         p.admitted_at != 0);
-	for (i = 0; e == ERR_OK && i < m.nclients; i++) {
-		e = domain_consent_require(ctx, m.clients[i], CONSENT_TELEHEALTH, NULL,
-		                           AUDIT_TELEHEALTH_SIGNAL, NULL);
-		if (e == ERR_OK)
-			e = domain_emit(ctx, AUDIT_TELEHEALTH_SIGNAL, m.clients[i],
-			                "telehealth_participant", p.public_id, detail);
-	}
+	e = gate_and_emit(ctx, &m, AUDIT_TELEHEALTH_SIGNAL, "telehealth_participant", p.public_id,
+	                  detail);
 	if (e == ERR_CONSENT || e == ERR_RESTRICT)
 		goto out; /* refused and rolled back by the gate */
 	if (e == ERR_OK)
