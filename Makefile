@@ -46,6 +46,7 @@ CFLAGS := -std=c17 -D_GNU_SOURCE= -DCONFIDANT_WEB_DIR=\"$(CURDIR)/web\" $(OPT) -
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS += -lwslay # WebSocket framing (libwslay-dev ships no pkg-config file)
 
 SRCS := $(shell find src -name '*.c' | sort)
 MAIN := src/cli/main.c
@@ -103,6 +104,7 @@ $(BUILD)/obj/gen/icd10_list.o: $(BUILD)/gen/icd10_list.c
 
 $(BUILD)/obj/domain/icd10.o: | $(BUILD)/gen/icd10_list.h
 
+$(BUILD)/tests/%: LDFLAGS += -lwslay # after $(OBJS) on the link line: no pkg-config file
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS) cmocka) -Itests/unit -o $@ $< $(OBJS) \

@@ -59,7 +59,7 @@ objdir=$(dirname "$1")/obj
 mapfile -t objs < <(find "$objdir" -name '*.o' ! -path '*/cli/main.o' | sort)
 # shellcheck disable=SC2046
 build "$tools/audit_fill" bench/audit_fill.c -Isrc -I"$(dirname "$1")/gen" \
-	$(pkg-config --cflags $pkgs) "${objs[@]}" $(pkg-config --libs $pkgs) -lpthread
+	$(pkg-config --cflags $pkgs) "${objs[@]}" $(pkg-config --libs $pkgs) -lpthread -lwslay
 
 # ---- the data set, made once
 size=${BENCH_SIZE:-large}

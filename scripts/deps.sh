@@ -28,6 +28,8 @@ for pair in "${tools[@]}"; do
 	cmd=${pair%%:*} deb=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$deb")
 done
+# WebSocket framing (signaling); libwslay-dev ships no pkg-config file
+[ -e /usr/include/wslay/wslay.h ] || missing+=(libwslay-dev)
 # iCalendar feeds are checked with Debian's python3-icalendar (tests/api/feeds.test.mjs)
 /usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || missing+=(python3-icalendar)
 # PDFs need a font fontconfig can find; DejaVu covers Latin, Greek and Cyrillic names

@@ -14,6 +14,7 @@ mkdir -p "$out"
 pkgs=${PKGS:-$(make -s -C "$root" --no-print-directory print-pkgs)}
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c17 -D_GNU_SOURCE= -I$root/src -I$root/build/release/gen $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lpthread"
+libs+=" -lwslay" # WebSocket framing: libwslay-dev ships no pkg-config file
 # The code under test, without main(), compiled with the fuzzer's flags.
 srcs=$(find "$root/src" -name '*.c' ! -path '*/cli/*' | sort)
 gen="$root/build/release/gen/migrations.c $(ls "$root"/build/release/gen/*.c | grep -v migrations.c || true)"

@@ -160,6 +160,7 @@ function portalRoute(hash) {
 	if (hash === '' || hash === '#' || hash === '#/' || hash === '#/portal' || hash === '#/clients') later('portal', (p) => p.home(app));
 	else if (hash === '#/portal/access') later('portal', (p) => p.access(app));
 	else if ((m = /^#\/portal\/plans\/([0-9a-f]{32})(?:\/v\/(\d+))?$/.exec(hash))) later('plans', (p) => p.open(app, m[1], m[2] ?? null, { portal: true }));
+	else if ((m = /^#\/portal\/video\/([0-9a-f]{32})$/.exec(hash))) later('telehealth', (t) => t.show(app, m[1], { portal: true }));
 	else return false;
 	return true;
 }
@@ -317,6 +318,9 @@ function route() {
 	} else if ((m = /^#\/breaches\/([0-9a-f]{32})\/letters$/.exec(hash))) {
 		if (app.canAudit()) later('breach', (x) => x.letters(app, m[1]));
 		else denied('Breach notification letters');
+	} else if ((m = /^#\/video\/([0-9a-f]{32})$/.exec(hash))) {
+		if (app.clinical()) later('telehealth', (t) => t.show(app, m[1]));
+		else denied('Video sessions');
 	} else screen(view, 'Not found', 'Page not found', h('p', {}, h('a', { href: '#/clients', text: 'Go to the client list' })));
 }
 

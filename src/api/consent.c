@@ -26,6 +26,7 @@
 #include "api/consent.h"
 #include "api/documents.h"
 #include "api/fhir.h"
+#include "api/telehealth.h"
 #include "core/mem.h"
 #include "domain/consent.h"
 
@@ -349,6 +350,8 @@ enum err api_consent_withdraw(struct app *app, const struct http_request *rq,
 	if (e == ERR_OK)
 		API_CALL(app, rq, rs, ctx, domain_consent_withdraw(&ctx, rq->param[0]));
 	json_decref(root);
+	if (e == ERR_OK) /* a withdrawn telehealth consent ends the client's video now */
+		api_telehealth_signal_withdrawn(app, rq, rq->param[0]);
 	if (e == ERR_OK)
 		e = api_json_send(
 		        rs, json_pack("{s:s,s:s}", "id", rq->param[0], "status", "withdrawn"));

@@ -246,6 +246,9 @@ const struct route api_routes[] = {
          api_telehealth_admit},
         {HTTP_POST, "/api/v1/telehealth/{room}/end", CLINICAL, AUDIT_TELEHEALTH_END, 1 * KB, 0,
          api_telehealth_end},
+        /* the signaling WebSocket: the join token is checked in its first message */
+        {HTTP_GET, "/api/v1/telehealth/{room}/signal", ROLE_ALL, AUDIT_TELEHEALTH_SIGNAL, 0, 0,
+         api_telehealth_signal},
 
         {HTTP_GET, "/api/v1/audit", ROLE_OWNER | ROLE_AUDITOR, AUDIT_AUDIT_SEARCH, 0, 0,
          api_audit_search},

@@ -136,6 +136,7 @@ enum err api_telehealth_admit(struct app *app, const struct http_request *rq,
 	json_decref(root);
 	if (e != ERR_OK)
 		return e;
+	api_telehealth_signal_admitted(rq, rq->param[0], p.public_id);
 	return api_json_send(rs, participant_json(&p));
 }
 
@@ -152,5 +153,6 @@ enum err api_telehealth_end(struct app *app, const struct http_request *rq,
 		API_CALL(app, rq, rs, ctx, domain_telehealth_end(&ctx, rq->param[0]));
 	if (e != ERR_OK)
 		return e;
+	api_telehealth_signal_ended(rq, rq->param[0]);
 	return api_json_send(rs, json_pack("{s:s,s:b}", "room", rq->param[0], "ended", 1));
 }

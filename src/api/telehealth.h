@@ -16,4 +16,18 @@ enum err api_telehealth_admit(struct app *app, const struct http_request *rq,
 enum err api_telehealth_end(struct app *app, const struct http_request *rq,
                             struct http_response *rs);
 
+/* Signaling (api/telehealth_signal.c). api_telehealth_signal upgrades
+ * GET /api/v1/telehealth/{room}/signal to the signaling WebSocket. */
+enum err api_telehealth_signal(struct app *app, const struct http_request *rq,
+                               struct http_response *rs);
+/* api_telehealth_signal_ended - room ended: close its connections. */
+void api_telehealth_signal_ended(const struct http_request *rq, const char *room);
+/* api_telehealth_signal_admitted - tell participant's waiting connection. */
+void api_telehealth_signal_admitted(const struct http_request *rq, const char *room,
+                                    const char *participant);
+/* api_telehealth_signal_withdrawn - consent_id was withdrawn: if it was a
+ * telehealth consent, close every connection of its client's rooms. */
+void api_telehealth_signal_withdrawn(struct app *app, const struct http_request *rq,
+                                     const char *consent_id);
+
 #endif

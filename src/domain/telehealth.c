@@ -162,21 +162,19 @@ static enum err turn_mint(struct domain_ctx *ctx, struct th_ice *ice)
 
 /* ---- join ------------------------------------------------------------------ */
 
-/* gate_and_emit - for every client: the consent gate, then the join event
- * (the gate remembers one client at a time, so each event follows its own
- * pass). A refusal rolls everything back. */
-static enum err gate_and_emit(struct domain_ctx *ctx, const struct members *m, const struct appt *a,
-                              const char *detail)
+/* gate_and_emit - for every client: the consent gate, then event ev on
+ * object type/id (the gate remembers one client at a time, so each event
+ * follows its own pass). A refusal rolls everything back. */
+static enum err gate_and_emit(struct domain_ctx *ctx, const struct members *m, enum audit_event ev,
+                              const char *type, const char *id, const char *detail)
 {
 	enum err e = ERR_OK;
 	size_t i;
 
 	for (i = 0; e == ERR_OK && i < m->nclients; i++) {
-		e = domain_consent_require(ctx, m->clients[i], CONSENT_TELEHEALTH, NULL,
-		                           AUDIT_TELEHEALTH_JOIN, NULL);
+		e = domain_consent_require(ctx, m->clients[i], CONSENT_TELEHEALTH, NULL, ev, NULL);
 		if (e == ERR_OK)
-			e = domain_emit(ctx, AUDIT_TELEHEALTH_JOIN, m->clients[i], "appointment",
-			                a->public_id, detail);
+			e = domain_emit(ctx, ev, m->clients[i], type, id, detail);
 	}
 	return e;
 }
@@ -251,7 +249,8 @@ enum err domain_telehealth_join(struct domain_ctx *ctx, const char *appt_public_
 		e = turn_mint(ctx, &out->ice);
 	if (e == ERR_OK) {
 		snprintf(detail, sizeof detail, "room=%s,host=%d", r.public_id, m.host);
-		e = gate_and_emit(ctx, &m, &a, detail);
+		e = gate_and_emit(ctx, &m, AUDIT_TELEHEALTH_JOIN, "appointment", a.public_id,
+		                  detail);
 		if (e == ERR_CONSENT || e == ERR_RESTRICT)
 			goto out; /* refused and rolled back by the gate */
 	}
@@ -383,4 +382,99 @@ enum err domain_telehealth_end(struct domain_ctx *ctx, const char *room)
 out:
 	appt_cleanup(&a);
 	return e;
+}
+
+/* ---- signaling ------------------------------------------------------------- */
+
+enum err domain_telehealth_signal(struct domain_ctx *ctx, const char *token, size_t len,
+                                  struct th_signal *out)
+{
+	unsigned char hash[AUTH_HASH_BYTES];
+	struct th_participant p;
+	struct th_room r;
+	struct members m;
+	struct appt a;
+	char detail[64];
+	enum err e;
+
+	memset(out, 0, sizeof *out);
+	memset(&a, 0, sizeof a);
+	if (token == NULL || len != AUTH_TOKEN_CHARS) {
+		domain_audit_refusal(ctx, AUDIT_TELEHEALTH_SIGNAL, 0, ERR_DENIED);
+		return ERR_NOTFOUND;
+	}
+	auth_token_hash(token, len, hash);
+	e = store_begin(ctx->store);
+	if (e != ERR_OK) {
+		mem_wipe(hash, sizeof hash);
+		return e;
+	}
+	e = store_th_token_find(ctx->store, hash, ctx->now, &p);
+	mem_wipe(hash, sizeof hash);
+	if (e == ERR_OK && p.user_id != ctx->actor_id)
+		e = ERR_NOTFOUND; /* someone else's token: as if it did not exist */
+	if (e == ERR_NOTFOUND) {
+		store_rollback(ctx->store);
+		domain_audit_refusal(ctx, AUDIT_TELEHEALTH_SIGNAL, 0, ERR_DENIED);
+		goto out;
+	}
+	if (e == ERR_OK)
+		e = store_th_room_get(ctx->store, p.room_public_id, &r);
+	if (e == ERR_OK)
+		e = store_appt_get_id(ctx->store, r.appointment_id, &a);
+	if (e == ERR_OK)
+		e = members_of(ctx, &a, &m);
+	if (e != ERR_OK) {
+		store_rollback(ctx->store);
+		goto out;
+	}
+	if (r.ended_at != 0 || !(m.host || m.guest)) {
+		e = refuse(ctx, AUDIT_TELEHEALTH_SIGNAL, a.client_id);
+		goto out;
+	}
+	ctx->purpose = "treatment";
+	e = restricted(ctx, &m);
+	if (e != ERR_OK)
+		goto out;
+	snprintf(detail, sizeof detail, "room=%s,host=%d,admitted=%d", r.public_id, m.host,
+	         p.admitted_at != 0);
+	e = gate_and_emit(ctx, &m, AUDIT_TELEHEALTH_SIGNAL, "telehealth_participant", p.public_id,
+	                  detail);
+	if (e == ERR_CONSENT || e == ERR_RESTRICT)
+		goto out; /* refused and rolled back by the gate */
+	if (e == ERR_OK)
+		e = store_commit(ctx->store);
+	if (e != ERR_OK) {
+		store_rollback(ctx->store);
+		goto out;
+	}
+	memcpy(out->room, r.public_id, sizeof out->room);
+	memcpy(out->participant, p.public_id, sizeof out->participant);
+	out->host = m.host;
+	out->admitted = p.admitted_at != 0;
+	memcpy(out->clients, m.clients, sizeof out->clients);
+	out->nclients = m.nclients;
+out:
+	if (e != ERR_OK)
+		memset(out, 0, sizeof *out);
+	appt_cleanup(&a);
+	return e;
+}
+
+enum err domain_telehealth_consent_client(struct domain_ctx *ctx, const char *consent_id,
+                                          int64_t *client_id, int *telehealth)
+{
+	struct consent c;
+	enum err e = store_begin(ctx->store);
+
+	if (e != ERR_OK)
+		return e;
+	e = store_consent_get(ctx->store, ctx->vault, consent_id, 0, &c);
+	store_rollback(ctx->store);
+	if (e != ERR_OK)
+		return e;
+	*client_id = c.client_id;
+	*telehealth = strcmp(c.purpose, domain_consent_purpose_name(CONSENT_TELEHEALTH)) == 0;
+	consent_cleanup(&c);
+	return ERR_OK;
 }

@@ -26,6 +26,7 @@
 #include "auth/auth.h"
 #include "auth/turn.h"
 #include "domain/domain.h"
+#include "store/schedule.h"
 #include "store/telehealth.h"
 
 #define TH_GRACE_SECONDS 300 /* a room (and its tokens) lasts this long past the appointment */
@@ -87,5 +88,34 @@ enum err domain_telehealth_admit(struct domain_ctx *ctx, const char *room, const
 /* domain_telehealth_end - a host ends the session: the room closes and
  * every token of it expires. ERR_CONFLICT if it already ended. */
 enum err domain_telehealth_end(struct domain_ctx *ctx, const char *room);
+
+/* What a signaling join hands the WebSocket hub. */
+struct th_signal {
+	char room[33];                       /* the room id: the hub's channel */
+	char participant[33];                /* the joiner's participant id: their key in it */
+	int host;                            /* 1: clinician or co-facilitator */
+	int admitted;                        /* 0: in the waiting room (nothing relayed) */
+	int64_t clients[STORE_APPT_MEMBERS]; /* the appointment's clients (row ids, kept in
+	                                        memory only: a withdrawal closes by them) */
+	size_t nclients;                     /* how many */
+};
+
+/* domain_telehealth_signal - the first message of a signaling connection:
+ * token (len bytes) must be the actor's own current join token of a room
+ * still open, the actor still in the appointment, and every client's
+ * telehealth consent in force (asked again). Audited as telehealth.signal
+ * (ids and the admitted flag only). ERR_NOTFOUND (audited) for a wrong,
+ * expired or someone else's token; ERR_CONSENT (audited) when the gate
+ * refuses. A guest not yet admitted gets out->admitted = 0.
+ * WARNING: the token is compared by its hash only and never kept. */
+enum err domain_telehealth_signal(struct domain_ctx *ctx, const char *token, size_t len,
+                                  struct th_signal *out);
+
+/* domain_telehealth_consent_client - for consent public id: its client's
+ * row id and 1 in *telehealth when its purpose is telehealth. Not
+ * audited (the withdrawal itself was): it only tells the hub which
+ * connections to close. ERR_NOTFOUND. */
+enum err domain_telehealth_consent_client(struct domain_ctx *ctx, const char *consent_id,
+                                          int64_t *client_id, int *telehealth);
 
 #endif

@@ -82,6 +82,7 @@ struct http_request {
 	enum http_phase phase;                    /* ROUTE_STREAM: which call this is */
 	void **state;                             /* ROUTE_STREAM: the handler's own state,
 	                                             kept from OPEN to CLOSE; NULL otherwise */
+	struct http_server *server;               /* the server (for http_ws_close) */
 };
 
 /* http_request_header - a request header's value, or NULL. */
@@ -125,6 +126,10 @@ struct http_response {
 	char message_buf[160]; /* room for a message that names a field the request
 	                          got wrong (a field's name, never a value); message
 	                          may point here */
+	struct {
+		const struct http_ws_ops *ops; /* non-NULL: answer by upgrading to a WebSocket */
+		void *state;                   /* the ops' state; the server frees it (ops->free) */
+	} ws;                                  /* set by http_ws_upgrade */
 };
 
 struct app; /* the application a handler serves (api/api.h) */
@@ -204,5 +209,70 @@ const struct route *http_route_match(const struct route *routes, size_t n, enum 
 /* tls_selfsigned_create - write a new ECDSA P-256 key and a self-signed
  * certificate for localhost/127.0.0.1/::1, valid 397 days, both 0600. */
 enum err tls_selfsigned_create(const char *cert_path, const char *key_path);
+
+/* ---- WebSocket (ws.c) ---------------------------------------------------
+ * A route answers a GET by upgrading (http_ws_upgrade); the server's hub
+ * then owns the connection. Its first messages go to ops->join until the
+ * connection is in; after that every message goes to ops->check and what
+ * check writes is relayed to the other connections in of the same channel.
+ * The hub writes these messages itself (JSON, ids only):
+ *   {"type":"waiting"}                         joined, not yet let in
+ *   {"type":"joined","self":id,"peers":[ids]}  let in; who is already in
+ *   {"type":"peer","from":id} / {"type":"leave","from":id}   to those in
+ *   {"type":"error","error":code}              then, for a refusal, a close
+ * The hub lives in this process's memory (one node). */
+#define HTTP_WS_MSG_MAX (64 * 1024) /* largest message received; larger closes (1009) */
+#define HTTP_WS_RATE_MAX 50u        /* messages per second per connection; more closes */
+#define HTTP_WS_CHANNEL_MAX 16u     /* connections joined to one channel at most */
+#define HTTP_WS_KEY_MAX 33          /* channel, self and tag keys: at most 32 chars */
+#define HTTP_WS_TAGS_MAX 17         /* tags of one connection */
+
+/* What a join decided. */
+struct http_ws_entry {
+	char channel[HTTP_WS_KEY_MAX];                /* relayed only within this */
+	char self[HTTP_WS_KEY_MAX];                   /* this connection, as peers see it */
+	char tags[HTTP_WS_TAGS_MAX][HTTP_WS_KEY_MAX]; /* closed together by http_ws_close */
+	size_t ntags;                                 /* how many tags */
+	int waiting;                                  /* 1: joined but not let in yet */
+};
+
+/* A route's rules for its WebSocket. Called on the hub thread only. */
+struct http_ws_ops {
+	/* join - msg (len bytes, not NUL-terminated) from a connection not yet
+	 * in: fill *out (a waiting connection may join again later). An error
+	 * is sent as {"type":"error"} and closes the connection. */
+	enum err (*join)(void *state, const char *msg, size_t len, struct http_ws_entry *out);
+	/* check - msg from a connection that is in: write what is relayed to
+	 * out and, to address one peer, its self key to `to` ("" for all).
+	 * An error answers {"type":"error","error":"invalid"}; nothing is
+	 * relayed. */
+	enum err (*check)(void *state, const char *msg, size_t len, struct buf *out,
+	                  char to[HTTP_WS_KEY_MAX]);
+	/* free - the state, when the connection ends (or never started). */
+	void (*free)(void *state);
+};
+
+/* http_ws_upgrade - answer rq by upgrading to a WebSocket run by ops with
+ * state (owned by the server from here on, even on error). ERR_INVAL
+ * when the request is not a WebSocket handshake. */
+enum err http_ws_upgrade(const struct http_request *rq, struct http_response *rs,
+                         const struct http_ws_ops *ops, void *state);
+
+/* Which connections http_ws_close and http_ws_notify mean. */
+enum http_ws_by {
+	HTTP_WS_BY_CHANNEL = 1, /* key is a channel */
+	HTTP_WS_BY_TAG,         /* key is a tag */
+};
+
+/* http_ws_close - send text (if not NULL) to the connections of rq's
+ * server that key names, then close them. Returns at once: the hub
+ * thread does it. */
+void http_ws_close(const struct http_request *rq, enum http_ws_by by, const char *key,
+                   const char *text);
+
+/* http_ws_notify - send text to the connection self of channel (joined,
+ * in or waiting). Returns at once. */
+void http_ws_notify(const struct http_request *rq, const char *channel, const char *self,
+                    const char *text);
 
 #endif

@@ -142,4 +142,37 @@ enum err http_tls_load(const char *cert_path, const char *key_path, struct buf *
  * HTTP_TLS_PRIORITIES. */
 enum err http_tls_priorities_check(void);
 
+/* ---- ws.c -------------------------------------------------------------- */
+
+struct http_ws_hub;     /* the WebSocket connections of one server */
+struct http_ws_pending; /* a route's upgrade, until libmicrohttpd hands the socket over */
+
+/* http_ws_hub_new - start the hub thread.
+ * http_ws_hub_stop - close every connection and end the thread (before the
+ * daemon stops: libmicrohttpd wants upgraded sockets closed first); later
+ * upgrades are closed at once.
+ * http_ws_hub_free - stop if not yet, then free (after the daemon stopped). */
+enum err http_ws_hub_new(struct http_ws_hub **out);
+void http_ws_hub_stop(struct http_ws_hub *h);
+void http_ws_hub_free(struct http_ws_hub *h);
+
+/* http_server_hub - the hub of a server (server.c). */
+struct http_ws_hub *http_server_hub(struct http_server *srv);
+
+/* http_ws_accept - check the handshake headers of conn and write the
+ * Sec-WebSocket-Accept value. ERR_INVAL if it is not a version 13
+ * WebSocket handshake. */
+enum err http_ws_accept(struct MHD_Connection *conn, char accept[29]);
+
+/* http_ws_pending_new / _free - hold ops and state until the upgrade (on
+ * failure of _new the state is freed). */
+struct http_ws_pending *http_ws_pending_new(const struct http_ws_ops *ops, void *state);
+void http_ws_pending_free(struct http_ws_pending *p);
+
+/* http_ws_adopt - libmicrohttpd upgraded conn: the hub takes the socket
+ * (closed through urh), p and the bytes read past the headers. */
+void http_ws_adopt(struct http_ws_hub *h, struct http_ws_pending *p, struct MHD_Connection *conn,
+                   const char *extra, size_t extra_len, int sock,
+                   struct MHD_UpgradeResponseHandle *urh);
+
 #endif

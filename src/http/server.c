@@ -51,7 +51,8 @@ struct http_server {
 	                      struct http_response *);        /* session/role gate (config) */
 	void (*release)(struct app *, struct http_request *); /* after the handler */
 	int web_fd;                                           /* web root directory, or -1 */
-	struct http_gzip *gzip; /* gzip copies of the web root's text files */
+	struct http_gzip *gzip;  /* gzip copies of the web root's text files */
+	struct http_ws_hub *hub; /* the WebSocket connections (ws.c) */
 };
 
 /* One request from its headers to its completion. */
@@ -81,6 +82,7 @@ struct rq {
 	char scratch[HTTP_PATH_MAX + 1]; /* path copy cut into captures */
 	char addr[INET6_ADDRSTRLEN];     /* peer address text */
 	char errbody[ERRBODY_MAX];       /* JSON error body, when sent */
+	struct http_ws_pending *ws;      /* an upgrade answered, until the socket is handed over */
 };
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -320,6 +322,7 @@ static void response_begin(struct rq *q)
 	rs->disposition[0] = '\0';
 	rs->sandbox = 0;
 	memset(&rs->stream, 0, sizeof rs->stream);
+	memset(&rs->ws, 0, sizeof rs->ws);
 	q->req.route = q->route;
 	q->req.principal = NULL;
 }
@@ -482,6 +485,44 @@ fail:
 	return r;
 }
 
+/* on_upgrade - libmicrohttpd sent the 101: the hub takes the socket. */
+static void on_upgrade(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra,
+                       size_t extra_len, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+	struct http_server *srv = cls;
+	struct rq *q = con_cls;
+	struct http_ws_pending *p = q != NULL ? q->ws : NULL;
+
+	if (p == NULL) {
+		MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+		return;
+	}
+	q->ws = NULL;
+	http_ws_adopt(srv->hub, p, conn, extra, extra_len, sock, urh);
+}
+
+/* upgrade - the 101 answer for a handler that asked for a WebSocket. */
+static struct MHD_Response *upgrade(struct rq *q, unsigned *status)
+{
+	struct MHD_Response *r;
+	char accept[29];
+
+	q->ws = http_ws_pending_new(q->rs.ws.ops, q->rs.ws.state);
+	memset(&q->rs.ws, 0, sizeof q->rs.ws);
+	if (q->ws == NULL || http_ws_accept(q->req.conn, accept) != ERR_OK)
+		return respond(q, q->ws == NULL ? ERR_NOMEM : ERR_INVAL, status);
+	r = MHD_create_response_for_upgrade(on_upgrade, q->srv);
+	if (r == NULL)
+		return respond(q, ERR_NOMEM, status);
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_UPGRADE, "websocket") != MHD_YES ||
+	    MHD_add_response_header(r, "Sec-WebSocket-Accept", accept) != MHD_YES) {
+		MHD_destroy_response(r);
+		return respond(q, ERR_NOMEM, status);
+	}
+	*status = MHD_HTTP_SWITCHING_PROTOCOLS;
+	return r;
+}
+
 /* dispatch - run the route's handler on the buffered request and turn its
  * answer into a response. */
 static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
@@ -495,6 +536,11 @@ static struct MHD_Response *dispatch(struct rq *q, unsigned *status)
 	if (e == ERR_OK)
 		e = q->route->handler(q->srv->app, &q->req, &q->rs);
 	release(q);
+	if (q->rs.ws.ops != NULL && e == ERR_OK)
+		return upgrade(q, status);
+	if (q->rs.ws.ops != NULL && q->rs.ws.ops->free != NULL)
+		q->rs.ws.ops->free(q->rs.ws.state);
+	memset(&q->rs.ws, 0, sizeof q->rs.ws);
 	return respond(q, e, status);
 }
 
@@ -756,6 +802,7 @@ static struct rq *rq_new(struct http_server *srv, struct MHD_Connection *conn, c
 	q->req.body = "";
 	q->req.remote_addr = q->addr;
 	q->req.conn = conn;
+	q->req.server = srv;
 	return q;
 }
 
@@ -840,6 +887,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	         elapsed_us(&q->t0), q->err != ERR_OK ? " error=" : "",
 	         q->err != ERR_OK ? err_name(q->err) : "",
 	         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " end=closed");
+	http_ws_pending_free(q->ws);
 	buf_cleanup(&q->body);
 	buf_cleanup(&q->rs.body);
 	mem_wipe(q->errbody, sizeof q->errbody);
@@ -955,9 +1003,14 @@ enum err http_server_start(const struct http_config *cfg, struct http_server **o
 			goto out;
 	}
 
+	rc = http_ws_hub_new(&srv->hub);
+	if (rc != ERR_OK)
+		goto out;
+
 	/* workers write to sockets a peer may have closed */
 	signal(SIGPIPE, SIG_IGN);
 	flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	flags |= MHD_ALLOW_UPGRADE; /* the signaling WebSocket (ws.c) */
 	/* "::" also accepts IPv4 (mapped), as listening sockets usually do */
 	if (v6)
 		flags |= MHD_USE_DUAL_STACK;
@@ -1007,8 +1060,11 @@ void http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
+	/* upgraded sockets are closed by their owner before the daemon stops */
+	http_ws_hub_stop(srv->hub);
 	if (srv->daemon != NULL)
 		MHD_stop_daemon(srv->daemon);
+	http_ws_hub_free(srv->hub);
 	if (srv->web_fd >= 0)
 		close(srv->web_fd);
 	http_gzip_free(srv->gzip);
@@ -1017,6 +1073,11 @@ void http_server_stop(struct http_server *srv)
 }
 
 /* ---- lookups for handlers ---------------------------------------------- */
+
+struct http_ws_hub *http_server_hub(struct http_server *srv)
+{
+	return srv->hub;
+}
 
 const char *http_request_header(const struct http_request *rq, const char *name)
 {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { addUser, advance, as, init, now, reauth, rnd, serve, signIn } from './harness.mjs';
+import { wsConnect } from './wsclient.mjs';
 
 let practice, srv, clin, clinSession;
 const canary = () => `CANARY${rnd(18)}`;
@@ -230,3 +231,44 @@ describe('telehealth is audited', () => {
 		}
 	});
 });
+
+describe('telehealth signaling is audited', () => {
+	test('the join on the signaling socket writes telehealth.signal with ids only, under the upgrade\'s request id', async () => {
+		// a client whose only event of interest is the signal: the video set-up of the test above is not repeated
+		const me = as(srv, clinSession);
+		const name = canary();
+		const c = (await me('POST', '/api/v1/clients', { body: { legal_name: name } })).json;
+		const j = await videoSession(me, c, name);
+		const ws = await wsConnect(srv.port, `/api/v1/telehealth/${j.json.room}/signal`, { ca: srv.ca, cookie: clinSession.cookie });
+		ws.send({ type: 'join', token: j.json.token });
+		assert.equal((await ws.next()).type, 'joined');
+		ws.close();
+		const ev = (await eventsFor(ws.requestId)).find((e) => e.event === 'telehealth.signal');
+		assert.ok(ev, 'no telehealth.signal event');
+		assert.equal(ev.actor, clin.id);
+		assert.equal(ev.client, c.id);
+		assert.equal(ev.object_type, 'telehealth_participant');
+		assert.equal(ev.object_id, j.json.participant);
+		assert.equal(ev.outcome, 'ok');
+		assert.equal(ev.detail, `room=${j.json.room},host=1,admitted=1`);
+		const text = JSON.stringify(ev);
+		assert.ok(!text.includes(name) && !text.includes(j.json.token), 'a name or the token in the event');
+	});
+});
+
+// videoSession(me, c, name) - the telehealth consent for client c (signed
+// as name), a video appointment with the clinician now, and its start.
+async function videoSession(me, c, name) {
+	await reauth(srv);
+	const t = await srv.request('POST', '/api/v1/consent-templates', { body: { purpose: 'telehealth', title: 'Video', body: 'Video sessions.', effective_from: new Date(now() * 1000).toISOString().slice(0, 10) } });
+	assert.equal(t.status, 201, t.text);
+	const req = { template: t.json.id, signed_name: name };
+	const pv = await me('POST', `/api/v1/clients/${c.id}/consents/preview`, { body: req });
+	assert.equal((await me('POST', `/api/v1/clients/${c.id}/consents`, { body: { ...req, text_hash: pv.json.text_hash } })).status, 201);
+	const start = new Date((now() + 600) * 1000).toISOString().slice(0, 16);
+	const b = await me('POST', '/api/v1/appointments', { body: { clinician: clin.id, clients: [c.id], start, minutes: 50, tz: 'UTC', telehealth: true, override: true } });
+	assert.equal(b.status, 201, b.text);
+	const j = await me('POST', `/api/v1/appointments/${b.json.appointment.id}/telehealth`, { body: {} });
+	assert.equal(j.status, 200, j.text);
+	return j;
+}

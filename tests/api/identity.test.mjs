@@ -451,6 +451,7 @@ const EXPECT = {
 	'GET /api/v1/retention-rules': ['owner', 'auditor'],
 	'PUT /api/v1/retention-rules/{code}': ['owner'],
 	'DELETE /api/v1/retention-rules/{code}': ['owner'],
+	'GET /api/v1/telehealth/{room}/signal': ALL,
 };
 
 describe('the routes table, for every role', () => {

@@ -242,6 +242,7 @@ const TABLE = {
 	'GET /api/v1/telehealth/{room}': '-',
 	'POST /api/v1/telehealth/{room}/admit': '-',
 	'POST /api/v1/telehealth/{room}/end': '-',
+	'GET /api/v1/telehealth/{room}/signal': '-',
 	'POST /api/v1/research-exports': 'list',
 	'POST /api/v1/appointments/{id}/reminders/email': ['refuse', 'S', () => ({})],
 	'POST /api/v1/appointments/{id}/reminders/sms': ['refuse', 'S', () => ({})],

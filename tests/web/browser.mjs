@@ -124,3 +124,9 @@ export async function firstSignInPage(page, ident) {
 	await page.getByRole('button', { name: 'I have saved them' }).click();
 	await waitHeading(page, 'Clients');
 }
+
+// launchWith(extra) - launch() with extra Chromium flags, for the one test
+// file that needs them (the video test's fake camera and microphone).
+export function launchWith(extra) {
+	return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extra], timeout: 30_000 });
+}

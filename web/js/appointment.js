@@ -217,6 +217,9 @@ export async function details(cal, id) {
 					h('button', { type: 'button', class: 'secondary', text: 'Move…', onclick: () => { close(); move(cal, a, a.local_start); } })));
 			}
 		}
+		if (a.telehealth && a.client && app.clinical() && !cancelled(a.status)) {
+			parts.push(h('div', { class: 'actions' }, h('button', { type: 'button', text: 'Join video', onclick: () => { close(); location.hash = `#/video/${a.id}`; } })));
+		}
 		parts.push(h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', text: 'Close', onclick: close })));
 		return parts;
 	});

@@ -75,6 +75,7 @@ export async function home(app) {
 		part('my-plans-h', 'Treatment plans', plansCount, plansErr, plansUl),
 		amendments.section(app, c.id, { portal: true }),
 		part('my-files-h', 'Files', filesCount, filesErr, filesUl),
+		videoPart(app),
 		h('p', { class: 'meta', text: `Your record was created ${when(c.created_at)}.` }));
 	app.view.lastElementChild.before(bookingRequests(app, c));
 }
@@ -87,4 +88,21 @@ export async function access(app) {
 	if (!app.live(gen) || !c) return;
 	const mod = await import('./access.js');
 	if (app.live(gen)) mod.report(app, c.id, { portal: true });
+}
+
+// videoPart(app) - "Video sessions": the appointments booked from the
+// client's requests, each with a way into its video screen (the server
+// answers whether it is a video appointment and whether consent is in
+// force). A link from the clinician (#/portal/video/<id>) works as well.
+function videoPart(app) {
+	const gen = app.gen;
+	const ul = h('ul', { class: 'plain', 'aria-labelledby': 'my-video-h' });
+	const count = h('p', { class: 'count', text: 'Loading…' });
+	api('GET', '/api/v1/booking-requests').then((r) => {
+		if (!app.live(gen)) return;
+		const booked = (r.requests ?? []).filter((b) => b.appointment);
+		count.textContent = booked.length ? '' : 'No booked appointment to join yet.';
+		ul.replaceChildren(...booked.map((b) => h('li', {}, h('a', { href: `#/portal/video/${b.appointment}`, text: `Join the video session of ${when(b.start)}` }))));
+	}, () => { if (app.live(gen)) count.textContent = ''; });
+	return part('my-video-h', 'Video sessions', count, ul);
 }
