@@ -64,6 +64,10 @@ const struct integration integrations[] = {
         {"clearinghouse", "Insurance claims",
          "What a claim needs: identity, insurance, diagnosis and service codes, dates",
          "clearinghouse_url", "insurance_billing"},
+        {"turn", "A relay for video sessions when a direct connection is not possible",
+         "Your video and sound, encrypted end to end: the relay can read neither, and sees "
+         "only network addresses",
+         "turn_urls", "telehealth"},
 };
 const size_t integration_count = sizeof integrations / sizeof integrations[0];
 

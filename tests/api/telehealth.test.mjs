@@ -248,6 +248,9 @@ describe('ending and relaying', () => {
 		await reauth(srv);
 		const s2 = await srv.request('PATCH', '/api/v1/settings', { body: { turn_urls: 'turn:relay.example.org:3478?transport=udp, turns:relay.example.org:5349, https://not-a-relay' } });
 		assert.equal(s2.status, 200, s2.text);
+		// the public privacy notice now names the relay as in use
+		const notice = await srv.request('GET', '/api/v1/privacy-notice');
+		assert.equal(notice.json.integrations.find((i) => i.name === 'turn')?.configured, true, notice.text);
 		const appt = await book({ start: `${day(7)}T09:00` });
 		const r = await start(A, appt);
 		assert.equal(r.status, 200, r.text);

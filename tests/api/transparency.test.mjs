@@ -43,7 +43,7 @@ describe('a client\'s privacy page', () => {
 		assert.match(cat.diagnoses.who, /billing/);
 		assert.equal(r.json.practice.server_location, "the practice's own server");
 		assert.match(r.json.retention, /7 years/);
-		assert.deepEqual(r.json.integrations.map((i) => [i.name, i.configured]), [['email', false], ['sms', false], ['clearinghouse', false]]);
+		assert.deepEqual(r.json.integrations.map((i) => [i.name, i.configured]), [['email', false], ['sms', false], ['clearinghouse', false], ['turn', false]]);
 		assert.ok(r.json.rights.some((x) => x.right === 'correction'));
 		assert.match(r.json.no_trackers, /no trackers/);
 		assert.doesNotMatch(r.text, /psychotherapy/i, 'the page does not reveal whether psychotherapy notes exist');
