@@ -30,4 +30,13 @@ void api_telehealth_signal_admitted(const struct http_request *rq, const char *r
 void api_telehealth_signal_withdrawn(struct app *app, const struct http_request *rq,
                                      const char *consent_id);
 
+/* api_telehealth_relay - what a joined participant self's signaling
+ * message msg (len bytes) becomes when relayed: an offer, answer, ice or
+ * bye with only its own fields, "to" (a participant id) taken out into to
+ * ("" for everyone) and "from" set to self, written to out. ERR_INVAL for
+ * anything else (nothing written). Pure: the fuzz target calls it. */
+struct buf;
+enum err api_telehealth_relay(const char *self, const char *msg, size_t len, struct buf *out,
+                              char to[HTTP_WS_KEY_MAX]);
+
 #endif

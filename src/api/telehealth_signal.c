@@ -128,13 +128,12 @@ static int peer_id(json_t *v)
 	return json_is_string(v) && api_public_id_ok(json_string_value(v));
 }
 
-static enum err signal_check(void *arg, const char *msg, size_t len, struct buf *out,
-                             char to[HTTP_WS_KEY_MAX])
+enum err api_telehealth_relay(const char *self, const char *msg, size_t len, struct buf *out,
+                              char to[HTTP_WS_KEY_MAX])
 {
 	static const char *const sdp_keys[] = {"type", "sdp", "to", NULL};
 	static const char *const ice_keys[] = {"type", "candidate", "to", NULL};
 	static const char *const bye_keys[] = {"type", "to", NULL};
-	struct signal_state *st = arg;
 	json_t *o = parse(msg, len), *v, *t;
 	const char *type;
 	char *text = NULL;
@@ -166,7 +165,7 @@ static enum err signal_check(void *arg, const char *msg, size_t len, struct buf 
 		memcpy(to, json_string_value(t), 33);
 		json_object_del(o, "to");
 	}
-	if (json_object_set_new(o, "from", json_string(st->self)) != 0) {
+	if (json_object_set_new(o, "from", json_string(self)) != 0) {
 		e = ERR_NOMEM;
 		goto out;
 	}
@@ -177,6 +176,14 @@ out:
 		mem_free_wiped_str(text);
 	json_decref(o);
 	return e;
+}
+
+static enum err signal_check(void *arg, const char *msg, size_t len, struct buf *out,
+                             char to[HTTP_WS_KEY_MAX])
+{
+	const struct signal_state *st = arg;
+
+	return api_telehealth_relay(st->self, msg, len, out, to);
 }
 
 static const struct http_ws_ops signal_ops = {signal_join, signal_check, state_free};
