@@ -133,3 +133,23 @@ export async function text(path) {
 	return Promise.reject(refused(new ApiError(res.status, json?.error ?? 'internal',
 		json?.message ?? 'Something went wrong; please try again.', json?.request_id), path));
 }
+
+// file(path) - GET a file (an export: FHIR JSON, HTML, PDF) as a Blob with
+// the session cookie, or throws ApiError like api() (a re-authentication
+// asked for is marked, see refused()).
+export async function file(path) {
+	let res;
+	try {
+		res = await fetch(path, { method: 'GET', headers: { accept: '*/*' }, credentials: 'same-origin', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' });
+	} catch {
+		throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
+	}
+	if (res.ok) {
+		hooks.activity();
+		return res.blob();
+	}
+	let json = null;
+	try { json = await res.json(); } catch { json = null; }
+	return Promise.reject(refused(new ApiError(res.status, json?.error ?? 'internal',
+		json?.message ?? 'Something went wrong; please try again.', json?.request_id), path));
+}
