@@ -124,7 +124,7 @@ describe('web app: export, access and erasure requests, the privacy page', () =>
 
 		await page.getByLabel('What you ask for').selectOption('portability');
 		await page.getByLabel('Law that applies to you').selectOption('gdpr');
-		await page.getByRole('button', { name: 'Send the request' }).click();
+		await page.getByRole('button', { name: 'Ask for it' }).click();
 		await page.locator('#status', { hasText: 'the practice answers by' }).waitFor();
 		const reqs = (await A('GET', `/api/v1/clients/${client.id}/access-requests`)).json.requests;
 		const mine = reqs.find((x) => x.requested_via === 'portal');

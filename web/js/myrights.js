@@ -110,7 +110,7 @@ export function requestSection(app, clientId) {
 	}
 	const form = new Form({
 		name: 'my-ar',
-		submit: 'Send the request',
+		submit: 'Ask for it',
 		onsubmit: async (v) => {
 			const r = await api('POST', `/api/v1/clients/${clientId}/access-requests`, { kind: v.kind, jurisdiction: v.jurisdiction });
 			if (!app.live(gen)) return;
