@@ -159,6 +159,7 @@ function portalRoute(hash) {
 	let m;
 	if (hash === '' || hash === '#' || hash === '#/' || hash === '#/portal' || hash === '#/clients') later('portal', (p) => p.home(app));
 	else if (hash === '#/portal/access') later('portal', (p) => p.access(app));
+	else if (hash === '#/portal/privacy') later('portal', (p) => p.privacy(app));
 	else if ((m = /^#\/portal\/plans\/([0-9a-f]{32})(?:\/v\/(\d+))?$/.exec(hash))) later('plans', (p) => p.open(app, m[1], m[2] ?? null, { portal: true }));
 	else if ((m = /^#\/portal\/video\/([0-9a-f]{32})$/.exec(hash))) later('telehealth', (t) => t.show(app, m[1], { portal: true }));
 	else return false;

@@ -76,6 +76,7 @@ describe('web app: chart fields, plans, psychotherapy notes, files, amendments, 
 		await page.getByLabel('May we email?').selectOption('yes');
 		await page.getByLabel('Confidential phone').fill('+1 555 0177');
 		await page.getByRole('button', { name: 'Save changes' }).click();
+		await page.locator('#status', { hasText: 'Changes saved.' }).waitFor(); // the h1 "Edit <name>" matches too
 		await waitHeading(page, name);
 		// the owner starts collecting emergency contacts, guardians, intake dates
 		await reauth(srv);
@@ -90,6 +91,7 @@ describe('web app: chart fields, plans, psychotherapy notes, files, amendments, 
 		await page.getByLabel('Primary clinician').selectOption({ label: 'Ana Author' });
 		await axe(page, 'chart edit form with chart fields');
 		await page.getByRole('button', { name: 'Save changes' }).click();
+		await page.locator('#status', { hasText: 'Changes saved.' }).waitFor(); // the h1 "Edit <name>" matches too
 		await waitHeading(page, name);
 		let r = await A('GET', `/api/v1/clients/${client.id}`);
 		assert.equal(r.json.emergency_name, 'Ada Fairweather');
@@ -129,6 +131,7 @@ describe('web app: chart fields, plans, psychotherapy notes, files, amendments, 
 		await axe(page, 'chart history');
 		await page.goto(`${rec.origin}/#/notes/${noteId}/history`);
 		await waitHeading(page, 'Note versions');
+		await page.locator('ol.versions > li').first().waitFor();
 		assert.equal(await page.locator('ol.versions > li').count(), 2);
 		await page.locator('ol.versions summary').first().click();
 		await page.locator('ol.versions .note-text', { hasText: 'Second words.' }).waitFor();

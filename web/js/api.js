@@ -115,21 +115,34 @@ export function upload(path, file, headers, progress) {
 	});
 }
 
-// text(path) - GET a text answer (a breach's letters, text/plain): the
-// body as a string, or throws ApiError like api().
-export async function text(path) {
+// raw(path, accept, read) - GET path with the session; read(res) of an
+// answer that is ok, or throws ApiError like api().
+async function raw(path, accept, read) {
 	let res;
 	try {
-		res = await fetch(path, { method: 'GET', headers: { accept: 'text/plain' }, credentials: 'same-origin', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' });
+		res = await fetch(path, { method: 'GET', headers: { accept }, credentials: 'same-origin', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' });
 	} catch {
 		throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.');
 	}
 	if (res.ok) {
 		hooks.activity();
-		return res.text();
+		return read(res);
 	}
 	let json = null;
 	try { json = await res.json(); } catch { json = null; }
 	return Promise.reject(refused(new ApiError(res.status, json?.error ?? 'internal',
 		json?.message ?? 'Something went wrong; please try again.', json?.request_id), path));
+}
+
+// text(path) - GET a text answer (a breach's letters, text/plain): the
+// body as a string, or throws ApiError like api().
+export function text(path) {
+	return raw(path, 'text/plain', (res) => res.text());
+}
+
+// file(path) - GET a file (an export: FHIR JSON, HTML, PDF) as a Blob with
+// the session cookie, or throws ApiError like api() (a re-authentication
+// asked for is marked, see refused()).
+export function file(path) {
+	return raw(path, '*/*', (res) => res.blob());
 }

@@ -250,6 +250,8 @@ function show(app, c, settings) {
 		parts.push(diagnoses.section(app, c.id), lazy(app, 'plans', 'section', c.id), notes.section(app, c.id),
 			lazy(app, 'attachments', 'section', c.id), lazy(app, 'amendments', 'section', c.id));
 	}
+	// the right of access: the owner, a clinician on the care team (the server decides)
+	if (['owner', 'clinician'].includes(app.role())) parts.push(lazy(app, 'myrights', 'exportSection', c.id));
 	const links = [h('li', {}, h('a', { href: `#/clients/${c.id}/consents`, text: 'Consents, releases and disclosures' })),
 		h('li', {}, h('a', { href: `#/clients/${c.id}/history`, text: 'Chart history: who changed what, and when' }))];
 	if (app.canAudit()) {

@@ -1,8 +1,9 @@
 // portal.js - the client's own portal (role client), phone width first:
 // a summary of their record, their consents (sign, withdraw), treatment
 // plans (read the exact text, sign), corrections they asked for (ask,
-// disagree with a denial), their files (download) and who looked at their
-// record.
+// disagree with a denial), their files (download), who looked at their
+// record, and their rights (download the record, ask for a copy, ask for
+// erasure, the privacy page: myrights.js).
 //
 // The server decides what a client sees (their own record only); this
 // module only arranges it. Psychotherapy notes are never shown here: the
@@ -17,6 +18,7 @@ import * as amendments from './amendments.js';
 import * as attachments from './attachments.js';
 import { planRow } from './plans.js';
 import { portalSection as bookingRequests } from './requests.js';
+import * as myrights from './myrights.js';
 
 // me(app) - the client's own record ({} fields), or null.
 export async function me() {
@@ -69,6 +71,8 @@ export async function home(app) {
 		h('nav', { class: 'portal-nav', 'aria-label': 'On this page' }, h('ul', { class: 'plain' },
 			[['#my-details-h', 'My details'], ['#cons-h', 'Consents'], ['#my-plans-h', 'Treatment plans'], ['#am-h', 'Corrections'], ['#my-files-h', 'Files']]
 				.map(([href, t]) => h('li', {}, h('a', { href, text: t, onclick: (ev) => { ev.preventDefault(); const el = document.querySelector(href); el?.setAttribute('tabindex', '-1'); el?.focus(); } }))),
+			h('li', {}, h('a', { href: '#my-export-h', text: 'My rights', onclick: (ev) => { ev.preventDefault(); const el = document.querySelector('#my-export-h'); el?.setAttribute('tabindex', '-1'); el?.focus(); } })),
+			h('li', {}, h('a', { href: '#/portal/privacy', text: 'My privacy page' })),
 			h('li', {}, h('a', { href: '#/portal/access', text: 'Who looked at my record' })))),
 		part('my-details-h', 'My details', dl, h('p', { class: 'hint', text: 'Something wrong? Ask for a correction below.' })),
 		consents.section(app, c.id, { portal: true }),
@@ -76,6 +80,9 @@ export async function home(app) {
 		amendments.section(app, c.id, { portal: true }),
 		part('my-files-h', 'Files', filesCount, filesErr, filesUl),
 		videoPart(app),
+		myrights.exportSection(app, c.id, { portal: true }),
+		myrights.requestSection(app, c.id),
+		myrights.erasureSection(app, c.id),
 		h('p', { class: 'meta', text: `Your record was created ${when(c.created_at)}.` }));
 	app.view.lastElementChild.before(bookingRequests(app, c));
 }
@@ -88,6 +95,14 @@ export async function access(app) {
 	if (!app.live(gen) || !c) return;
 	const mod = await import('./access.js');
 	if (app.live(gen)) mod.report(app, c.id, { portal: true });
+}
+
+// privacy(app) - the client's privacy page.
+export async function privacy(app) {
+	const gen = app.gen;
+	let c;
+	try { c = await me(); } catch (err) { if (app.live(gen)) app.status(err.message); return; }
+	if (app.live(gen) && c) await myrights.privacyPage(app, c.id);
 }
 
 // videoPart(app) - "Video sessions": the appointments booked from the

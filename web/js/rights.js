@@ -2,6 +2,7 @@
 // their legal due dates (30 days under HIPAA, one calendar month under
 // GDPR; one extension), overdue ones first and marked, extend; recording a
 // request that came by post or phone; erasure requests with their status,
+// recording one (the answer: done, or blocked and until when),
 // what blocks them and the date they become possible; legal holds on a
 // client (place, release).
 //
@@ -15,6 +16,8 @@ import { api } from './api.js';
 import { Form, h, screen } from './dom.js';
 import { combobox } from './combo.js';
 import { alertLine, clientName, clientNames, day, part, when } from './fmt.js';
+import { withReauth } from './admin.js';
+import { BASIS as BASES, erasureAnswer } from './myrights.js';
 
 const KIND = { access: 'Access (a copy to read)', portability: 'Export (portability, FHIR)' };
 const LAW = { hipaa: 'HIPAA: 30 days', gdpr: 'GDPR: one month' };
@@ -225,13 +228,50 @@ function erasureSection(app, holds) {
 	}
 	holds.onchange = load;
 
+	// The form for an erasure request that came by post, email or phone:
+	// the answer (done, or blocked and until when) is shown under it.
+	const area = h('div');
+	const answer = h('div');
+	const newBtn = h('button', { type: 'button', class: 'secondary', text: 'Record an erasure request', 'aria-expanded': 'false' });
+	const closeForm = () => { area.replaceChildren(); newBtn.setAttribute('aria-expanded', 'false'); };
+	newBtn.addEventListener('click', () => {
+		if (area.firstChild) { closeForm(); return; }
+		newBtn.setAttribute('aria-expanded', 'true');
+		answer.replaceChildren();
+		let chosen = null;
+		const form = new Form({
+			name: 'er-new',
+			submit: 'Record the erasure request',
+			extra: [h('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => { closeForm(); newBtn.focus(); } })],
+			onsubmit: async (v, f) => {
+				if (!chosen) { f.fieldError('client', 'Type two letters of the name and choose the client.'); return; }
+				if (!v.understood) { f.fieldError('understood', 'Confirm that you understand the record may be erased at once.'); return; }
+				const who = clientName(chosen);
+				const r = await withReauth(() => api('POST', `/api/v1/clients/${chosen.id}/erasure-requests`, { basis: v.basis }),
+					'Recording an erasure request needs your password and a fresh code (valid for 5 minutes).');
+				if (r === undefined || !app.live(gen)) return;
+				closeForm();
+				answer.replaceChildren(h('h3', { id: 'er-answer-h', tabindex: '-1', text: `Erasure request of ${r.status === 'done' ? 'a client (erased)' : who}` }), erasureAnswer(r));
+				answer.querySelector('h3').focus();
+				app.status(r.status === 'done' ? 'The record was erased.' : `Erasure request recorded; not possible before ${r.not_before ? day(r.not_before) : 'every hold is released'}.`);
+				await load();
+			},
+		});
+		clientPicker(form, (c) => { chosen = c; });
+		form.add({ name: 'basis', label: 'Basis', options: BASES });
+		form.add({ name: 'understood', label: 'I understand: if no retention rule or legal hold requires keeping the record, it is erased at once and cannot be recovered', type: 'checkbox' }).closest('.field').classList.add('check');
+		area.replaceChildren(form.el);
+		form.fields.get('client').input.focus();
+	});
+
 	const el = part('er-h', 'Erasure requests',
 		h('p', { class: 'hint', text: 'A record is erased (its keys destroyed) as soon as no retention rule or legal hold requires keeping it; until then the request waits and is carried out by itself.' }),
 		count, error,
 		h('div', { class: 'table-wrap' }, h('table', { class: 'report requests' },
 			h('caption', { class: 'visually-hidden', text: 'Erasure requests, newest first' }),
 			h('thead', {}, h('tr', {}, ['Client', 'Asked', 'Status', 'Blocked by', 'Possible from', 'Actions'].map((t) => h('th', { scope: 'col', text: t })))),
-			tbody)));
+			tbody)),
+		h('div', { class: 'actions' }, newBtn), area, answer);
 	return { el, load };
 }
 
