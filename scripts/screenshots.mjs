@@ -62,7 +62,7 @@ try {
 	await rec.page.locator('.dx-list li').first().waitFor();
 	await shot(rec.page, 'chart.png');
 	await rec.page.getByRole('button', { name: 'Add a diagnosis' }).click();
-	await rec.page.getByRole('combobox').pressSequentially('panic');
+	await rec.page.getByRole('combobox', { name: 'Diagnosis (ICD-10-CM)' }).pressSequentially('panic');
 	await rec.page.getByRole('option').first().waitFor();
 	await rec.page.screenshot({ path: path.join(OUT, 'diagnosis-search.png') });
 	console.log(`wrote ${path.join(OUT, 'diagnosis-search.png')}`);
