@@ -33,7 +33,7 @@ static const char usage[] =
         "  user            add, list, disable, enable users; reset MFA; set roles\n"
         "  erasure run-due carry out erasures whose retention date has passed\n"
         "  routes          print the HTTP routes and who may call them\n"
-        "  export          write a client's record (FHIR R4 or HTML): right of access\n"
+        "  export          write a client's record (FHIR R4, HTML or PDF): right of access\n"
         "  version         print the version\n";
 
 struct command {
