@@ -162,11 +162,13 @@ static enum err turn_mint(struct domain_ctx *ctx, struct th_ice *ice)
 
 /* ---- join ------------------------------------------------------------------ */
 
-/* gate_and_emit - for every client: the consent gate, then event ev on
+/* gate_emit_commit - for every client: the consent gate, then event ev on
  * object type/id (the gate remembers one client at a time, so each event
- * follows its own pass). A refusal rolls everything back. */
-static enum err gate_and_emit(struct domain_ctx *ctx, const struct members *m, enum audit_event ev,
-                              const char *type, const char *id, const char *detail)
+ * follows its own pass); then the commit. A refusal (audited by the gate)
+ * or any failure rolls everything back. */
+static enum err gate_emit_commit(struct domain_ctx *ctx, const struct members *m,
+                                 enum audit_event ev, const char *type, const char *id,
+                                 const char *detail)
 {
 	enum err e = ERR_OK;
 	size_t i;
@@ -176,6 +178,12 @@ static enum err gate_and_emit(struct domain_ctx *ctx, const struct members *m, e
 		if (e == ERR_OK)
 			e = domain_emit(ctx, ev, m->clients[i], type, id, detail);
 	}
+	if (e == ERR_CONSENT || e == ERR_RESTRICT)
+		return e; /* refused, audited and rolled back by the gate */
+	if (e == ERR_OK)
+		e = store_commit(ctx->store);
+	if (e != ERR_OK)
+		store_rollback(ctx->store);
 	return e;
 }
 
@@ -249,17 +257,13 @@ enum err domain_telehealth_join(struct domain_ctx *ctx, const char *appt_public_
 		e = turn_mint(ctx, &out->ice);
 	if (e == ERR_OK) {
 		snprintf(detail, sizeof detail, "room=%s,host=%d", r.public_id, m.host);
-		e = gate_and_emit(ctx, &m, AUDIT_TELEHEALTH_JOIN, "appointment", a.public_id,
-		                  detail);
-		if (e == ERR_CONSENT || e == ERR_RESTRICT)
-			goto out; /* refused and rolled back by the gate */
-	}
-	if (e == ERR_OK)
-		e = store_commit(ctx->store);
-	if (e != ERR_OK) {
+		e = gate_emit_commit(ctx, &m, AUDIT_TELEHEALTH_JOIN, "appointment", a.public_id,
+		                     detail);
+	} else {
 		store_rollback(ctx->store);
-		goto out;
 	}
+	if (e != ERR_OK)
+		goto out;
 	memcpy(out->room, r.public_id, sizeof out->room);
 	memcpy(out->appointment, a.public_id, sizeof out->appointment);
 	memcpy(out->participant, p.public_id, sizeof out->participant);
@@ -438,16 +442,10 @@ enum err domain_telehealth_signal(struct domain_ctx *ctx, const char *token, siz
 		goto out;
 	snprintf(detail, sizeof detail, "room=%s,host=%d,admitted=%d", r.public_id, m.host,
 	         p.admitted_at != 0);
-	e = gate_and_emit(ctx, &m, AUDIT_TELEHEALTH_SIGNAL, "telehealth_participant", p.public_id,
-	                  detail);
-	if (e == ERR_CONSENT || e == ERR_RESTRICT)
-		goto out; /* refused and rolled back by the gate */
-	if (e == ERR_OK)
-		e = store_commit(ctx->store);
-	if (e != ERR_OK) {
-		store_rollback(ctx->store);
+	e = gate_emit_commit(ctx, &m, AUDIT_TELEHEALTH_SIGNAL, "telehealth_participant",
+	                     p.public_id, detail);
+	if (e != ERR_OK)
 		goto out;
-	}
 	memcpy(out->room, r.public_id, sizeof out->room);
 	memcpy(out->participant, p.public_id, sizeof out->participant);
 	out->host = m.host;
