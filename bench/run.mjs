@@ -285,21 +285,25 @@ process.on('exit', () => { // also when a figure fails: leave no nginx behind
 await waitPort(ngPort);
 
 const cookie = `Cookie: ${sessA.cookie}`;
-const reads = { nginx: [], chart: [], list: [] };
+// The week view of one clinician (bench/week.mjs), in the week the demo
+// data was generated (its appointments are spread around that day).
+const weekView = await weekViewUrl(request, srvA.port, sessA, meta.generated_at.slice(0, 10));
+// Each round measures nginx and then every audited read at 64 connections,
+// so each read's ratio compares it with nginx in the same round.
+const reads = { nginx: [], chart: [], list: [], week64: [], week: [], week_rows: weekView.rows };
 for (let r = 0; r < ROUNDS; r++) {
-	note(`reads round ${r + 1}/${ROUNDS}: nginx static, chart, list page (${SECS} s each, 64 connections)`);
+	note(`reads round ${r + 1}/${ROUNDS}: nginx static, chart, list page, week view (${SECS} s each, 64 connections)`);
 	reads.nginx.push(await measured(ng.pid, true, () => wrk(`https://127.0.0.1:${ngPort}/index.html`)));
 	clockA.open();
 	reads.chart.push({ ...(await measured(srvA.proc.pid, false, () => wrk(`https://127.0.0.1:${srvA.port}/api/v1/clients/${chartId}`, { headers: [cookie] }))), server: clockA.close() });
 	clockA.open();
 	reads.list.push({ ...(await measured(srvA.proc.pid, false, () => wrk(`https://127.0.0.1:${srvA.port}/api/v1/clients?limit=50`, { headers: [cookie] }))), server: clockA.close() });
+	clockA.open();
+	reads.week64.push({ ...(await measured(srvA.proc.pid, false, () => wrk(`https://127.0.0.1:${srvA.port}${weekView.url}`, { headers: [cookie] }))), server: clockA.close() });
 }
-// The week view of one clinician (bench/week.mjs), in the week the demo
-// data was generated (its appointments are spread around that day).
+// The same week view on one connection: the server's own time, unqueued
+// (the < 5 ms target is server time).
 note('week view of a clinician: one connection');
-const weekView = await weekViewUrl(request, srvA.port, sessA, meta.generated_at.slice(0, 10));
-reads.week = [];
-reads.week_rows = weekView.rows;
 for (let r = 0; r < ROUNDS; r++) {
 	clockA.open();
 	reads.week.push({ ...(await wrk(`https://127.0.0.1:${srvA.port}${weekView.url}`, { conns: 1, headers: [cookie] })), server: clockA.close() });
@@ -497,25 +501,44 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 results.audit = { verify, blake2b: blake };
 
-const dbBytes = fs.statSync(path.join(practice, 'confidant.db')).size;
+// Backup, restore and cp + fsync, each started from a stated page-cache
+// state of the file it reads (build/bench/pagecache): "cold" drops that
+// file's cached pages first (fdatasync, POSIX_FADV_DONTNEED; checked with
+// mincore), "warm" reads it in first. The run before these rows were fair
+// measured cp at 197 MB/s in one run and 1,018 MB/s in the next: the
+// source had happened to be cached. Cold is the state the targets are
+// judged in (a nightly backup reads a database mostly not in memory).
+const dbPath = path.join(practice, 'confidant.db');
+const dbBytes = fs.statSync(dbPath).size;
+const CACHE_STATES = (process.env.BENCH_BACKUP_CACHE ?? 'cold,warm').split(',').filter(Boolean);
+async function cacheState(state, file) {
+	const out = JSON.parse((await exec(path.join(TOOLS, 'pagecache'), [state, file], { timeout: 120_000 })).stdout);
+	return out.resident_bytes / Math.max(1, out.bytes); // fraction resident when the run starts
+}
 const backups = [];
 for (let r = 0; r < ROUNDS; r++) {
-	note(`backup, restore and cp of ${(dbBytes / 1e6).toFixed(0)} MB, round ${r + 1}/${ROUNDS}`);
-	const file = path.join(WORK, `backup-${r}.cbk`);
-	const into = path.join(WORK, `restore-${r}`);
-	const copy = path.join(WORK, `copy-${r}.db`);
-	const b = await timed(() => run(['backup', '--data', practice, '--out', file, '--keyfile', keyfile], { timeout: 300_000 }));
-	if (b.r.status !== 0) throw new Error(`backup: ${b.r.stderr}`);
-	const size = fs.statSync(file).size;
-	const rs = await timed(() => run(['restore', '--in', file, '--data', into, '--keyfile', keyfile], { timeout: 300_000 }));
-	if (rs.r.status !== 0) throw new Error(`restore: ${rs.r.stderr}`);
-	// cp, then fsync the copy: backup and restore both fsync what they write.
-	const c = await timed(() => exec('sh', ['-c', 'cp "$1" "$2" && sync "$2"', 'cp', path.join(practice, 'confidant.db'), copy], { timeout: 300_000 }));
-	backups.push({ db_bytes: dbBytes, backup_bytes: size, backup_s: b.s, restore_s: rs.s, cp_s: c.s,
-		backup_mb_s: dbBytes / 1e6 / b.s, restore_mb_s: dbBytes / 1e6 / rs.s, cp_mb_s: dbBytes / 1e6 / c.s });
-	fs.rmSync(file, { force: true });
-	fs.rmSync(into, { recursive: true, force: true });
-	fs.rmSync(copy, { force: true });
+	for (const cache of CACHE_STATES) {
+		note(`backup, restore and cp of ${(dbBytes / 1e6).toFixed(0)} MB, input ${cache}, round ${r + 1}/${ROUNDS}`);
+		const file = path.join(WORK, `backup-${r}.cbk`);
+		const into = path.join(WORK, `restore-${r}`);
+		const copy = path.join(WORK, `copy-${r}.db`);
+		const resB = await cacheState(cache, dbPath);
+		const b = await timed(() => run(['backup', '--data', practice, '--out', file, '--keyfile', keyfile], { timeout: 300_000 }));
+		if (b.r.status !== 0) throw new Error(`backup: ${b.r.stderr}`);
+		const size = fs.statSync(file).size;
+		const resR = await cacheState(cache, file);
+		const rs = await timed(() => run(['restore', '--in', file, '--data', into, '--keyfile', keyfile], { timeout: 300_000 }));
+		if (rs.r.status !== 0) throw new Error(`restore: ${rs.r.stderr}`);
+		// cp, then fsync the copy: backup and restore both fsync what they write.
+		const resC = await cacheState(cache, dbPath);
+		const c = await timed(() => exec('sh', ['-c', 'cp "$1" "$2" && sync "$2"', 'cp', dbPath, copy], { timeout: 300_000 }));
+		backups.push({ cache, resident: { backup: resB, restore: resR, cp: resC }, db_bytes: dbBytes, backup_bytes: size,
+			backup_s: b.s, restore_s: rs.s, cp_s: c.s,
+			backup_mb_s: dbBytes / 1e6 / b.s, restore_mb_s: dbBytes / 1e6 / rs.s, cp_mb_s: dbBytes / 1e6 / c.s });
+		fs.rmSync(file, { force: true });
+		fs.rmSync(into, { recursive: true, force: true });
+		fs.rmSync(copy, { force: true });
+	}
 }
 results.backup = backups;
 note('raw Argon2id at the server\'s parameters');
@@ -547,7 +570,8 @@ row(`data set: + ${f0(meta.audit_events_filled)} audit events (bench/audit_fill)
 	'', '', null, { detail: `${f0(meta.audit_events_filled / gen.audit_fill)} events/s through audit_emit` });
 
 const ngRps = M(reads.nginx, 'rps');
-for (const [k, label] of [['chart', 'chart read GET /clients/{id}'], ['list', 'list page GET /clients?limit=50']]) {
+for (const [k, label] of [['chart', 'chart read GET /clients/{id}'], ['list', 'list page GET /clients?limit=50'],
+	['week64', `week view GET /schedule?view=week (${reads.week_rows} rows)`]]) {
 	const rps = M(reads[k], 'ok_rps');
 	const p99 = M(reads[k], 'p99_ms');
 	const srvP99 = median(reads[k].map((x) => x.server.p99_ms));
@@ -617,12 +641,21 @@ row(`audit verify (${f0(verify[0].events)} events, ${f0(verify[0].checkpoints)} 
 		`server p50 ${f1(x.fhir.server_p50_ms)} ms p99 ${f1(x.fhir.server_p99_ms)} ms, cpu ${f1(x.fhir.cpu_ms)} ms; ${f2(x.fhir.bytes / 1e6)} MB`,
 		`HTML ${f1(x.html.server_p50_ms)} ms; CLI to a file ${f1(x.cli.p50_ms)} ms`, '', '< 200 ms', x.fhir.server_p50_ms < 200);
 }
-const bk = M(backups, 'backup_mb_s');
-const cp = M(backups, 'cp_mb_s');
-row(`backup (${f0(dbBytes / 1e6)} MB db -> ${f0(M(backups, 'backup_bytes') / 1e6)} MB file)`, `${f1(bk)} MB/s (${f1(M(backups, 'backup_s'))} s)`,
-	`cp + fsync ${f1(cp)} MB/s (${f1(M(backups, 'cp_s'))} s)`, bk / cp, '>= 50%', bk / cp >= 0.5);
-row('restore', `${f1(M(backups, 'restore_mb_s'))} MB/s (${f1(M(backups, 'restore_s'))} s)`, `cp + fsync ${f1(cp)} MB/s`,
-	M(backups, 'restore_mb_s') / cp, '', null);
+for (const cache of CACHE_STATES) {
+	// Each state's rows compare backup and restore with cp in that state;
+	// the target is judged cold. "resident" is the most of the input that
+	// was cached at the start of any run (0% when cold took).
+	const xs = backups.filter((x) => x.cache === cache);
+	const res = (k) => `${(100 * Math.max(...xs.map((x) => x.resident[k]))).toFixed(0)}%`;
+	const bk = M(xs, 'backup_mb_s');
+	const cp = M(xs, 'cp_mb_s');
+	const judged = cache === 'cold';
+	row(`backup (${f0(dbBytes / 1e6)} MB db -> ${f0(M(xs, 'backup_bytes') / 1e6)} MB file), ${cache} cache (db ${res('backup')} resident)`,
+		`${f1(bk)} MB/s (${f1(M(xs, 'backup_s'))} s)`,
+		`cp + fsync ${f1(cp)} MB/s (${f1(M(xs, 'cp_s'))} s; db ${res('cp')} resident)`, bk / cp, judged ? '>= 50%' : '', judged ? bk / cp >= 0.5 : null);
+	row(`restore, ${cache} cache (backup file ${res('restore')} resident)`, `${f1(M(xs, 'restore_mb_s'))} MB/s (${f1(M(xs, 'restore_s'))} s)`,
+		`cp + fsync ${f1(cp)} MB/s`, M(xs, 'restore_mb_s') / cp, '', null);
+}
 row('sign-in, password + TOTP (sequential)', `p50 ${f0(pct(signLat, 0.5))} ms p99 ${f0(pct(signLat, 0.99))} ms`,
 	`Argon2id verify ${f1(argon.verify_ms)} ms`, argon.verify_ms / pct(signLat, 0.5), '', null);
 const sps = M(signThru, 'per_s');

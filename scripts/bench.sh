@@ -6,6 +6,9 @@
 #   BENCH_AUDIT_EVENTS=N        audit events appended to the data set
 #                               (default 2,000,000 large, 200,000 medium)
 #   BENCH_SECONDS=5 BENCH_ROUNDS=3   one timed run, runs per figure (median)
+#   BENCH_BACKUP_CACHE=cold,warm   page-cache states of the backup, restore
+#                               and cp rows (each state's input set by
+#                               build/bench/pagecache; cold is judged)
 #
 # The data set lives in build/bench/data-SIZE-sSCHEMA-HASH-eEVENTS: keyed by
 # the binary's schema version (PRAGMA user_version of a practice it makes)
@@ -53,6 +56,7 @@ build() { # build OUT SRC LIBS...
 build "$tools/sqlite_limit" bench/sqlite_limit.c -lsqlite3
 build "$tools/blake2b_limit" bench/blake2b_limit.c -lsodium -lsqlite3
 build "$tools/argon2_limit" bench/argon2_limit.c -lsodium -lpthread
+build "$tools/pagecache" bench/pagecache.c
 # The Makefile's own library list (make bench passes it), so they cannot drift.
 pkgs=${PKGS:-$(make -s -C "$(dirname "$0")/.." --no-print-directory print-pkgs)}
 objdir=$(dirname "$1")/obj

@@ -54,14 +54,19 @@
 #define PREFIX_MAX (PRE_FIXED + HDR_MAX + VAULT_STREAM_HEADERBYTES)
 /* An encrypted chunk on disk: 4-byte length, then the ciphertext. */
 #define CT_MAX (BACKUP_CHUNK + VAULT_STREAM_ABYTES)
-/* zstd compression level: the fastest. Sealed columns are random bytes and
- * do not compress at any level; level 1 made files about 1% larger than
- * level 3 at a third of the time (docs/bench.md). */
-#define ZLEVEL 1
+/* zstd compression level: the first "fast" (negative) level. On the large
+ * bench database (sealed columns, indexes) level -1 needs 56% of level 1's
+ * CPU for a file 3% larger (49% -> 50% of the database); -3 and below save
+ * little more CPU and grow the file 8-30% (docs/bench.md, session 4). Any
+ * level decodes with the same reader: the file format does not change. */
+#define ZLEVEL (-1)
 /* At most this many compression threads (one per CPU up to it). */
 #define ZWORKERS_MAX 4
 /* The largest zstd window a reader accepts (16 MiB); level 1 uses 512 KiB. */
 #define ZWINDOWLOG_MAX 24
+/* Start writing back a file's dirty pages every this many bytes, so the
+ * final fsync finds little left to write (a hint: fsync still decides). */
+#define WRITEBACK_EVERY (8u << 20)
 /* Room kept before each zstd allocation to remember its size. */
 #define ZHDR 16
 
@@ -330,6 +335,8 @@ struct pipeline {
 	size_t pt_len;           /* bytes used in pt (writing) */
 	unsigned char *ct;       /* 4-byte length + one encrypted chunk */
 	unsigned char *io;       /* file content (writing) or zstd output (reading) */
+	uint64_t written;        /* writing: bytes written to the backup file */
+	uint64_t hinted;         /* writing: bytes of it handed to writeback */
 	int first;               /* non-zero until chunk 0 is done */
 	ZSTD_CCtx *cz;           /* compressor (writing) */
 	ZSTD_DCtx *dz;           /* decompressor (reading) */
@@ -395,7 +402,19 @@ static void report(struct backup_progress *pr, uint64_t done, uint64_t total)
 
 /* ---- writing ---------------------------------------------------------- */
 
-/* emit - encrypt pt[0..pt_len) as the next chunk and write it. */
+/* writeback - ask the kernel to start writing fd's dirty pages in
+ * [from, to), so that a later fsync waits for less. Only a hint: errors
+ * (a filesystem without sync_file_range) are ignored, fsync decides. */
+static void writeback(int fd, uint64_t from, uint64_t to)
+{
+	if (to > from)
+		(void)sync_file_range(fd, (off_t)from, (off_t)(to - from), SYNC_FILE_RANGE_WRITE);
+}
+
+/* emit - encrypt pt[0..pt_len) as the next chunk and write it. Buffers
+ * stay at one chunk: on this machine reading or writing through buffers
+ * larger than the CPU's L2 cache cost up to five times the kernel time
+ * of 64 KiB ones (docs/bench.md, session 4). */
 static enum err emit(struct pipeline *p, int final)
 {
 	size_t ct_len = p->pt_len + VAULT_STREAM_ABYTES, ad_len;
@@ -409,7 +428,15 @@ static enum err emit(struct pipeline *p, int final)
 		return rc;
 	p->first = 0;
 	p->pt_len = 0;
-	return file_write_all(p->fd, p->ct, 4 + ct_len);
+	rc = file_write_all(p->fd, p->ct, 4 + ct_len);
+	if (rc != ERR_OK)
+		return rc;
+	p->written += 4 + ct_len;
+	if (p->written - p->hinted >= WRITEBACK_EVERY) {
+		writeback(p->fd, p->hinted, p->written);
+		p->hinted = p->written;
+	}
+	return ERR_OK;
 }
 
 /* zpush - feed n bytes to zstd, emitting every full chunk. With
@@ -515,6 +542,8 @@ static enum err write_entry(struct pipeline *p, const struct backup_entry *e,
 		rc = ERR_CONFLICT;
 		goto out;
 	}
+	/* Read from start to end: a larger read-ahead when it is not cached. */
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	put_le(head, nlen, 2);
 	memcpy(head + 2, e->name, nlen);
 	put_le(head + 2 + nlen, in->size, 8);
@@ -723,6 +752,8 @@ struct sink {
 	int root;                                 /* restore directory fd, or -1 to verify */
 	int dirfd;                                /* directory of the open file, or -1 */
 	int fd;                                   /* file being restored, or -1 */
+	uint64_t written;                         /* bytes written to fd */
+	uint64_t hinted;                          /* bytes of fd handed to writeback */
 	struct backup_progress *progress;         /* may be NULL */
 };
 
@@ -779,6 +810,8 @@ static enum err record_begin(struct sink *k)
 	               0600);
 	if (k->fd < 0)
 		return errno == EEXIST || errno == EISDIR ? ERR_INVAL : ERR_IO;
+	k->written = 0;
+	k->hinted = 0;
 	return ERR_OK;
 }
 
@@ -851,6 +884,11 @@ static enum err sink_feed(struct sink *k, const unsigned char *d, size_t n)
 				rc = file_write_all(k->fd, d, take);
 				if (rc != ERR_OK)
 					return rc;
+				k->written += take;
+				if (k->written - k->hinted >= WRITEBACK_EVERY) {
+					writeback(k->fd, k->hinted, k->written);
+					k->hinted = k->written;
+				}
 			}
 			d += take;
 			n -= take;
@@ -947,6 +985,7 @@ static enum err read_payload(struct pipeline *p, struct sink *k)
 	const unsigned char *ad;
 	enum err rc;
 
+	(void)posix_fadvise(p->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	while (!final) {
 		rc = file_read_full(p->fd, p->ct, 4, &got);
 		if (rc != ERR_OK)

@@ -488,10 +488,11 @@ static void put_le(unsigned char *p, uint64_t v, int n)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* craft - a correctly encrypted backup, written by hand from the format in
- * docs/internals/backup.md, holding one record named name. Only a holder of
- * the key can do this; restore must still stay inside its directory. */
-static void craft(const char *path, const struct vault *v, const char *name)
+/* craft_at - a correctly encrypted backup, written by hand from the format
+ * in docs/internals/backup.md, holding one record named name, its payload
+ * compressed at zstd level. Only a holder of the key can do this; restore
+ * must still stay inside its directory. */
+static void craft_at(const char *path, const struct vault *v, const char *name, int level)
 {
 	unsigned char pre[16 + 4 + 4 + 28 + VAULT_STREAM_HEADERBYTES + 4];
 	unsigned char rec[300], z[1024], ct[1024 + VAULT_STREAM_ABYTES + 4];
@@ -516,7 +517,7 @@ static void craft(const char *path, const struct vault *v, const char *name)
 	put_le(rec + 2 + nl, 5, 8);
 	memcpy(rec + 10 + nl, "owned", 5);
 	rl = 15 + nl;
-	zl = ZSTD_compress(z, sizeof z, rec, rl, 3);
+	zl = ZSTD_compress(z, sizeof z, rec, rl, level);
 	assert_false(ZSTD_isError(zl));
 	put_le(ct, zl + VAULT_STREAM_ABYTES, 4);
 	memcpy(pre + pl, ct, 4);
@@ -530,6 +531,33 @@ static void craft(const char *path, const struct vault *v, const char *name)
 	close(fd);
 	vault_stream_free(ss);
 	vault_key_free(k);
+}
+
+static void craft(const char *path, const struct vault *v, const char *name)
+{
+	craft_at(path, v, name, 3);
+}
+
+/* Backups written before the level changed (1 until session 4, -1 now) or
+ * at any other level read the same: the level is not part of the format. */
+static void any_level_restores(void **state)
+{
+	struct fix *f = *state;
+	static const int levels[] = {1, 3, -1, -5, 19};
+	char bak[300], dest[300], p[400];
+	size_t i;
+
+	for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+		snprintf(bak, sizeof bak, "%s/level.backup", f->dir);
+		snprintf(dest, sizeof dest, "%s/level", f->dir);
+		craft_at(bak, f->v, "ok/file", levels[i]);
+		assert_int_equal(backup_verify(bak, f->v, NULL), ERR_OK);
+		assert_int_equal(backup_restore(bak, f->v, dest, NULL), ERR_OK);
+		snprintf(p, sizeof p, "%s/ok/file", dest);
+		assert_int_equal(access(p, F_OK), 0);
+		rm_tree(dest);
+		unlink(bak);
+	}
 }
 
 static void crafted_names_refused(void **state)
@@ -585,6 +613,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(write_refuses, setup, teardown),
 	        cmocka_unit_test(names),
 	        cmocka_unit_test_setup_teardown(crafted_names_refused, setup, teardown),
+	        cmocka_unit_test_setup_teardown(any_level_restores, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
 }
