@@ -2,15 +2,24 @@
  * backup.c - `confidant backup`, `backup verify` and `restore`.
  * A backup is taken online: a consistent snapshot of the database (SQLite
  * online backup under one read transaction, while the server keeps
- * writing) goes into DIR/tmp, is streamed into the encrypted backup file,
- * and is removed.
+ * writing) is staged, streamed into the encrypted backup file, and
+ * removed. It is staged in memory (a private 0700 directory under
+ * /dev/shm, when that is a tmpfs with room for it and the machine has
+ * memory to spare) or else in DIR/tmp: a staged copy that is never written
+ * to disk costs about a second less per GB here, and leaves no second copy
+ * of the database's blocks on the disk (docs/bench.md, session 4).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
@@ -24,7 +33,8 @@ static const char backup_usage[] =
         "\n"
         "Write an encrypted, authenticated, compressed backup of the practice in\n"
         "DIR to FILE (which must not exist), while the server may keep running.\n"
-        "It can be restored with the passphrase or key file current now.\n";
+        "It can be restored with the passphrase or key file current now. The\n"
+        "database snapshot is staged in /dev/shm when it has room, else in DIR/tmp.\n";
 
 static const char verify_usage[] =
         "usage: confidant backup verify --in FILE [--keyfile FILE]\n"
@@ -54,6 +64,88 @@ static const char *backup_message(enum err e)
 	}
 }
 
+/* The memory-backed directory snapshots may be staged in. */
+#define SHM_DIR "/dev/shm"
+/* Its private staging directories are SHM_PREFIX PID "-" XXXXXX. */
+#define SHM_PREFIX "confidant-backup-"
+/* Stage in memory only with this many times the database's size free in
+ * SHM_DIR, and in MemAvailable (the server keeps running meanwhile). */
+#define SHM_ROOM 2
+#define MEM_ROOM 4
+
+/* mem_available - MemAvailable from /proc/meminfo in bytes, 0 if unknown. */
+static uint64_t mem_available(void)
+{
+	char line[256];
+	uint64_t kb = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "MemAvailable:", 13) == 0) {
+			kb = strtoull(line + 13, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb > UINT64_MAX / 1024 ? 0 : kb * 1024;
+}
+
+/* shm_sweep - remove staging directories (and their snapshot) left in
+ * SHM_DIR by backups of this user that died: their process is gone. */
+static void shm_sweep(void)
+{
+	char path[PATH_MAX], snap[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(SHM_DIR);
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *p = de->d_name + strlen(SHM_PREFIX);
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, SHM_PREFIX, strlen(SHM_PREFIX)) != 0)
+			continue;
+		pid = strtol(p, &end, 10);
+		if (end == p || *end != '-' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (cli_path(path, sizeof path, SHM_DIR, de->d_name) != ERR_OK ||
+		    cli_path(snap, sizeof snap, path, STORE_DB_NAME) != ERR_OK)
+			continue;
+		if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
+			continue;
+		unlink(snap);
+		if (cli_path(snap, sizeof snap, path, STORE_DB_NAME "-journal") == ERR_OK)
+			unlink(snap);
+		rmdir(path);
+	}
+	closedir(d);
+}
+
+/* shm_stage - make a private staging directory in SHM_DIR (into dir,
+ * PATH_MAX) when it is a tmpfs with room for a snapshot of db_bytes and the
+ * machine has memory to spare; non-zero on success. */
+static int shm_stage(uint64_t db_bytes, char *dir)
+{
+	struct statfs sf;
+	uint64_t free_bytes;
+
+	if (statfs(SHM_DIR, &sf) != 0 || sf.f_type != TMPFS_MAGIC || db_bytes > UINT64_MAX / 8)
+		return 0;
+	free_bytes = (uint64_t)sf.f_bavail * (uint64_t)sf.f_bsize;
+	if (free_bytes / SHM_ROOM < db_bytes || mem_available() / MEM_ROOM < db_bytes)
+		return 0;
+	if (snprintf(dir, PATH_MAX, "%s/%s%ld-XXXXXX", SHM_DIR, SHM_PREFIX, (long)getpid()) >=
+	    PATH_MAX)
+		return 0;
+	return mkdtemp(dir) != NULL; /* mode 0700 */
+}
+
 int cli_backup(int argc, char **argv)
 {
 	struct cli_opt o[] = {
@@ -65,7 +157,9 @@ int cli_backup(int argc, char **argv)
 	struct vault_wrap w[STORE_KEYRING_MAX];
 	struct backup_entry ent[3];
 	struct backup_progress prog = {cli_progress, (void *)(uintptr_t) "backup"};
-	char snap[PATH_MAX], tmpdir[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
+	char snap[PATH_MAX], tmpdir[PATH_MAX], cert[PATH_MAX], key[PATH_MAX], db[PATH_MAX];
+	char shm[PATH_MAX] = "", disk_snap[PATH_MAX];
+	struct stat st;
 	struct store *s = NULL;
 	struct vault *v = NULL;
 	const char *dir, *out;
@@ -87,13 +181,22 @@ int cli_backup(int argc, char **argv)
 	if (cli_path(tmpdir, sizeof tmpdir, dir, "tmp") != ERR_OK ||
 	    cli_path(cert, sizeof cert, dir, "tls/cert.pem") != ERR_OK ||
 	    cli_path(key, sizeof key, dir, "tls/key.pem") != ERR_OK ||
-	    snprintf(snap, sizeof snap, "%s/snapshot-%ld.db", tmpdir, (long)getpid()) >=
-	            (int)sizeof snap) {
+	    cli_path(db, sizeof db, dir, STORE_DB_NAME) != ERR_OK ||
+	    snprintf(disk_snap, sizeof disk_snap, "%s/snapshot-%ld.db", tmpdir, (long)getpid()) >=
+	            (int)sizeof disk_snap) {
 		cli_fail("backup", "--data path is too long");
 		goto out;
 	}
 	mkdir(tmpdir, 0700);
-	unlink(snap); /* a stale one from a crashed run of this pid */
+	unlink(disk_snap); /* a stale one from a crashed run of this pid */
+	shm_sweep();
+	memcpy(snap, disk_snap, sizeof snap);
+	if (stat(db, &st) == 0 && shm_stage((uint64_t)st.st_size, shm) &&
+	    cli_path(snap, sizeof snap, shm, STORE_DB_NAME) != ERR_OK) {
+		rmdir(shm);
+		shm[0] = '\0';
+		memcpy(snap, disk_snap, sizeof snap);
+	}
 	e = store_keyring_load(s, w, STORE_KEYRING_MAX, &n);
 	if (e == ERR_OK) {
 		/* Record the backup in the trail before the snapshot, so the
@@ -112,8 +215,14 @@ int cli_backup(int argc, char **argv)
 		else
 			store_rollback(s);
 	}
-	if (e == ERR_OK)
+	if (e == ERR_OK) {
 		e = store_snapshot(s, snap);
+		/* Memory ran short meanwhile (ENOSPC): stage on disk after all. */
+		if (e == ERR_IO && shm[0] != '\0') {
+			memcpy(snap, disk_snap, sizeof snap);
+			e = store_snapshot(s, snap);
+		}
+	}
 	if (e != ERR_OK) {
 		cli_fail("backup", "cannot take a snapshot of the database (%s)", err_name(e));
 		goto out;
@@ -123,6 +232,10 @@ int cli_backup(int argc, char **argv)
 	ent[2] = (struct backup_entry){"tls/key.pem", key};
 	e = backup_write(v, w, n, ent, 3, out, &prog);
 	unlink(snap);
+	if (shm[0] != '\0') {
+		rmdir(shm);
+		shm[0] = '\0';
+	}
 	if (e != ERR_OK) {
 		cli_fail("backup", "backup failed: %s; no file was written", backup_message(e));
 		goto out;
@@ -130,6 +243,15 @@ int cli_backup(int argc, char **argv)
 	printf("Backup written to %s\n", out);
 	rc = 0;
 out:
+	if (shm[0] != '\0') {
+		char left[PATH_MAX];
+
+		if (cli_path(left, sizeof left, shm, STORE_DB_NAME) == ERR_OK)
+			unlink(left);
+		if (cli_path(left, sizeof left, shm, STORE_DB_NAME "-journal") == ERR_OK)
+			unlink(left);
+		rmdir(shm);
+	}
 	vault_free(v);
 	store_close(s);
 	return rc;
