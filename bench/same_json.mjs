@@ -10,7 +10,7 @@
 // binary in turn and fetches: client list pages (every page), a search, the
 // chart of every client on the first page and of the odd ones (as the
 // owner and as a clinician on their care team), the notes list of the odd
-// client, and week views of every clinician. Prints the first differing
+// client, week, day and month views of every clinician, and appointments. Prints the first differing
 // answer and exits 1, or prints how many answers (and bytes) were equal.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -65,10 +65,12 @@ for (let i = 0; i < 4; i++) {
 	}
 }
 const day = new Date(H.now() * 1000).toISOString().slice(0, 10);
+const appts = [];
 for (let i = 0; i < 3; i++) {
 	const r = await C('POST', '/api/v1/appointments', {
 		body: { clinician: clin.id, clients: [made[i]], start: `${day}T1${i}:00`, minutes: 50, tz: 'UTC', override: true } });
 	if (r.status !== 201) throw new Error(`appointment: ${r.status} ${r.text}`);
+	appts.push(r.json.appointment.id);
 }
 await srv.stop();
 
@@ -109,6 +111,10 @@ async function answers(b) {
 			for (const v of ['week', 'day', 'month'])
 				await get(O, `${v} ${u.id}`, 'GET', `/api/v1/schedule?view=${v}&date=${day}&tz=UTC&clinician=${u.id}`);
 		await get(O, 'week NY', 'GET', `/api/v1/schedule?view=week&date=${day}&tz=America/New_York&clinician=${clin.id}`);
+		for (const id of appts) {
+			await get(O, `appt ${id}`, 'GET', `/api/v1/appointments/${id}`);
+			await get(C, `appt clin ${id}`, 'GET', `/api/v1/appointments/${id}?tz=Asia/Kolkata`);
+		}
 		await get(O, 'week all', 'GET', `/api/v1/schedule?view=week&date=${day}&tz=UTC`);
 	} finally {
 		await srv.stop();
