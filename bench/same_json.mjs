@@ -55,9 +55,9 @@ for (let i = 0; i < 3; i++) {
 	if (r.status !== 201) throw new Error(`client: ${r.status} ${r.text}`);
 	made.push(r.json.id);
 }
-for (let i = 0; i < 4; i++) {
+for (let i = 0; i < 55; i++) {
 	const r = await C('POST', `/api/v1/clients/${made[0]}/notes`, {
-		body: { template: 'soap', date: `2026-11-0${i + 1}`, fields: { subjective: `Said "no"\n\\ ${odd.legal_name}`, plan: 'é\u0002' } } });
+		body: { template: 'soap', date: `2026-10-${String(1 + (i % 28)).padStart(2, '0')}`, fields: { subjective: `Said "no"\n\\ ${odd.legal_name}`, plan: 'é\u0002' } } });
 	if (r.status !== 201) throw new Error(`note: ${r.status} ${r.text}`);
 	if (i % 2 === 0) {
 		const s = await C('POST', `/api/v1/notes/${r.json.id}/sign`, { body: {} });
@@ -104,7 +104,9 @@ async function answers(b) {
 		await get(C, 'search clin', 'POST', '/api/v1/clients/search', { query: 'Zo', limit: 20 });
 		for (const id of [...ids, ...made]) await get(O, `chart ${id}`, 'GET', `/api/v1/clients/${id}`);
 		for (const id of made) await get(C, `chart clin ${id}`, 'GET', `/api/v1/clients/${id}`);
-		await get(C, 'notes', 'GET', `/api/v1/clients/${made[0]}/notes`);
+		const notes = await get(C, 'notes', 'GET', `/api/v1/clients/${made[0]}/notes`);
+		await get(C, 'notes 2', 'GET', `/api/v1/clients/${made[0]}/notes?before=${notes.json.next}`);
+		await get(C, 'notes none', 'GET', `/api/v1/clients/${made[1]}/notes`);
 		await get(C, 'list clin', 'GET', '/api/v1/clients');
 		const users = await O('GET', '/api/v1/users');
 		for (const u of users.json.users.filter((x) => x.role === 'clinician'))
