@@ -43,15 +43,54 @@ static void fail(struct jw *w, enum err e)
 		w->err = e;
 }
 
-static void put(struct jw *w, const char *p, size_t n)
+/* room - space for n more bytes at the end of the output, or NULL (and
+ * the error recorded). Within the capacity already there this is two
+ * comparisons: the buffer's cap never exceeds its max + 1, so what fits in
+ * the capacity fits under the maximum too. */
+static char *room(struct jw *w, size_t n)
 {
+	struct buf *b = w->out;
 	enum err e;
 
 	if (w->err != ERR_OK)
+		return NULL;
+	if (b->data == NULL || b->cap - b->len <= n) {
+		e = buf_reserve(b, n);
+		if (e != ERR_OK) {
+			fail(w, e);
+			return NULL;
+		}
+	}
+	return b->data + b->len;
+}
+
+/* commit - the output now ends at end (inside the room granted). */
+static void commit(struct jw *w, char *end)
+{
+	struct buf *b = w->out;
+
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+}
+
+static void put(struct jw *w, const char *p, size_t n)
+{
+	char *d = room(w, n);
+
+	if (d == NULL)
 		return;
-	e = buf_append(w->out, p, n);
-	if (e != ERR_OK)
-		fail(w, e);
+	memcpy(d, p, n);
+	commit(w, d + n);
+}
+
+static void put_c(struct jw *w, char c)
+{
+	char *d = room(w, 1);
+
+	if (d == NULL)
+		return;
+	*d = c;
+	commit(w, d + 1);
 }
 
 /* ---- strings ------------------------------------------------------------- */
@@ -125,21 +164,29 @@ static size_t escaped_len(const unsigned char *s, size_t n)
 	return out;
 }
 
-/* escape_chunk - the n bytes at s, escaped, at the end of the output. */
-static void escape_chunk(struct jw *w, const unsigned char *s, size_t n)
+/* escape_chunk - the n bytes at s, escaped, at the end of the output;
+ * between quotes when quoted. */
+static void escape_chunk(struct jw *w, const unsigned char *s, size_t n, int quoted)
 {
 	struct buf *b = w->out;
-	size_t i = 0;
+	size_t i = 0, q = quoted ? 2 : 0;
 	char *d;
-	enum err e = buf_reserve(b, 6 * n);
 
-	if (e == ERR_TOOBIG)
-		e = buf_reserve(b, escaped_len(s, n)); /* near the maximum: exactly */
-	if (e != ERR_OK) {
-		fail(w, e);
+	if (w->err != ERR_OK)
 		return;
+	if (b->data == NULL || b->cap - b->len <= 6 * n + q) {
+		enum err e = buf_reserve(b, 6 * n + q);
+
+		if (e == ERR_TOOBIG) /* near the maximum: exactly */
+			e = buf_reserve(b, escaped_len(s, n) + q);
+		if (e != ERR_OK) {
+			fail(w, e);
+			return;
+		}
 	}
 	d = b->data + b->len;
+	if (quoted)
+		*d++ = '"';
 	while (i < n) {
 		size_t run = i, len;
 		uint32_t cp;
@@ -181,8 +228,9 @@ static void escape_chunk(struct jw *w, const unsigned char *s, size_t n)
 		}
 		i += len;
 	}
-	b->len = (size_t)(d - b->data);
-	b->data[b->len] = '\0';
+	if (quoted)
+		*d++ = '"';
+	commit(w, d);
 }
 
 /* chunk_end - where to cut s (more than JW_CHUNK bytes) so no character is
@@ -201,15 +249,19 @@ static void put_string(struct jw *w, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
-	put(w, "\"", 1);
+	if (n <= JW_CHUNK) {
+		escape_chunk(w, s, n, 1); /* one reservation, quotes included */
+		return;
+	}
+	put_c(w, '"');
 	while (n > 0 && w->err == ERR_OK) {
 		size_t k = n <= JW_CHUNK ? n : chunk_end(s);
 
-		escape_chunk(w, s, k);
+		escape_chunk(w, s, k, 0);
 		s += k;
 		n -= k;
 	}
-	put(w, "\"", 1);
+	put_c(w, '"');
 }
 
 /* ---- structure ----------------------------------------------------------- */
@@ -234,7 +286,7 @@ static int value_begin(struct jw *w)
 		return 1;
 	}
 	if (!w->first)
-		put(w, ",", 1);
+		put_c(w, ',');
 	w->first = 0;
 	return w->err == ERR_OK;
 }
@@ -254,7 +306,7 @@ static void container_open(struct jw *w, int object)
 	}
 	if (!value_begin(w))
 		return;
-	put(w, object ? "{" : "[", 1);
+	put_c(w, object ? '{' : '[');
 	if (object)
 		w->objects |= 1ull << w->depth;
 	else
@@ -271,7 +323,7 @@ static void container_close(struct jw *w, int object)
 		fail(w, ERR_INTERNAL);
 		return;
 	}
-	put(w, object ? "}" : "]", 1);
+	put_c(w, object ? '}' : ']');
 	w->depth--;
 	w->first = 0; /* the parent now has this member */
 	value_end(w);
@@ -339,10 +391,10 @@ void jw_key(struct jw *w, const char *k)
 		return;
 	}
 	if (!w->first)
-		put(w, ",", 1);
+		put_c(w, ',');
 	w->first = 0;
 	put_string(w, k, strlen(k));
-	put(w, ":", 1);
+	put_c(w, ':');
 	w->keyed = 1;
 }
 
