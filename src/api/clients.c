@@ -15,6 +15,10 @@
 #include "core/jw.h"
 #include "core/mem.h"
 
+/* Room reserved per client of a page (about one client's JSON, contact
+ * routes included), so the body is not copied as it doubles. */
+#define CLIENT_JSON_BYTES 1280
+
 static const char *const writable[] = {
         "status",
         "legal_name",
@@ -276,6 +280,7 @@ static enum err send_page(struct http_response *rs, struct client *cs, size_t n,
 	char next[24];
 
 	jw_init(&w, &rs->body);
+	jw_reserve(&w, 64 + n * CLIENT_JSON_BYTES);
 	jw_object_begin(&w);
 	jw_karray_begin(&w, "clients");
 	for (i = 0; i < n; i++)

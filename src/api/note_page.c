@@ -17,6 +17,8 @@
 #include "core/jw.h"
 #include "domain/notes.h"
 
+#define NOTE_ROW_BYTES 512 /* about one row's JSON: room reserved per row */
+
 static const char *status_name(int s)
 {
 	return s == NOTE_DRAFT ? "draft" : s == NOTE_COSIGN ? "awaiting_cosign" : "signed";
@@ -84,6 +86,7 @@ enum err api_note_page_send(struct http_response *rs, const struct note *ns, siz
 	char next[24];
 
 	jw_init(&w, &rs->body);
+	jw_reserve(&w, 64 + n * NOTE_ROW_BYTES);
 	jw_object_begin(&w);
 	jw_karray_begin(&w, "notes");
 	for (i = 0; i < n; i++)

@@ -19,6 +19,7 @@
 
 #define VIEW_LIMIT_DEFAULT 500 /* appointments a view returns unless asked */
 #define LABELS_MAX 200         /* services or rooms listed */
+#define APPT_JSON_BYTES 768    /* about one appointment's JSON: room reserved per row */
 
 static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
@@ -552,6 +553,7 @@ static enum err send_view(struct http_response *rs, const struct sched_view_req 
 	size_t i;
 
 	jw_init(&w, &rs->body);
+	jw_reserve(&w, 256 + n * APPT_JSON_BYTES);
 	jw_object_begin(&w);
 	jw_kstring(&w, "view", views[q->view]);
 	jw_kstring(&w, "tz", q->tz);

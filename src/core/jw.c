@@ -47,7 +47,7 @@ static void fail(struct jw *w, enum err e)
  * the error recorded). Within the capacity already there this is two
  * comparisons: the buffer's cap never exceeds its max + 1, so what fits in
  * the capacity fits under the maximum too. */
-static char *room(struct jw *w, size_t n)
+static inline char *room(struct jw *w, size_t n)
 {
 	struct buf *b = w->out;
 	enum err e;
@@ -65,7 +65,7 @@ static char *room(struct jw *w, size_t n)
 }
 
 /* commit - the output now ends at end (inside the room granted). */
-static void commit(struct jw *w, char *end)
+static inline void commit(struct jw *w, char *end)
 {
 	struct buf *b = w->out;
 
@@ -83,7 +83,7 @@ static void put(struct jw *w, const char *p, size_t n)
 	commit(w, d + n);
 }
 
-static void put_c(struct jw *w, char c)
+static inline void put_c(struct jw *w, char c)
 {
 	char *d = room(w, 1);
 
@@ -194,8 +194,13 @@ static void escape_chunk(struct jw *w, const unsigned char *s, size_t n, int quo
 
 		while (i < n && plain[s[i]])
 			i++;
-		memcpy(d, s + run, i - run);
-		d += i - run;
+		if (i - run <= 16) { /* names, short values: no call */
+			while (run < i)
+				*d++ = (char)s[run++];
+		} else {
+			memcpy(d, s + run, i - run);
+			d += i - run;
+		}
 		if (i == n)
 			break;
 		c = s[i];
@@ -334,6 +339,15 @@ void jw_init(struct jw *w, struct buf *out)
 	memset(w, 0, sizeof *w);
 	w->out = out;
 	w->start = out->len;
+}
+
+void jw_reserve(struct jw *w, size_t n)
+{
+	struct buf *b = w->out;
+	size_t left = b->max - b->len;
+
+	/* only a hint: never past the maximum, which the text itself may fit */
+	(void)room(w, n < left ? n : left);
 }
 
 void jw_fail(struct jw *w, enum err e)

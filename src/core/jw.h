@@ -62,6 +62,11 @@ enum err jw_finish(struct jw *w) __attribute__((warn_unused_result));
 /* jw_error - the first error so far (ERR_OK if none). */
 enum err jw_error(const struct jw *w);
 
+/* jw_reserve - make room now for about n more bytes (at most up to the
+ * buffer's maximum), so a long answer is not copied each time the buffer
+ * doubles; a failure is recorded like any other. */
+void jw_reserve(struct jw *w, size_t n);
+
 /* jw_fail - record the caller's own failure e (e.g. a value it could not
  * make) as the writer's error, unless one is recorded already. */
 void jw_fail(struct jw *w, enum err e);

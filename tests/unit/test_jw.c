@@ -496,6 +496,27 @@ static void fits_the_maximum_exactly(void **state)
 	free(want);
 }
 
+/* jw_reserve is a hint: past the maximum it takes what there is, and the
+ * answer is written as without it. */
+static void reserve_is_only_a_hint(void **state)
+{
+	struct buf b;
+	struct jw w;
+
+	(void)state;
+	buf_init(&b, 32, 1);
+	jw_init(&w, &b);
+	jw_reserve(&w, 1u << 30);
+	assert_int_equal(jw_error(&w), ERR_OK);
+	assert_true(b.cap >= 33);
+	jw_array_begin(&w);
+	jw_string(&w, "0123456789012345678901234567");
+	jw_array_end(&w);
+	assert_int_equal(jw_finish(&w), ERR_OK);
+	assert_int_equal(b.len, 32);
+	buf_cleanup(&b);
+}
+
 /* ---- times -------------------------------------------------------------------- */
 
 static void times_as_api_time_json(void **state)
@@ -676,6 +697,7 @@ int main(void)
 	        cmocka_unit_test(calls_out_of_order_fail),
 	        cmocka_unit_test(first_error_wins_and_the_cut_is_wiped),
 	        cmocka_unit_test(fits_the_maximum_exactly),
+	        cmocka_unit_test(reserve_is_only_a_hint),
 	        cmocka_unit_test(times_as_api_time_json),
 	        cmocka_unit_test(round_trips_through_jansson),
 	        cmocka_unit_test(jansson_values_embedded),
