@@ -166,6 +166,29 @@ static void long_strings_across_chunks(void **state)
 	free(s);
 }
 
+/* Plain text is copied eight bytes at a time: every byte value at every
+ * position of a block is still escaped (or, alone above 0x7f, refused). */
+static void every_byte_at_every_position(void **state)
+{
+	unsigned c, pos;
+
+	(void)state;
+	for (c = 0; c < 256; c++)
+		for (pos = 0; pos < 20; pos++) {
+			char s[24];
+			struct buf b;
+
+			memset(s, 'a', sizeof s);
+			s[pos] = (char)c;
+			if (c < 0x80) {
+				same_as_jansson(s, sizeof s);
+			} else {
+				assert_int_equal(one_string(&b, s, sizeof s), ERR_INTERNAL);
+				buf_cleanup(&b);
+			}
+		}
+}
+
 /* ---- invalid UTF-8 ---------------------------------------------------------- */
 
 static void invalid_utf8_refused(void **state)
@@ -688,6 +711,7 @@ int main(void)
 	        cmocka_unit_test(astral_characters_as_surrogate_pairs),
 	        cmocka_unit_test(nul_bytes_escaped),
 	        cmocka_unit_test(long_strings_across_chunks),
+	        cmocka_unit_test(every_byte_at_every_position),
 	        cmocka_unit_test(invalid_utf8_refused),
 	        cmocka_unit_test(invalid_utf8_key_refused),
 	        cmocka_unit_test(nested_structure_compact),
