@@ -19,7 +19,7 @@
 
 #define VIEW_LIMIT_DEFAULT 500 /* appointments a view returns unless asked */
 #define LABELS_MAX 200         /* services or rooms listed */
-#define APPT_JSON_BYTES 768    /* about one appointment's JSON: room reserved per row */
+#define APPT_JSON_BYTES 640    /* room reserved per row: about one appointment's JSON (~530) */
 
 static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
