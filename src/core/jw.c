@@ -1,10 +1,12 @@
 /*
- * jw.c - the streaming JSON writer (see core/jw.h). Strings are escaped in
- * chunks: room for the worst case of a chunk (6 output bytes per input
- * byte) is reserved once, then the chunk is written straight into the
- * buffer, so a plain ASCII string costs one reserve and one copy per run.
- * Never: writes past what buf_reserve granted, or a byte that is not
- * printable ASCII inside a string.
+ * jw.c - the streaming JSON writer (see core/jw.h and docs/internals/jw.md).
+ * Every piece asks for room once and is written straight into the buffer.
+ * Strings are escaped in chunks of at most JW_CHUNK bytes: room for a
+ * chunk's worst case (6 output bytes per input byte, and the quotes) is
+ * reserved once, then plain text is copied eight bytes at a time where a
+ * word-at-a-time test finds nothing to escape.
+ * Never: writes past the room buf_reserve granted, or a byte inside a
+ * string below 0x20 or above 0x7f (DEL goes out as is, as jansson writes it).
  */
 #include "core/jw.h"
 

@@ -1,8 +1,8 @@
 /* fuzz_jw.c - libFuzzer target: the input is a script of JSON writer calls
  * (core/jw.h) in any order, with any bytes as strings and keys. Whatever
- * the script, jw_finish either succeeds with text that jansson parses, that
- * is printable ASCII only, and that jansson writes back byte for byte, or
- * fails and leaves the buffer as it was. A string jansson refuses as UTF-8
+ * the script, jw_finish either succeeds with text that jansson parses,
+ * that holds only bytes 0x20-0x7f, and that jansson writes back byte for
+ * byte, or fails and leaves the buffer as it was. A string jansson refuses as UTF-8
  * fails the writer; one it accepts never does. */
 #include <stdint.h>
 #include <stdlib.h>
