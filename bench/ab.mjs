@@ -8,7 +8,8 @@
 //
 // DATA is a data set made as scripts/bench.sh makes one (p/, key, init.txt).
 // Measures, per binary and round: chart read, list page (64 connections),
-// note saves (64 writers), and the server's group-commit counters. Prints
+// note saves (64 writers), a week view (AB_WHAT=week; AB_WEEK_DATE), and
+// the server's group-commit counters. Prints
 // one JSON line per run and the medians per binary. Loopback only; every
 // run bounded in time.
 import { execFile } from 'node:child_process';
@@ -116,6 +117,14 @@ async function one(bin, round) {
 		const chartId = page.json.clients[Math.floor(page.json.clients.length / 2)].id;
 		if (WHAT.includes('chart')) out.chart = await wrk(pid, `${base}/clients/${chartId}`, CONNS, [cookie]);
 		if (WHAT.includes('list')) out.list = await wrk(pid, `${base}/clients?limit=50`, CONNS, [cookie]);
+		if (WHAT.includes('week')) {
+			// a clinician's week view in a week the data set has appointments
+			// (AB_WEEK_DATE, YYYY-MM-DD; default: the fixed clock's date)
+			const { weekViewUrl } = await import('./week.mjs');
+			const date = process.env.AB_WEEK_DATE ?? new Date(fixed * 1000).toISOString().slice(0, 10);
+			const { url } = await weekViewUrl(request, srv.port, sess, date);
+			out.week = await wrk(pid, `https://127.0.0.1:${srv.port}${url}`, CONNS, [cookie]);
+		}
 		if (WHAT.includes('notes')) {
 			// a clinician (added by the CLI before the server started) who
 			// registers a client is on its care team

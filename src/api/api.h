@@ -90,6 +90,12 @@ enum err api_json_body(const struct http_request *rq, struct http_response *rs, 
  * a field name (letters, digits, _; at most 40), never otherwise. */
 enum err api_json_keys(void *object, const char *where, const char *const *allowed,
                        struct http_response *rs);
+/* api_jw_json - write a jansson value (borrowed; NULL: ERR_NOMEM) with
+ * writer w, for a part of a streamed answer still built as a tree (e.g.
+ * amendment requests). Reals are refused (ERR_INTERNAL): none is written
+ * this way, and jansson's number format is not reproduced. */
+struct jw;
+void api_jw_json(struct jw *w, const void *value);
 /* api_time_json - unix seconds as an ISO 8601 UTC string value. */
 struct json_t *api_time_json(int64_t t);
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jw.h"
 #include "core/mem.h"
 #include "domain/chart.h"
 
@@ -31,22 +32,24 @@ static json_t *str_or_null(const char *s)
 
 /* ---- contact routes --------------------------------------------------- */
 
-json_t *api_contact_routes_json(const struct client *c)
+void api_contact_routes_write(struct jw *w, const struct client *c)
 {
-	json_t *o = json_object();
 	unsigned ch;
 
-	for (ch = 0; o != NULL && ch < CONTACT__COUNT; ch++) {
+	jw_object_begin(w);
+	for (ch = 0; ch < CONTACT__COUNT; ch++) {
 		struct contact_route r;
 
 		if (domain_client_contact_route(c, (enum contact_channel)ch, &r) != ERR_OK)
 			continue;
-		json_object_set_new(o, domain_contact_channel_name((enum contact_channel)ch),
-		                    json_pack("{s:b,s:o,s:b,s:s}", "allowed", r.allowed, "to",
-		                              str_or_null(r.to), "confidential", r.confidential,
-		                              "reason", r.reason));
+		jw_kobject_begin(w, domain_contact_channel_name((enum contact_channel)ch));
+		jw_kbool(w, "allowed", r.allowed);
+		jw_kstring(w, "to", r.to);
+		jw_kbool(w, "confidential", r.confidential);
+		jw_kstring(w, "reason", r.reason);
+		jw_object_end(w);
 	}
-	return o;
+	jw_object_end(w);
 }
 
 /* ---- history ------------------------------------------------------------- */

@@ -28,8 +28,10 @@ enum err api_guardian_remove(struct app *app, const struct http_request *rq,
 enum err api_care_team_get(struct app *app, const struct http_request *rq,
                            struct http_response *rs);
 
-/* api_contact_routes_json - {"email": {allowed, to, confidential, reason},
- * "sms": ..., "voice": ..., "post": ...} for client c (a jansson object). */
-struct json_t *api_contact_routes_json(const struct client *c);
+/* api_contact_routes_write - {"email": {allowed, to, confidential,
+ * reason}, "sms": ..., "voice": ..., "post": ...} for client c, as the
+ * next value of writer w (core/jw.h). */
+struct jw;
+void api_contact_routes_write(struct jw *w, const struct client *c);
 
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "core/jw.h"
 #include "core/mem.h"
 
 /* jansson holds decoded PHI in its own allocations: wipe them on free. */
@@ -130,6 +131,48 @@ enum err api_json_send(struct http_response *rs, void *v)
 	if (rc != 0)
 		return k.e != ERR_OK ? k.e : ERR_NOMEM;
 	return ERR_OK;
+}
+
+void api_jw_json(struct jw *w, const void *value)
+{
+	const json_t *v = value;
+	const char *key;
+	json_t *m;
+	size_t i;
+
+	if (jw_error(w) != ERR_OK)
+		return; /* also bounds the recursion: jw stops at its depth limit */
+	if (v == NULL) {
+		jw_fail(w, ERR_NOMEM); /* a jansson value that could not be made */
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		jw_object_begin(w);
+		json_object_foreach((json_t *)(uintptr_t)v, key, m)
+		{
+			jw_key(w, key);
+			api_jw_json(w, m);
+		}
+		jw_object_end(w);
+		break;
+	case JSON_ARRAY:
+		jw_array_begin(w);
+		for (i = 0; i < json_array_size(v); i++)
+			api_jw_json(w, json_array_get(v, i));
+		jw_array_end(w);
+		break;
+	case JSON_STRING: jw_string_n(w, json_string_value(v), json_string_length(v)); break;
+	case JSON_INTEGER: jw_int(w, json_integer_value(v)); break;
+	case JSON_TRUE: jw_bool(w, 1); break;
+	case JSON_FALSE: jw_bool(w, 0); break;
+	case JSON_NULL: jw_null(w); break;
+	default:
+		/* reals: no answer written with jw carries one (jansson's own
+		 * number format would have to be matched first) */
+		jw_fail(w, ERR_INTERNAL);
+		break;
+	}
 }
 
 json_t *api_time_json(int64_t t)

@@ -155,7 +155,6 @@ enum err api_note_list(struct app *app, const struct http_request *rq, struct ht
 	const char *b = http_request_query(rq, "before");
 	long long before = 0;
 	size_t n = 0, i;
-	json_t *arr, *o;
 	enum err e;
 
 	if (!api_public_id_ok(rq->param[0]))
@@ -177,21 +176,8 @@ enum err api_note_list(struct app *app, const struct http_request *rq, struct ht
 		e = domain_note_list(&ctx, rq->param[0], before, ns, NOTES_PAGE, &n);
 		api_end(app, &ctx);
 	}
-	if (e == ERR_OK) {
-		char next[24];
-
-		arr = json_array();
-		for (i = 0; i < n; i++)
-			json_array_append_new(arr, note_json(&ns[i]));
-		o = json_pack("{s:o}", "notes", arr);
-		if (n == NOTES_PAGE) {
-			snprintf(next, sizeof next, "%lld", (long long)ns[n - 1].id);
-			json_object_set_new(o, "next", json_string(next));
-		} else {
-			json_object_set_new(o, "next", json_null());
-		}
-		e = api_json_send(rs, o);
-	}
+	if (e == ERR_OK)
+		e = api_note_page_send(rs, ns, n, NOTES_PAGE); /* api/note_page.c */
 	for (i = 0; i < n; i++)
 		note_cleanup(&ns[i]);
 	free(ns);

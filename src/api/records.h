@@ -56,4 +56,10 @@ enum err api_amendments_about(struct domain_ctx *ctx, const char *client_public_
  * api_amendments_about) whose target id is target_public_id. */
 void *api_amendments_pick(void *list, const char *target_public_id);
 
+/* api_note_page_send - the notes list page {"notes": [...], "next":
+ * cursor or null} for the n notes at ns (next is the last row's id when
+ * the page is full: n == page), written into rs->body (api/note_page.c). */
+struct note;
+enum err api_note_page_send(struct http_response *rs, const struct note *ns, size_t n, size_t page);
+
 #endif

@@ -13,11 +13,13 @@
 #include <string.h>
 
 #include "api/schedule.h"
+#include "core/jw.h"
 #include "core/mem.h"
 #include "domain/schedule.h"
 
 #define VIEW_LIMIT_DEFAULT 500 /* appointments a view returns unless asked */
 #define LABELS_MAX 200         /* services or rooms listed */
+#define APPT_JSON_BYTES 640    /* room reserved per row: about one appointment's JSON (~530) */
 
 static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
@@ -114,63 +116,116 @@ static enum err scope_of(json_t *o, int *out)
 
 /* ---- encoding ---------------------------------------------------------- */
 
-/* local_json - instant t as local time in tz, "YYYY-MM-DDTHH:MM:SS". */
-static json_t *local_json(const char *tz, int64_t t)
+/* local_text - instant t as local time in tz, "YYYY-MM-DDTHH:MM:SS", into
+ * s; 0 when tz cannot place it. */
+static int local_text(const char *tz, int64_t t, char s[20])
 {
 	struct recur_local l;
-	char s[20];
 
 	if (recur_from_utc(tz, t, &l) != ERR_OK)
-		return json_null();
+		return 0;
 	recur_local_format(&l, s);
-	return json_string(s);
+	return 1;
 }
 
-static json_t *label_json(const char *public_id, const char *name)
+/* local_json - local_text as a JSON string, or null. */
+static json_t *local_json(const char *tz, int64_t t)
 {
-	return public_id[0] != '\0' ? json_pack("{s:s,s:s}", "id", public_id, "name", name)
-	                            : json_null();
+	char s[20];
+
+	return local_text(tz, t, s) ? json_string(s) : json_null();
 }
 
-/* appt_json - an appointment with local times in tz (NULL: its own zone);
- * client is the first client's {id, name} or null. */
-static json_t *appt_json(const struct appt *a, const char *tz, json_t *client)
+/* local_write - local_text as the writer's next value, or null. */
+static void local_write(struct jw *w, const char *tz, int64_t t)
+{
+	char s[20];
+
+	if (local_text(tz, t, s))
+		jw_string(w, s);
+	else
+		jw_null(w);
+}
+
+/* label_write - {id, name}, or null when there is no id. */
+static void label_write(struct jw *w, const char *public_id, const char *name)
+{
+	if (public_id[0] == '\0') {
+		jw_null(w);
+		return;
+	}
+	jw_object_begin(w);
+	jw_kstring(w, "id", public_id);
+	jw_kstring(w, "name", name);
+	jw_object_end(w);
+}
+
+/* service_write - {id, name, cpt_code} of a's service, or null. */
+static void service_write(struct jw *w, const struct appt *a)
+{
+	if (a->service_public_id[0] == '\0') {
+		jw_null(w);
+		return;
+	}
+	jw_object_begin(w);
+	jw_kstring(w, "id", a->service_public_id);
+	jw_kstring(w, "name", a->service_name);
+	jw_kstring(w, "cpt_code", a->cpt_code);
+	jw_object_end(w);
+}
+
+/* appt_members - the members of an appointment's object, local times in
+ * tz (NULL: its own zone); "client" is {client_id, client_name}, or null
+ * when client_name is NULL (no client, or one the actor may not see). */
+static void appt_members(struct jw *w, const struct appt *a, const char *tz, const char *client_id,
+                         const char *client_name)
 {
 	const char *z = tz != NULL ? tz : a->tzid;
-	json_t *o, *service;
 
-	service = a->service_public_id[0] != '\0'
-	                  ? json_pack("{s:s,s:s,s:s}", "id", a->service_public_id, "name",
-	                              a->service_name, "cpt_code", a->cpt_code)
-	                  : json_null();
-	o = json_pack(
-	        "{s:s,s:o,s:o,s:o,s:o,s:s,s:I,s:s,s:o,s:s,s:{s:s,s:s},s:o,s:o,s:o,s:b,s:o,s:b,"
-	        "s:I}",
-	        "id", a->public_id, "start", api_time_json(a->starts_at), "end",
-	        api_time_json(a->ends_at), "local_start", local_json(z, a->starts_at), "local_end",
-	        local_json(z, a->ends_at), "tz", a->tzid, "minutes",
-	        (json_int_t)((a->ends_at - a->starts_at) / 60), "status",
-	        sched_status_name(a->status), "status_at", api_time_json(a->status_at), "kind",
-	        sched_kind_name(a->kind), "clinician", "id", a->clinician_public_id, "name",
-	        a->clinician_name, "client", client != NULL ? client : json_null(), "service",
-	        service, "room", label_json(a->room_public_id, a->room_name), "telehealth",
-	        a->telehealth, "series",
-	        a->series_public_id[0] != '\0' ? json_string(a->series_public_id) : json_null(),
-	        "exception", a->is_exception, "version", (json_int_t)a->version);
-	return o;
+	jw_kstring(w, "id", a->public_id);
+	jw_ktime(w, "start", a->starts_at);
+	jw_ktime(w, "end", a->ends_at);
+	jw_key(w, "local_start");
+	local_write(w, z, a->starts_at);
+	jw_key(w, "local_end");
+	local_write(w, z, a->ends_at);
+	jw_kstring(w, "tz", a->tzid);
+	jw_kint(w, "minutes", (a->ends_at - a->starts_at) / 60);
+	jw_kstring(w, "status", sched_status_name(a->status));
+	jw_ktime(w, "status_at", a->status_at);
+	jw_kstring(w, "kind", sched_kind_name(a->kind));
+	jw_key(w, "clinician");
+	label_write(w, a->clinician_public_id, a->clinician_name);
+	jw_key(w, "client");
+	if (client_name != NULL)
+		label_write(w, client_id, client_name);
+	else
+		jw_null(w);
+	jw_key(w, "service");
+	service_write(w, a);
+	jw_key(w, "room");
+	label_write(w, a->room_public_id, a->room_name);
+	jw_kbool(w, "telehealth", a->telehealth);
+	jw_kstring(w, "series", a->series_public_id[0] != '\0' ? a->series_public_id : NULL);
+	jw_kbool(w, "exception", a->is_exception);
+	jw_kint(w, "version", a->version);
 }
 
 /* send_appt - {"appointment": ..., "count": n} with status. */
 static enum err send_appt(struct http_response *rs, const struct appt *a, size_t count,
                           unsigned status)
 {
-	json_t *o = appt_json(a, NULL, NULL);
+	struct jw w;
 
-	if (o == NULL)
-		return ERR_NOMEM;
+	jw_init(&w, &rs->body);
+	jw_object_begin(&w);
+	jw_kobject_begin(&w, "appointment");
+	appt_members(&w, a, NULL, NULL, NULL);
+	jw_object_end(&w);
+	jw_kint(&w, "count", (int64_t)count);
+	jw_object_end(&w);
 	rs->status = status;
-	return api_json_send(rs,
-	                     json_pack("{s:o,s:I}", "appointment", o, "count", (json_int_t)count));
+	return jw_finish(&w);
 }
 
 /* send_conflict - 409 with what the booking conflicts with. */
@@ -277,13 +332,45 @@ enum err api_appt_create(struct app *app, const struct http_request *rq, struct 
 	return e;
 }
 
+/* detail_members - what GET adds to an appointment: every client (those
+ * whose names the actor may not see are left out), co-facilitators, the
+ * status history, the rule of its series and, for those who see it, the
+ * memo. */
+static void detail_members(struct jw *w, const struct sched_detail *d)
+{
+	size_t i;
+
+	jw_karray_begin(w, "clients");
+	for (i = 0; i < d->nclients; i++)
+		if (d->clients[i].name != NULL)
+			label_write(w, d->clients[i].public_id, d->clients[i].name);
+	jw_array_end(w);
+	jw_karray_begin(w, "co_facilitators");
+	for (i = 0; i < d->nstaff; i++)
+		jw_string(w, d->staff[i]);
+	jw_array_end(w);
+	jw_karray_begin(w, "history");
+	for (i = 0; i < d->nhistory; i++) {
+		jw_object_begin(w);
+		jw_kstring(w, "status", sched_status_name(d->history[i].status));
+		jw_ktime(w, "at", d->history[i].at);
+		jw_kstring(w, "by", d->history[i].by[0] ? d->history[i].by : NULL);
+		if (d->sees_memo)
+			jw_kstring(w, "reason", d->history[i].reason);
+		jw_object_end(w);
+	}
+	jw_array_end(w);
+	jw_kstring(w, "rrule", d->rrule[0] ? d->rrule : NULL);
+	if (d->sees_memo)
+		jw_kstring(w, "memo", d->a.memo);
+}
+
 enum err api_appt_get(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	const char *tz = http_request_query(rq, "tz");
 	struct domain_ctx ctx;
 	struct sched_detail *d;
-	json_t *o = NULL, *clients, *staff, *hist;
-	size_t i;
+	struct jw w;
 	enum err e;
 
 	if (!api_public_id_ok(rq->param[0]))
@@ -304,52 +391,15 @@ enum err api_appt_get(struct app *app, const struct http_request *rq, struct htt
 		free(d);
 		return e;
 	}
-	clients = json_array();
-	staff = json_array();
-	hist = json_array();
-	for (i = 0; clients != NULL && i < d->nclients; i++)
-		json_array_append_new(clients, json_pack("{s:s,s:s}", "id", d->clients[i].public_id,
-		                                         "name", d->clients[i].name));
-	for (i = 0; staff != NULL && i < d->nstaff; i++)
-		json_array_append_new(staff, json_string(d->staff[i]));
-	for (i = 0; hist != NULL && i < d->nhistory; i++) {
-		json_t *h = json_pack(
-		        "{s:s,s:o,s:o}", "status", sched_status_name(d->history[i].status), "at",
-		        api_time_json(d->history[i].at), "by",
-		        d->history[i].by[0] ? json_string(d->history[i].by) : json_null());
-
-		if (h != NULL && d->sees_memo)
-			json_object_set_new(h, "reason",
-			                    d->history[i].reason != NULL
-			                            ? json_string(d->history[i].reason)
-			                            : json_null());
-		json_array_append_new(hist, h);
-	}
-	if (clients != NULL && staff != NULL && hist != NULL)
-		o = appt_json(&d->a, tz,
-		              d->nclients > 0
-		                      ? json_pack("{s:s,s:s}", "id", d->clients[0].public_id,
-		                                  "name", d->clients[0].name)
-		                      : NULL);
-	if (o != NULL) {
-		json_object_set_new(o, "clients", clients);
-		json_object_set_new(o, "co_facilitators", staff);
-		json_object_set_new(o, "history", hist);
-		json_object_set_new(o, "rrule", d->rrule[0] ? json_string(d->rrule) : json_null());
-		if (d->sees_memo)
-			json_object_set_new(o, "memo",
-			                    d->a.memo != NULL ? json_string(d->a.memo)
-			                                      : json_null());
-		e = api_json_send(rs, o);
-	} else {
-		json_decref(clients);
-		json_decref(staff);
-		json_decref(hist);
-		e = ERR_NOMEM;
-	}
+	jw_init(&w, &rs->body);
+	jw_object_begin(&w);
+	appt_members(&w, &d->a, tz, d->nclients > 0 ? d->clients[0].public_id : NULL,
+	             d->nclients > 0 ? d->clients[0].name : NULL);
+	detail_members(&w, d);
+	jw_object_end(&w);
 	sched_detail_cleanup(d);
 	free(d);
-	return e;
+	return jw_finish(&w);
 }
 
 enum err api_appt_update(struct app *app, const struct http_request *rq, struct http_response *rs)
@@ -491,6 +541,40 @@ static enum err status_mask(const char *s, unsigned *out)
 	return ERR_OK;
 }
 
+/* send_view - {view, tz, from, to, from_utc, to_utc, appointments: [...],
+ * truncated} for the n rows of a view (names[i]: the first client's name,
+ * or NULL when the actor may not see it). */
+static enum err send_view(struct http_response *rs, const struct sched_view_req *q,
+                          const struct appt *rows, char *const *names, size_t n, int64_t from,
+                          int64_t to, int truncated)
+{
+	static const char *const views[] = {"day", "week", "month"};
+	struct jw w;
+	size_t i;
+
+	jw_init(&w, &rs->body);
+	jw_reserve(&w, 256 + n * APPT_JSON_BYTES);
+	jw_object_begin(&w);
+	jw_kstring(&w, "view", views[q->view]);
+	jw_kstring(&w, "tz", q->tz);
+	jw_key(&w, "from");
+	local_write(&w, q->tz, from);
+	jw_key(&w, "to");
+	local_write(&w, q->tz, to);
+	jw_ktime(&w, "from_utc", from);
+	jw_ktime(&w, "to_utc", to);
+	jw_karray_begin(&w, "appointments");
+	for (i = 0; i < n; i++) {
+		jw_object_begin(&w);
+		appt_members(&w, &rows[i], q->tz, rows[i].client_public_id, names[i]);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	jw_kbool(&w, "truncated", truncated);
+	jw_object_end(&w);
+	return jw_finish(&w);
+}
+
 enum err api_schedule_view(struct app *app, const struct http_request *rq, struct http_response *rs)
 {
 	const char *view = http_request_query(rq, "view");
@@ -500,9 +584,8 @@ enum err api_schedule_view(struct app *app, const struct http_request *rq, struc
 	struct domain_ctx ctx;
 	char **names;
 	int64_t from = 0, to = 0;
-	size_t limit = VIEW_LIMIT_DEFAULT, n = 0, i;
+	size_t limit = VIEW_LIMIT_DEFAULT, n = 0;
 	int truncated = 0;
-	json_t *arr;
 	enum err e;
 
 	memset(&q, 0, sizeof q);
@@ -547,28 +630,8 @@ enum err api_schedule_view(struct app *app, const struct http_request *rq, struc
 		e = answer(rq, rs, &ctx, NULL, e);
 		api_end(app, &ctx);
 	}
-	if (e == ERR_OK) {
-		arr = json_array();
-		for (i = 0; arr != NULL && i < n; i++) {
-			json_t *client = names[i] != NULL ? json_pack("{s:s,s:s}", "id",
-			                                              rows[i].client_public_id,
-			                                              "name", names[i])
-			                                  : NULL;
-
-			json_array_append_new(arr, appt_json(&rows[i], q.tz, client));
-		}
-		e = arr == NULL ? ERR_NOMEM
-		                : api_json_send(
-		                          rs, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "view",
-		                                        q.view == 0   ? "day"
-		                                        : q.view == 1 ? "week"
-		                                                      : "month",
-		                                        "tz", q.tz, "from", local_json(q.tz, from),
-		                                        "to", local_json(q.tz, to), "from_utc",
-		                                        api_time_json(from), "to_utc",
-		                                        api_time_json(to), "appointments", arr,
-		                                        "truncated", truncated));
-	}
+	if (e == ERR_OK)
+		e = send_view(rs, &q, rows, names, n, from, to, truncated);
 	sched_view_cleanup(rows, names, n);
 	free(rows);
 	free(names);
