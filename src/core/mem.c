@@ -15,6 +15,13 @@ void *mem_calloc_array(size_t n, size_t size)
 	return calloc(n ? n : 1, size ? size : 1);
 }
 
+void *mem_malloc_array(size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	return malloc(n && size ? n * size : 1);
+}
+
 int mem_add_ok(size_t a, size_t b, size_t *out)
 {
 	if (a > SIZE_MAX - b)

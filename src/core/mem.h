@@ -14,6 +14,10 @@
 /* mem_calloc_array - zeroed n*size bytes; NULL on overflow or no memory. */
 void *mem_calloc_array(size_t n, size_t size);
 
+/* mem_malloc_array - n*size bytes, not zeroed (for arrays whose filler
+ * sets every element it hands back); NULL on overflow or no memory. */
+void *mem_malloc_array(size_t n, size_t size);
+
 /* mem_add_ok - non-zero when a + b fits in size_t (written to *out). */
 int mem_add_ok(size_t a, size_t b, size_t *out);
 
