@@ -102,3 +102,20 @@ test('concurrent saves: each exactly once with its event; refusals touch nobody 
 	assert.equal(v.status, 0, `audit verify: ${v.stdout}${v.stderr}`);
 	assert.match(v.stdout, /audit trail intact/);
 });
+
+test('a new draft answers with the same members and text as reading it back', async () => {
+	const fields = { subjective: 'quote " backslash \\ tab \t line\nend \u0001 é ✓ 😀 </script>', plan: 'x', risk_suicidal: 'passive' };
+	const r = await A('POST', `/api/v1/clients/${mine.id}/notes`, { body: { template: 'soap', date: '2026-11-21', fields } });
+	assert.equal(r.status, 201, r.text);
+	assert.deepEqual(r.json.fields, fields);
+	assert.deepEqual(Object.keys(r.json).sort(), ['author', 'author_name', 'client', 'created_at', 'date', 'fields', 'id',
+		'status', 'template', 'updated_at', 'version']);
+	assert.equal(r.json.client, mine.id);
+	assert.equal(r.json.status, 'draft');
+	assert.equal(r.json.version, 1);
+	assert.match(r.json.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+	const g = await A('GET', `/api/v1/notes/${r.json.id}`);
+	assert.equal(g.status, 200, g.text);
+	for (const k of ['id', 'client', 'template', 'date', 'status', 'version', 'created_at', 'updated_at', 'fields'])
+		assert.deepEqual(g.json[k], r.json[k], k);
+});
