@@ -442,17 +442,17 @@ enum err store_note_create(struct store *s, const struct vault *v, struct note *
  * same as store_note_create's: table, column, the row ids reserved here
  * and the client key version. */
 struct note_prepared {
-	int64_t id;             /* reserved notes.id */
-	int64_t version_id;     /* reserved note_versions.id of the first kept version */
-	uint32_t key_version;   /* client key version everything is sealed under */
-	char public_id[33];     /* the note's opaque id */
-	unsigned char *body;    /* the text, sealed for (notes, body, id) */
-	size_t body_len;        /* its length */
-	unsigned char *risk;    /* the risk summary sealed for (notes, risk, id), or NULL */
-	size_t risk_len;        /* its length */
-	unsigned char *kept;    /* the text sealed for (note_versions, body, version_id) */
-	size_t kept_len;        /* its length */
-	int resealed;           /* the ids were taken meanwhile and claimed again (tests) */
+	int64_t id;           /* reserved notes.id */
+	int64_t version_id;   /* reserved note_versions.id of the first kept version */
+	uint32_t key_version; /* client key version everything is sealed under */
+	char public_id[33];   /* the note's opaque id */
+	unsigned char *body;  /* the text, sealed for (notes, body, id) */
+	size_t body_len;      /* its length */
+	unsigned char *risk;  /* the risk summary sealed for (notes, risk, id), or NULL */
+	size_t risk_len;      /* its length */
+	unsigned char *kept;  /* the text sealed for (note_versions, body, version_id) */
+	size_t kept_len;      /* its length */
+	int resealed;         /* the ids were taken meanwhile and claimed again (tests) */
 };
 /* store_note_prepare - reserve row ids for a new draft of n (client_id,
  * content) and seal its text, risk summary (NULL: none) and first kept
