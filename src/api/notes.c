@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "api/plans.h"
@@ -81,6 +82,90 @@ static enum err send_note(struct http_response *rs, const struct note *n, unsign
 	return api_json_send(rs, o);
 }
 
+/* put_str - s as a JSON string into b: quotes, backslashes and control
+ * characters escaped; other bytes as they are (text that reached here was
+ * valid UTF-8 when it was decoded). */
+static void put_str(struct buf *b, const char *s, enum err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+	char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+	char two[2] = {'\\', 0};
+
+	if (*e == ERR_OK)
+		*e = buf_append(b, "\"", 1);
+	for (; *e == ERR_OK && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		*e = buf_append(b, run, (size_t)(s - run));
+		if (*e != ERR_OK)
+			break;
+		if (c == '"' || c == '\\') {
+			two[1] = (char)c;
+			*e = buf_append(b, two, sizeof two);
+		} else {
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			*e = buf_append(b, esc, sizeof esc);
+		}
+		run = s + 1;
+	}
+	if (*e == ERR_OK)
+		*e = buf_append(b, run, (size_t)(s - run));
+	if (*e == ERR_OK)
+		*e = buf_append(b, "\"", 1);
+}
+
+/* send_draft - the response to a new draft, written straight into the
+ * body: the same members note_json gives it, but its fields are the
+ * canonical JSON text just sealed (api_note_fields made it), copied as
+ * they are instead of parsed into a tree and dumped again (that was a
+ * fifth of a save's instructions). */
+static enum err send_draft(struct http_response *rs, const struct note *n)
+{
+	char t[32], v[24];
+	struct tm tm;
+	time_t tt = (time_t)n->created_at;
+	enum err e = ERR_OK;
+
+	if (n->content == NULL || n->status != NOTE_DRAFT || n->updated_at != n->created_at)
+		return send_note(rs, n, 201);
+	gmtime_r(&tt, &tm);
+	strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(v, sizeof v, "%lld", (long long)n->version);
+	e = buf_puts(&rs->body, "{\"id\":");
+	put_str(&rs->body, n->public_id, &e);
+	if (e == ERR_OK)
+		e = buf_puts(&rs->body, ",\"client\":");
+	put_str(&rs->body, n->client_public_id, &e);
+	if (e == ERR_OK)
+		e = buf_puts(&rs->body, ",\"template\":");
+	put_str(&rs->body, n->template_name, &e);
+	if (e == ERR_OK)
+		e = buf_puts(&rs->body, ",\"date\":");
+	put_str(&rs->body, n->date, &e);
+	if (e == ERR_OK)
+		e = buf_puts(&rs->body, ",\"status\":\"draft\",\"author\":");
+	put_str(&rs->body, n->author_public_id, &e);
+	if (e == ERR_OK)
+		e = buf_printf(&rs->body,
+		               ",\"version\":%s,\"created_at\":\"%s\",\"updated_at\":\"%s\","
+		               "\"author_name\":",
+		               v, t, t);
+	put_str(&rs->body, n->author_name, &e);
+	if (e == ERR_OK)
+		e = buf_puts(&rs->body, ",\"fields\":");
+	if (e == ERR_OK)
+		e = buf_puts(&rs->body, n->content);
+	if (e == ERR_OK)
+		e = buf_puts(&rs->body, "}");
+	if (e == ERR_OK)
+		rs->status = 201;
+	return e;
+}
+
 static enum err str_member(json_t *o, const char *name, const char **out)
 {
 	json_t *v = json_object_get(o, name);
@@ -140,7 +225,7 @@ enum err api_note_create(struct app *app, const struct http_request *rq, struct 
 	if (e == ERR_OK) {
 		memcpy(n.client_public_id, rq->param[0], 33);
 		snprintf(rs->location, sizeof rs->location, "/api/v1/notes/%s", n.public_id);
-		e = send_note(rs, &n, 201);
+		e = send_draft(rs, &n);
 	}
 out:
 	json_decref(root);

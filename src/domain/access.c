@@ -143,3 +143,28 @@ enum err domain_client_access(struct domain_ctx *ctx, int64_t client_id, enum ac
 	                     client_id, ERR_DENIED);
 	return ERR_NOTFOUND;
 }
+
+enum err domain_reaches_client_quiet(struct domain_ctx *ctx, int64_t client_id, int *yes,
+                                     int *restricted)
+{
+	char basis[16] = "";
+	enum err e = store_care_team_reaches(ctx->store, client_id, ctx->actor_id, yes);
+
+	*restricted = 0;
+	if (e == ERR_OK && *yes) {
+		ctx->purpose = "treatment";
+	} else if (e == ERR_OK) {
+		e = store_break_glass_active(ctx->store, ctx->actor_id, client_id, ctx->now, yes);
+		if (e == ERR_OK && *yes)
+			ctx->purpose = "break-glass";
+	}
+	/* Treatment is refused on a restricted record for everyone but the
+	 * practice itself, as in domain_restriction_check(write 2). */
+	if (e == ERR_OK && *yes && !(ctx->role == 0 && ctx->actor_id == 0))
+		e = store_restriction_get(ctx->store, client_id, basis);
+	if (e == ERR_OK && basis[0] != '\0')
+		*restricted = 1;
+	if (e != ERR_OK || *restricted)
+		*yes = 0;
+	return e;
+}

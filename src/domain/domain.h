@@ -113,6 +113,16 @@ enum err domain_client_search(struct domain_ctx *ctx, const char *query, size_t 
  * ctx->purpose ("treatment" or "break-glass"). */
 enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *yes);
 
+/* domain_reaches_client_quiet - domain_reaches_client (the restriction
+ * check included, as for treatment) without writing anything: for a
+ * write transaction shared with others' work, where a refusal must not
+ * roll anything back. *restricted set when the record's restriction
+ * refused it (*yes 0). The caller audits a refusal afterwards, in a
+ * transaction of its own: restriction.refuse (need=treatment) when
+ * restricted, else its own event. */
+enum err domain_reaches_client_quiet(struct domain_ctx *ctx, int64_t client_id, int *yes,
+                                     int *restricted);
+
 /* domain_restriction_check - the one place restriction (GDPR Art. 18) is
  * enforced; the access decisions here call it once they allowed the actor:
  * ERR_RESTRICT (audited as restriction.refuse) when the client's record is

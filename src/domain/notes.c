@@ -108,29 +108,100 @@ static enum err finish(struct domain_ctx *ctx, enum err e, enum audit_event ev,
 	return e;
 }
 
+/* A note save as one member of a write transaction shared with other
+ * requests' work (store_batch_run): it runs on whichever connection leads
+ * the batch, inside a savepoint of its own. */
+struct save {
+	struct domain_ctx *ctx;  /* the saving request's (its thread waits meanwhile) */
+	struct note *n;          /* the draft; id, public_id and times set on success */
+	const char *risk;        /* its formatted risk summary, or NULL */
+	struct note_prepared *p; /* sealed before the write lock */
+	int refused;             /* access was refused inside: audit it afterwards */
+	int restricted;          /* ... because the record is restricted */
+};
+
+/* save_apply - the member's writes: access checked again under the write
+ * lock (without writing a refusal, which would roll back the others'
+ * work: it is audited after the batch), the rows, and the audit event in
+ * the same transaction. */
+static enum err save_apply(struct store *s, void *arg)
+{
+	struct save *m = arg;
+	struct domain_ctx c = *m->ctx;
+	int yes = 0;
+	enum err e = ERR_OK;
+
+	c.store = s;
+	if (c.role == ROLE_CLINICIAN || c.role == ROLE_SUPERVISOR)
+		e = domain_reaches_client_quiet(&c, m->n->client_id, &yes, &m->restricted);
+	if (e != ERR_OK)
+		return e;
+	if (!yes) {
+		m->refused = 1;
+		return ERR_NOTFOUND;
+	}
+	e = store_note_insert_prepared(s, c.vault, m->n, m->risk, m->p, c.actor_id, c.now);
+	if (e == ERR_OK)
+		e = domain_emit(&c, AUDIT_NOTE_CREATE, m->n->client_id, "note", m->n->public_id,
+		                m->n->template_name);
+	return e;
+}
+
 enum err domain_note_create(struct domain_ctx *ctx, const char *client_public_id, struct note *n)
 {
+	char risk[RISK_SUMMARY_MAX];
+	struct note_prepared p;
+	struct save m;
+	struct store_batch_item it;
 	enum err e = check(ctx, n, 1);
 
 	if (e != ERR_OK)
 		return e;
-	e = store_begin(ctx->store);
+	memset(&p, 0, sizeof p);
+	risk[0] = '\0';
+	/* Outside the write lock, in one read snapshot: the access check (a
+	 * refusal is audited on its own, as before), the row ids, the client
+	 * key and the three seals. */
+	e = store_begin_read(ctx->store);
 	if (e != ERR_OK)
 		return e;
 	e = store_client_id_of(ctx->store, client_public_id, &n->client_id);
 	if (e == ERR_OK)
 		e = clinical(ctx, n->client_id, AUDIT_NOTE_CREATE);
-	if (e != ERR_OK) {
-		store_rollback(ctx->store);
-		return e;
+	if (e == ERR_OK) {
+		n->author_id = ctx->actor_id;
+		if (n->risk != NULL) /* for the risk report (domain/risk.h) */
+			domain_risk_format(n->risk, risk);
+		e = store_note_prepare(ctx->store, ctx->vault, n, n->risk != NULL ? risk : NULL,
+		                       &p);
 	}
-	n->author_id = ctx->actor_id;
-	e = store_note_create(ctx->store, ctx->vault, n, ctx->now);
-	if (e == ERR_OK && n->risk != NULL) /* for the risk report (domain/risk.h) */
-		e = domain_note_risk_seal(ctx, n->id, n->client_id, n->risk);
-	if (e == ERR_OK) /* every saved version is kept (domain/chart.c) */
-		e = domain_note_keep(ctx, n, 0);
-	return finish(ctx, e, AUDIT_NOTE_CREATE, n, n->template_name);
+	store_end_read(ctx->store);
+	if (e != ERR_OK)
+		goto out;
+	/* Under the lock: the rows, the first kept version (every saved
+	 * version is kept, domain/chart.c) and the event, committed with
+	 * whatever other writes are queued, answered once durable. */
+	memset(&m, 0, sizeof m);
+	m.ctx = ctx;
+	m.n = n;
+	m.risk = n->risk != NULL ? risk : NULL;
+	m.p = &p;
+	memset(&it, 0, sizeof it);
+	it.apply = save_apply;
+	it.arg = &m;
+	e = store_batch_run(ctx->store, &it);
+	if (m.refused && m.restricted) {
+		domain_audit_refusal_detail(ctx, AUDIT_RESTRICT_REFUSE, n->client_id, ERR_RESTRICT,
+		                            "need=treatment");
+		e = ERR_RESTRICT;
+	} else if (m.refused) {
+		domain_audit_refusal(ctx, AUDIT_NOTE_CREATE, n->client_id, ERR_DENIED);
+		e = ERR_NOTFOUND;
+	}
+out:
+	mem_wipe(risk, sizeof risk);
+	note_prepared_cleanup(&p);
+	return e;
 }
 
 /* load - a note by public id (with text if asked) after the access check. */

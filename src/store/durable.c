@@ -51,6 +51,8 @@ struct store_sync {
 	int qleading;                    /* non-zero while a leader writes a batch */
 	uint64_t batches;                /* batches committed (for benchmarks) */
 	uint64_t batched;                /* items in them */
+	pthread_mutex_t idlock;          /* guards ids */
+	int64_t ids[STORE_ID__COUNT];    /* highest row id claimed, per table (0: none yet) */
 };
 
 /* Item states (struct store_batch_item.state). */
@@ -82,6 +84,7 @@ enum err store_sync_new(const char *db_path, struct store_sync **out)
 	pthread_mutex_init(&y->writer, NULL);
 	pthread_cond_init(&y->done, NULL);
 	pthread_mutex_init(&y->qlock, NULL);
+	pthread_mutex_init(&y->idlock, NULL);
 	y->qtail = &y->qhead;
 	y->fd = -1;
 	*out = y;
@@ -97,6 +100,7 @@ void store_sync_free(struct store_sync *y)
 	         (unsigned long long)y->batches, (unsigned long long)y->batched);
 	if (y->fd >= 0)
 		close(y->fd);
+	pthread_mutex_destroy(&y->idlock);
 	pthread_mutex_destroy(&y->qlock);
 	pthread_cond_destroy(&y->done);
 	pthread_mutex_destroy(&y->writer);
@@ -158,6 +162,19 @@ enum err store_sync_wait(struct store_sync *y)
 	rc = y->failed;
 	pthread_mutex_unlock(&y->lock);
 	return rc ? ERR_IO : ERR_OK;
+}
+
+int64_t store_sync_id_claim(struct store_sync *y, unsigned slot, int64_t seen)
+{
+	int64_t id;
+
+	if (y == NULL || slot >= STORE_ID__COUNT)
+		return seen + 1;
+	pthread_mutex_lock(&y->idlock);
+	id = (y->ids[slot] > seen ? y->ids[slot] : seen) + 1;
+	y->ids[slot] = id;
+	pthread_mutex_unlock(&y->idlock);
+	return id;
 }
 
 /* ---- batches ---------------------------------------------------------- */

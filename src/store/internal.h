@@ -119,6 +119,23 @@ enum err store_commit_nosync(struct store *s);
 enum err store_item_begin(struct store *s);
 enum err store_item_end(struct store *s, int keep);
 
+/* Tables whose row ids a pool hands out before the write transaction
+ * (store_sync_id_claim), so values bound to the row can be sealed
+ * outside the write lock. */
+enum store_id_slot {
+	STORE_ID_NOTES,         /* notes.id */
+	STORE_ID_NOTE_VERSIONS, /* note_versions.id */
+	STORE_ID__COUNT
+};
+
+/* store_sync_id_claim - a row id for table slot that no other caller of
+ * this pool has claimed, above seen (the table's highest id as the caller
+ * read it): the larger of the two, plus one. With y NULL (no pool),
+ * seen + 1. Another process may still take the id first: the insert
+ * then fails on the primary key and the caller claims again inside its
+ * write transaction, where seen is exact. */
+int64_t store_sync_id_claim(struct store_sync *y, unsigned slot, int64_t seen);
+
 /* client_key_load - unwrap the data key of (client, version) into s->key
  * (cached per connection). ERR_NOTFOUND if the client was shredded. */
 enum err client_key_load(struct store *s, const struct vault *v, int64_t client_id,

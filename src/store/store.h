@@ -437,6 +437,41 @@ void addendum_cleanup(struct addendum *a);
 /* store_note_create - a draft from n (client_id, author_id, template_name,
  * date, content); sets id, public_id, status, version, times. */
 enum err store_note_create(struct store *s, const struct vault *v, struct note *n, int64_t now);
+/* A new draft sealed before its write transaction (store_note_prepare),
+ * so the write lock covers only the inserts. The associated data is the
+ * same as store_note_create's: table, column, the row ids reserved here
+ * and the client key version. */
+struct note_prepared {
+	int64_t id;           /* reserved notes.id */
+	int64_t version_id;   /* reserved note_versions.id of the first kept version */
+	uint32_t key_version; /* client key version everything is sealed under */
+	char public_id[33];   /* the note's opaque id */
+	unsigned char *body;  /* the text, sealed for (notes, body, id) */
+	size_t body_len;      /* its length */
+	unsigned char *risk;  /* the risk summary sealed for (notes, risk, id), or NULL */
+	size_t risk_len;      /* its length */
+	unsigned char *kept;  /* the text sealed for (note_versions, body, version_id) */
+	size_t kept_len;      /* its length */
+	int resealed;         /* the ids were taken meanwhile and claimed again (tests) */
+};
+/* store_note_prepare - reserve row ids for a new draft of n (client_id,
+ * content) and seal its text, risk summary (NULL: none) and first kept
+ * version under the client's key. Runs outside a write transaction (in
+ * a read snapshot or none). ERR_NOTFOUND if the client was shredded.
+ * The caller owns out (note_prepared_cleanup) on success. */
+enum err store_note_prepare(struct store *s, const struct vault *v, const struct note *n,
+                            const char *risk, struct note_prepared *out);
+/* store_note_insert_prepared - inside a write transaction: insert the
+ * draft n (client_id, author_id, template_name, date) prepared in p, and
+ * its first kept version, by actor at now. If another process took a
+ * reserved id meanwhile, claims new ids and seals again from n->content
+ * and risk. ERR_NOTFOUND if the client's key is gone (erased since). Sets
+ * n's id, public_id, status, version and times. */
+enum err store_note_insert_prepared(struct store *s, const struct vault *v, struct note *n,
+                                    const char *risk, struct note_prepared *p, int64_t actor,
+                                    int64_t now);
+/* note_prepared_cleanup - free the sealed values (ciphertext only). */
+void note_prepared_cleanup(struct note_prepared *p);
 /* store_note_get - by public id, with the opened text if with_content. */
 enum err store_note_get(struct store *s, const struct vault *v, const char *public_id,
                         int with_content, struct note *out);

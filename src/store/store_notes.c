@@ -27,6 +27,11 @@ enum notes_stmt {
 	QN_HAS_SUPERVISOR,
 	QN_EACH,
 	QN_ADD_EACH,
+	QN_INSERT_SEALED,
+	QN_VERSION_INSERT_SEALED,
+	QN_MAX_ID,
+	QN_VERSION_MAX_ID,
+	QN_KEY_LIVE,
 	QN__COUNT
 };
 
@@ -70,6 +75,23 @@ static const char *const sql[QN__COUNT] = {
                         "a.content_hash, a.created_at, n.public_id FROM note_addenda a "
                         "JOIN notes n ON n.id = a.note_id JOIN users u ON u.id = a.author_id "
                         "WHERE n.client_id = ?1 AND n.status <> 0 ORDER BY a.note_id, a.id",
+        /* A new note sealed before its transaction (store_note_prepare):
+         * the row ids were reserved, so the rows go in whole. */
+        [QN_INSERT_SEALED] =
+                "INSERT INTO notes(id, public_id, client_id, author_id, key_version, body_sealed, "
+                "risk_sealed, created_at, updated_at, template, note_date, status, version) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, 0, 1)",
+        [QN_VERSION_INSERT_SEALED] =
+                "INSERT INTO note_versions(id, note_id, version, key_version, at, actor_id, "
+                "note_date, body_sealed) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)",
+        [QN_MAX_ID] = "SELECT coalesce(max(id), 0) FROM notes",
+        [QN_VERSION_MAX_ID] = "SELECT coalesce(max(id), 0) FROM note_versions",
+        /* Under the write lock, before the rows go in: are the reserved
+         * ids still free (another process may have taken them), and is
+         * the client's key still there (an erasure drops it)? */
+        [QN_KEY_LIVE] = "SELECT EXISTS (SELECT 1 FROM notes WHERE id = ?1) OR EXISTS (SELECT 1 "
+                        "FROM note_versions WHERE id = ?2), EXISTS (SELECT 1 FROM client_keys "
+                        "WHERE client_id = ?3 AND key_version = ?4)",
 };
 
 const struct stmt_group store_group_notes = {sql, QN__COUNT};
@@ -180,6 +202,179 @@ enum err store_note_create(struct store *s, const struct vault *v, struct note *
 	if (e != ERR_OK)
 		return e;
 	memcpy(n->public_id, pid, sizeof pid);
+	n->status = NOTE_DRAFT;
+	n->version = 1;
+	n->created_at = n->updated_at = now;
+	return ERR_OK;
+}
+
+/* ---- new drafts sealed outside the write lock ---------------------------- */
+
+void note_prepared_cleanup(struct note_prepared *p)
+{
+	free(p->body);
+	free(p->risk);
+	free(p->kept);
+	memset(p, 0, sizeof *p);
+}
+
+/* seal_new - text sealed for (table, column, row) under s->key, into a new
+ * allocation. */
+static enum err seal_new(struct store *s, const char *table, const char *column, int64_t row,
+                         const char *text, unsigned char **out, size_t *out_len)
+{
+	struct vault_ad ad = {table, column, row, s->key->version};
+	size_t n = strlen(text), len;
+	unsigned char *b;
+	enum err e;
+
+	if (!mem_add_ok(n, VAULT_SEAL_OVERHEAD, &len))
+		return ERR_TOOBIG;
+	b = malloc(len);
+	if (b == NULL)
+		return ERR_NOMEM;
+	e = vault_seal(b, len, text, n, &ad, s->key);
+	if (e != ERR_OK) {
+		free(b);
+		return e;
+	}
+	*out = b;
+	*out_len = len;
+	return ERR_OK;
+}
+
+/* max_id - the highest row id of a table, as this connection sees it. */
+static enum err max_id(struct store *s, enum notes_stmt q, int64_t *out)
+{
+	sqlite3_stmt *st = get(s, q);
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? ERR_OK : db_err(s, rc);
+}
+
+/* claim_and_seal - reserve row ids above the highest seen and seal the
+ * text, risk summary and kept version for them (p's old values freed). */
+static enum err claim_and_seal(struct store *s, const struct vault *v, const struct note *n,
+                               const char *risk, struct note_prepared *p)
+{
+	int64_t seen = 0, vseen = 0;
+	enum err e;
+
+	if (n->content == NULL)
+		return ERR_INVAL;
+	e = client_key_load(s, v, n->client_id, 1);
+	if (e == ERR_OK)
+		e = max_id(s, QN_MAX_ID, &seen);
+	if (e == ERR_OK)
+		e = max_id(s, QN_VERSION_MAX_ID, &vseen);
+	if (e != ERR_OK)
+		return e;
+	free(p->body);
+	free(p->risk);
+	free(p->kept);
+	p->body = p->risk = p->kept = NULL;
+	p->id = store_sync_id_claim(s->sync, STORE_ID_NOTES, seen);
+	p->version_id = store_sync_id_claim(s->sync, STORE_ID_NOTE_VERSIONS, vseen);
+	p->key_version = s->key->version;
+	e = seal_new(s, "notes", "body", p->id, n->content, &p->body, &p->body_len);
+	if (e == ERR_OK && risk != NULL)
+		e = seal_new(s, "notes", "risk", p->id, risk, &p->risk, &p->risk_len);
+	if (e == ERR_OK)
+		e = seal_new(s, "note_versions", "body", p->version_id, n->content, &p->kept,
+		             &p->kept_len);
+	return e;
+}
+
+enum err store_note_prepare(struct store *s, const struct vault *v, const struct note *n,
+                            const char *risk, struct note_prepared *out)
+{
+	struct note_prepared p;
+	enum err e;
+
+	memset(&p, 0, sizeof p);
+	random_public_id(p.public_id);
+	e = claim_and_seal(s, v, n, risk, &p);
+	if (e != ERR_OK) {
+		note_prepared_cleanup(&p);
+		return e;
+	}
+	*out = p;
+	return ERR_OK;
+}
+
+/* ids_check - are p's ids taken (*taken), is the client's key there (*live)? */
+static enum err ids_check(struct store *s, int64_t client_id, const struct note_prepared *p,
+                          int *taken, int *live)
+{
+	sqlite3_stmt *st = get(s, QN_KEY_LIVE);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, p->id);
+	sqlite3_bind_int64(st, 2, p->version_id);
+	sqlite3_bind_int64(st, 3, client_id);
+	sqlite3_bind_int64(st, 4, p->key_version);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*taken = sqlite3_column_int(st, 0);
+		*live = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? ERR_OK : db_err(s, rc);
+}
+
+enum err store_note_insert_prepared(struct store *s, const struct vault *v, struct note *n,
+                                    const char *risk, struct note_prepared *p, int64_t actor,
+                                    int64_t now)
+{
+	sqlite3_stmt *st;
+	int taken = 0, live = 0;
+	enum err e;
+
+	e = ids_check(s, n->client_id, p, &taken, &live);
+	if (e == ERR_OK && !live)
+		return ERR_NOTFOUND; /* shredded since it was sealed */
+	if (e == ERR_OK && taken) {
+		/* Under the write lock the highest ids are exact: claim again. */
+		e = claim_and_seal(s, v, n, risk, p);
+		p->resealed = 1;
+	}
+	if (e != ERR_OK)
+		return e;
+	st = get(s, QN_INSERT_SEALED);
+	sqlite3_bind_int64(st, 1, p->id);
+	sqlite3_bind_text(st, 2, p->public_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, n->client_id);
+	sqlite3_bind_int64(st, 4, n->author_id);
+	sqlite3_bind_int64(st, 5, p->key_version);
+	sqlite3_bind_blob(st, 6, p->body, (int)p->body_len, SQLITE_STATIC);
+	if (p->risk != NULL)
+		sqlite3_bind_blob(st, 7, p->risk, (int)p->risk_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_text(st, 9, n->template_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, n->date, -1, SQLITE_STATIC);
+	e = step_done(s, st);
+	sqlite3_clear_bindings(st);
+	if (e != ERR_OK)
+		return e;
+	st = get(s, QN_VERSION_INSERT_SEALED);
+	sqlite3_bind_int64(st, 1, p->version_id);
+	sqlite3_bind_int64(st, 2, p->id);
+	sqlite3_bind_int64(st, 3, p->key_version);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, actor);
+	sqlite3_bind_text(st, 6, n->date, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, p->kept, (int)p->kept_len, SQLITE_STATIC);
+	e = step_done(s, st);
+	sqlite3_clear_bindings(st);
+	if (e != ERR_OK)
+		return e;
+	n->id = p->id;
+	memcpy(n->public_id, p->public_id, sizeof p->public_id);
 	n->status = NOTE_DRAFT;
 	n->version = 1;
 	n->created_at = n->updated_at = now;
