@@ -81,6 +81,7 @@ struct hold {
 	const struct http_request *rq; /* the request it is held for, or NULL */
 	struct store *store;           /* the connection, or NULL */
 	int lent;                      /* a handler's api_begin has it now */
+	uint32_t version;              /* the vault's master version when the gate ended */
 };
 static _Thread_local struct hold held;
 
@@ -93,17 +94,26 @@ static void hold_drop(struct app *app)
 }
 
 /* begin_on - the vault (read lock) for a request on connection s, adopting
- * a rotated master key first if the database has moved on; check 0 skips
- * the version read (it was read in the snapshot s still reads in). */
-static enum err begin_on(struct app *app, const struct http_request *rq, struct store *s, int check,
-                         struct domain_ctx *ctx)
+ * a rotated master key first if the database has moved on. seen non-zero:
+ * s still reads in the snapshot where the gate found the vault at version
+ * seen, so the version is not read again; unless the vault has followed a
+ * rotation since, when that snapshot may hold keys wrapped under a master
+ * key the vault no longer has: it is ended, and the version read anew. */
+static enum err begin_on(struct app *app, const struct http_request *rq, struct store *s,
+                         uint32_t seen, struct domain_ctx *ctx)
 {
 	uint32_t want = 0;
 	enum err e = ERR_OK;
 
-	if (check)
+	if (seen == 0)
 		want = db_master_version(s);
 	pthread_rwlock_rdlock(&app->vault_lock);
+	if (seen != 0 && vault_version(app->vault) != seen) {
+		pthread_rwlock_unlock(&app->vault_lock);
+		store_snapshot_end(s);
+		want = db_master_version(s);
+		pthread_rwlock_rdlock(&app->vault_lock);
+	}
 	if (want > vault_version(app->vault)) {
 		pthread_rwlock_unlock(&app->vault_lock);
 		pthread_rwlock_wrlock(&app->vault_lock);
@@ -131,18 +141,19 @@ static enum err begin_on(struct app *app, const struct http_request *rq, struct 
 enum err api_begin(struct app *app, const struct http_request *rq, struct domain_ctx *ctx)
 {
 	struct store *s;
-	int check = 1;
+	uint32_t seen = 0;
 	enum err e;
 
 	if (held.store != NULL && held.rq == rq && !held.lent) {
 		s = held.store;
 		held.lent = 1;
-		/* Still in the gate's snapshot: the version read there holds. */
-		check = !store_snapshot_open(s);
+		/* Still in the gate's snapshot: the version checked there holds. */
+		if (store_snapshot_open(s))
+			seen = held.version;
 	} else {
 		s = store_pool_take(app->pool);
 	}
-	e = begin_on(app, rq, s, check, ctx);
+	e = begin_on(app, rq, s, seen, ctx);
 	if (e != ERR_OK) {
 		if (held.lent && held.store == s)
 			hold_drop(app);
@@ -188,7 +199,7 @@ enum err api_authorize(struct app *app, struct http_request *rq, struct http_res
 	s = store_pool_take(app->pool);
 	if (hold && rq->method == HTTP_GET)
 		(void)store_snapshot_begin(s); /* failing that, reads open their own */
-	e = begin_on(app, rq, s, 1, &ctx);
+	e = begin_on(app, rq, s, 0, &ctx);
 	if (e != ERR_OK) {
 		store_pool_give(app->pool, s);
 		free(p);
@@ -219,14 +230,15 @@ enum err api_authorize(struct app *app, struct http_request *rq, struct http_res
 		domain_ctx_from(&ctx, p);
 		domain_audit_refusal(&ctx, (enum audit_event)r->audit_event, 0, ERR_DENIED);
 	}
-	pthread_rwlock_unlock(&app->vault_lock);
-	if (e != ERR_OK || !hold) {
-		store_pool_give(app->pool, s);
-	} else {
+	if (e == ERR_OK && hold) {
 		held.rq = rq;
 		held.store = s;
 		held.lent = 0;
+		held.version = vault_version(app->vault); /* under the read lock */
 	}
+	pthread_rwlock_unlock(&app->vault_lock);
+	if (e != ERR_OK || !hold)
+		store_pool_give(app->pool, s);
 	if (e != ERR_OK) {
 		mem_wipe(p, sizeof *p);
 		free(p);
