@@ -71,14 +71,49 @@ static enum err adopt(struct app *app, struct store *s, uint32_t want)
 	return vault_version(app->vault) == want ? ERR_OK : ERR_CRYPTO;
 }
 
-enum err api_begin(struct app *app, const struct http_request *rq, struct domain_ctx *ctx)
+/* The connection a request's gate took and holds for its handler: the
+ * handler's first api_begin gets it (with the gate's read snapshot, when
+ * one is still open), its api_end gives it back to the pool, and
+ * api_release gives it back if no api_begin came. Per thread: a request's
+ * gate, handler and release run on one thread, one call after the other;
+ * rq tells this request from a context a handler makes up itself. */
+struct hold {
+	const struct http_request *rq; /* the request it is held for, or NULL */
+	struct store *store;           /* the connection, or NULL */
+	int lent;                      /* a handler's api_begin has it now */
+	uint32_t version;              /* the vault's master version when the gate ended */
+};
+static _Thread_local struct hold held;
+
+/* hold_drop - give the held connection (if any) back to the pool. */
+static void hold_drop(struct app *app)
 {
-	struct store *s = store_pool_take(app->pool);
-	uint32_t want;
+	if (held.store != NULL)
+		store_pool_give(app->pool, held.store);
+	memset(&held, 0, sizeof held);
+}
+
+/* begin_on - the vault (read lock) for a request on connection s, adopting
+ * a rotated master key first if the database has moved on. seen non-zero:
+ * s still reads in the snapshot where the gate found the vault at version
+ * seen, so the version is not read again; unless the vault has followed a
+ * rotation since, when that snapshot may hold keys wrapped under a master
+ * key the vault no longer has: it is ended, and the version read anew. */
+static enum err begin_on(struct app *app, const struct http_request *rq, struct store *s,
+                         uint32_t seen, struct domain_ctx *ctx)
+{
+	uint32_t want = 0;
 	enum err e = ERR_OK;
 
-	want = db_master_version(s);
+	if (seen == 0)
+		want = db_master_version(s);
 	pthread_rwlock_rdlock(&app->vault_lock);
+	if (seen != 0 && vault_version(app->vault) != seen) {
+		pthread_rwlock_unlock(&app->vault_lock);
+		store_snapshot_end(s);
+		want = db_master_version(s);
+		pthread_rwlock_rdlock(&app->vault_lock);
+	}
 	if (want > vault_version(app->vault)) {
 		pthread_rwlock_unlock(&app->vault_lock);
 		pthread_rwlock_wrlock(&app->vault_lock);
@@ -87,7 +122,6 @@ enum err api_begin(struct app *app, const struct http_request *rq, struct domain
 		pthread_rwlock_unlock(&app->vault_lock);
 		if (e != ERR_OK) {
 			log_error("vault cannot follow rotation err=%s", err_name(e));
-			store_pool_give(app->pool, s);
 			return e;
 		}
 		pthread_rwlock_rdlock(&app->vault_lock);
@@ -104,10 +138,38 @@ enum err api_begin(struct app *app, const struct http_request *rq, struct domain
 	return ERR_OK;
 }
 
+enum err api_begin(struct app *app, const struct http_request *rq, struct domain_ctx *ctx)
+{
+	struct store *s;
+	uint32_t seen = 0;
+	enum err e;
+
+	if (held.store != NULL && held.rq == rq && !held.lent) {
+		s = held.store;
+		held.lent = 1;
+		/* Still in the gate's snapshot: the version checked there holds. */
+		if (store_snapshot_open(s))
+			seen = held.version;
+	} else {
+		s = store_pool_take(app->pool);
+	}
+	e = begin_on(app, rq, s, seen, ctx);
+	if (e != ERR_OK) {
+		if (held.lent && held.store == s)
+			hold_drop(app);
+		else
+			store_pool_give(app->pool, s);
+	}
+	return e;
+}
+
 void api_end(struct app *app, struct domain_ctx *ctx)
 {
 	pthread_rwlock_unlock(&app->vault_lock);
-	store_pool_give(app->pool, ctx->store);
+	if (held.lent && held.store == ctx->store)
+		hold_drop(app); /* the handler is done with the database */
+	else
+		store_pool_give(app->pool, ctx->store);
 	ctx->store = NULL;
 	ctx->vault = NULL;
 }
@@ -119,13 +181,27 @@ enum err api_authorize(struct app *app, struct http_request *rq, struct http_res
 	const struct route *r = rq->route;
 	struct principal *p;
 	struct domain_ctx ctx;
+	struct store *s;
+	int hold;
 	enum err e;
 
+	if (held.store != NULL) { /* never: a request not released */
+		log_error("api: a held connection was not released");
+		hold_drop(app);
+	}
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return ERR_NOMEM;
-	e = api_begin(app, rq, &ctx);
+	/* One connection for the gate and the handler; a GET reads the master
+	 * version, its session and its data in one snapshot. Streamed request
+	 * bodies keep the principal across calls: they take their own. */
+	hold = (r->flags & ROUTE_STREAM) == 0;
+	s = store_pool_take(app->pool);
+	if (hold && rq->method == HTTP_GET)
+		(void)store_snapshot_begin(s); /* failing that, reads open their own */
+	e = begin_on(app, rq, s, 0, &ctx);
 	if (e != ERR_OK) {
+		store_pool_give(app->pool, s);
 		free(p);
 		return e;
 	}
@@ -154,7 +230,15 @@ enum err api_authorize(struct app *app, struct http_request *rq, struct http_res
 		domain_ctx_from(&ctx, p);
 		domain_audit_refusal(&ctx, (enum audit_event)r->audit_event, 0, ERR_DENIED);
 	}
-	api_end(app, &ctx);
+	if (e == ERR_OK && hold) {
+		held.rq = rq;
+		held.store = s;
+		held.lent = 0;
+		held.version = vault_version(app->vault); /* under the read lock */
+	}
+	pthread_rwlock_unlock(&app->vault_lock);
+	if (e != ERR_OK || !hold)
+		store_pool_give(app->pool, s);
 	if (e != ERR_OK) {
 		mem_wipe(p, sizeof *p);
 		free(p);
@@ -166,7 +250,8 @@ enum err api_authorize(struct app *app, struct http_request *rq, struct http_res
 
 void api_release(struct app *app, struct http_request *rq)
 {
-	(void)app;
+	if (held.rq == rq)
+		hold_drop(app); /* the handler never took it, or failed first */
 	if (rq->principal != NULL) {
 		mem_wipe(rq->principal, sizeof(struct principal));
 		free(rq->principal);

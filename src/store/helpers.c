@@ -60,6 +60,10 @@ sqlite3_stmt *stmt_get(struct store *s, unsigned group, unsigned id)
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	/* A write outside any read commits on its own, as it would with no
+	 * held snapshot (store_snapshot_begin): end the snapshot first. */
+	if (s->snap && s->snap_depth == 0 && !sqlite3_stmt_readonly(st))
+		store_snapshot_end(s);
 	return st;
 }
 

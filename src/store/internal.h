@@ -101,6 +101,8 @@ struct store {
 	int schema;                            /* highest migration applied */
 	struct store_sync *sync;               /* group commit, or NULL: commits sync (FULL) */
 	int writer;                            /* holds the pool's write turn */
+	int snap;       /* a held read snapshot is open (store_snapshot_begin) */
+	int snap_depth; /* store_begin_read calls joined to it and not yet ended */
 };
 
 /* store_sync_writer_lock / _unlock - the pool's write turn (durable.c). */

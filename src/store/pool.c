@@ -33,6 +33,16 @@ uint64_t store_pool_syncs(struct store_pool *p)
 	return p->sync != NULL ? store_sync_count(p->sync) : 0;
 }
 
+unsigned store_pool_idle(struct store_pool *p)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->nfree;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
 enum err store_pool_new(const char *path, unsigned n, struct store_pool **out)
 {
 	struct store_pool *p;

@@ -54,6 +54,19 @@ enum err store_begin_read(struct store *s);
 void store_end_read(struct store *s);
 enum err store_commit(struct store *s);
 void store_rollback(struct store *s);
+/* store_snapshot_begin - open a read snapshot that is held for a whole
+ * request: store_begin_read / store_end_read pairs made while it is open
+ * join it instead of opening snapshots of their own, so a session check
+ * and the reads after it see one state of the database and start one read
+ * transaction, not one each. It ends at store_snapshot_end, store_rollback
+ * or store_commit, or when store_begin needs the connection for a write
+ * (only while no joined read is open: a write inside a read still fails).
+ * ERR_CONFLICT if a transaction is already open. */
+enum err store_snapshot_begin(struct store *s);
+/* store_snapshot_end - end a held snapshot (nothing if none is open). */
+void store_snapshot_end(struct store *s);
+/* store_snapshot_open - non-zero while a held snapshot is open. */
+int store_snapshot_open(const struct store *s);
 
 /* store_meta_get - a setting; ERR_NOTFOUND if unset. out gets a heap copy. */
 enum err store_meta_get(struct store *s, const char *key, char **out);
@@ -540,6 +553,9 @@ void store_pool_give(struct store_pool *p, struct store *s);
 void store_pool_free(struct store_pool *p);
 /* store_pool_syncs - fdatasync calls made by the pool's group commit. */
 uint64_t store_pool_syncs(struct store_pool *p);
+/* store_pool_idle - connections not taken now (tests check that every
+ * path gives its connection back). */
+unsigned store_pool_idle(struct store_pool *p);
 
 /* A write deferred into a shared batch (durable.c): the transactions of
  * many requests' small writes (the audit events of reads) become one, with

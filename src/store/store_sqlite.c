@@ -366,6 +366,10 @@ enum err store_begin(struct store *s)
 {
 	enum err e;
 
+	/* A held snapshot nobody is reading in gives way to the write (a
+	 * write inside an open read, as before, fails below). */
+	if (s->snap && s->snap_depth == 0)
+		store_snapshot_end(s);
 	/* Server connections queue for the write lock in-process: SQLite's
 	 * own busy handler would sleep in milliseconds-long steps. */
 	if (s->sync != NULL && !s->writer) {
@@ -380,18 +384,64 @@ enum err store_begin(struct store *s)
 
 enum err store_begin_read(struct store *s)
 {
+	if (s->snap) { /* join the held snapshot */
+		s->snap_depth++;
+		return ERR_OK;
+	}
 	return exec_simple(s, Q_BEGIN);
 }
 
 void store_end_read(struct store *s)
 {
+	if (s->snap) { /* the snapshot stays for the next read of the request */
+		if (s->snap_depth > 0)
+			s->snap_depth--;
+		/* unless a write made it a write transaction: commit that, as
+		 * ending a read of its own would have */
+		if (s->snap_depth == 0 && sqlite3_txn_state(s->db, "main") == SQLITE_TXN_WRITE)
+			store_snapshot_end(s);
+		return;
+	}
 	if (!sqlite3_get_autocommit(s->db))
 		(void)exec_simple(s, Q_COMMIT);
 }
 
+enum err store_snapshot_begin(struct store *s)
+{
+	enum err e;
+
+	if (s->snap || !sqlite3_get_autocommit(s->db))
+		return ERR_CONFLICT;
+	e = exec_simple(s, Q_BEGIN);
+	if (e == ERR_OK) {
+		s->snap = 1;
+		s->snap_depth = 0;
+	}
+	return e;
+}
+
+void store_snapshot_end(struct store *s)
+{
+	if (!s->snap)
+		return;
+	s->snap = 0;
+	s->snap_depth = 0;
+	if (!sqlite3_get_autocommit(s->db))
+		(void)exec_simple(s, Q_COMMIT);
+}
+
+int store_snapshot_open(const struct store *s)
+{
+	return s->snap;
+}
+
 enum err store_commit_nosync(struct store *s)
 {
-	enum err e = exec_simple(s, Q_COMMIT);
+	enum err e;
+
+	s->snap = 0; /* COMMIT ends whatever transaction is open */
+	s->snap_depth = 0;
+	e = exec_simple(s, Q_COMMIT);
 
 	if (e != ERR_OK) {
 		store_rollback(s);
@@ -403,7 +453,11 @@ enum err store_commit_nosync(struct store *s)
 
 enum err store_commit(struct store *s)
 {
-	enum err e = exec_simple(s, Q_COMMIT);
+	enum err e;
+
+	s->snap = 0; /* COMMIT ends whatever transaction is open */
+	s->snap_depth = 0;
+	e = exec_simple(s, Q_COMMIT);
 
 	if (e != ERR_OK) {
 		store_rollback(s);
@@ -446,6 +500,8 @@ enum err store_use_sync(struct store *s, struct store_sync *y)
 
 void store_rollback(struct store *s)
 {
+	s->snap = 0; /* ends a held snapshot too */
+	s->snap_depth = 0;
 	if (!sqlite3_get_autocommit(s->db))
 		(void)exec_simple(s, Q_ROLLBACK);
 	writer_release(s);
