@@ -59,7 +59,9 @@ void domain_ctx_system(struct domain_ctx *ctx, struct store *s, const struct vau
 /* domain_reaches_client - is the client on the actor's care teams (or
  * their supervisees'), or opened to them by an active break-glass grant?
  * Sets ctx->purpose to match. */
-enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *yes)
+/* reach - the care-team or break-glass part of domain_reaches_client,
+ * writing nothing; sets ctx->purpose to match. */
+static enum err reach(struct domain_ctx *ctx, int64_t client_id, int *yes)
 {
 	enum err e = store_care_team_reaches(ctx->store, client_id, ctx->actor_id, yes);
 
@@ -70,6 +72,13 @@ enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *y
 		if (e == ERR_OK && *yes)
 			ctx->purpose = "break-glass"; /* flagged in every event it allows */
 	}
+	return e;
+}
+
+enum err domain_reaches_client(struct domain_ctx *ctx, int64_t client_id, int *yes)
+{
+	enum err e = reach(ctx, client_id, yes);
+
 	if (e == ERR_OK && *yes)
 		e = domain_restriction_check(ctx, client_id, 2);
 	if (e != ERR_OK)
@@ -148,16 +157,9 @@ enum err domain_reaches_client_quiet(struct domain_ctx *ctx, int64_t client_id, 
                                      int *restricted)
 {
 	char basis[16] = "";
-	enum err e = store_care_team_reaches(ctx->store, client_id, ctx->actor_id, yes);
+	enum err e = reach(ctx, client_id, yes);
 
 	*restricted = 0;
-	if (e == ERR_OK && *yes) {
-		ctx->purpose = "treatment";
-	} else if (e == ERR_OK) {
-		e = store_break_glass_active(ctx->store, ctx->actor_id, client_id, ctx->now, yes);
-		if (e == ERR_OK && *yes)
-			ctx->purpose = "break-glass";
-	}
 	/* Treatment is refused on a restricted record for everyone but the
 	 * practice itself, as in domain_restriction_check(write 2). */
 	if (e == ERR_OK && *yes && !(ctx->role == 0 && ctx->actor_id == 0))
