@@ -360,8 +360,8 @@ out:
 /* due - is a checkpoint due after event seq at time at? */
 static enum err due(struct store *s, int64_t seq, int64_t at, int *yes)
 {
-	struct audit_checkpoint last;
-	enum err e = store_audit_checkpoint_last(s, &last);
+	int64_t last_seq = 0, last_at = 0;
+	enum err e = store_audit_checkpoint_tail(s, &last_seq, &last_at);
 
 	if (e == ERR_NOTFOUND) {
 		*yes = 1;
@@ -369,7 +369,7 @@ static enum err due(struct store *s, int64_t seq, int64_t at, int *yes)
 	}
 	if (e != ERR_OK)
 		return e;
-	*yes = seq - last.seq >= AUDIT_CHECKPOINT_EVERY || at - last.at >= AUDIT_CHECKPOINT_SECONDS;
+	*yes = seq - last_seq >= AUDIT_CHECKPOINT_EVERY || at - last_at >= AUDIT_CHECKPOINT_SECONDS;
 	return ERR_OK;
 }
 

@@ -13,12 +13,16 @@
  * Batches (store_batch_run) go one step further for small writes that
  * need no transaction of their own (the audit events of reads): callers
  * queue an item; the first caller that finds no batch being written leads,
- * takes every item queued so far, applies them in one write transaction,
+ * takes every item queued so far, applies them in one write transaction
+ * (on a connection kept for batches, whose page cache stays warm),
  * commits, lets the next leader start, then waits for the group sync and
  * hands each item its outcome. So N reads cost one BEGIN/COMMIT, one
- * write-lock turn and at most one fsync, not N of each. Each item runs in
- * a savepoint of its own, so one that fails part-way leaves nothing behind
- * and the others are not re-run.
+ * write-lock turn and at most one fsync, not N of each. Each item after
+ * the first runs in a savepoint of its own (the first in the transaction
+ * itself), so one that fails part-way leaves nothing behind and the others
+ * are not re-run. While a batch holds the write lock the audit chain's
+ * tail and newest checkpoint are remembered from one event to the next
+ * (store_audit.c), not read back per event.
  * Never: acknowledges a commit whose sync failed (ERR_IO), syncs a file
  * other than this database's WAL, or reports an item done before the
  * transaction holding it is durable.
@@ -51,6 +55,8 @@ struct store_sync {
 	int qleading;                    /* non-zero while a leader writes a batch */
 	uint64_t batches;                /* batches committed (for benchmarks) */
 	uint64_t batched;                /* items in them */
+	struct store *bs;                /* the connection every batch is written on (NULL:
+	                                    the leader's own); only the leader touches it */
 	pthread_mutex_t idlock;          /* guards ids */
 	int64_t ids[STORE_ID__COUNT];    /* highest row id claimed, per table (0: none yet) */
 };
@@ -87,6 +93,15 @@ enum err store_sync_new(const char *db_path, struct store_sync **out)
 	pthread_mutex_init(&y->idlock, NULL);
 	y->qtail = &y->qhead;
 	y->fd = -1;
+	/* Batches are written on one connection of their own: its page cache
+	 * then survives from batch to batch (no other connection commits in
+	 * between under a read load), where a leader's pooled connection had
+	 * to read the chain's pages again after every other batch. Without
+	 * it (it failed to open) each leader writes on its own connection. */
+	if (store_open(db_path, 0, &y->bs) != ERR_OK || store_use_sync(y->bs, y) != ERR_OK) {
+		store_close(y->bs);
+		y->bs = NULL;
+	}
 	*out = y;
 	return ERR_OK;
 }
@@ -95,6 +110,7 @@ void store_sync_free(struct store_sync *y)
 {
 	if (y == NULL)
 		return;
+	store_close(y->bs);
 	log_info("store group commit commits=%llu syncs=%llu batches=%llu batched=%llu",
 	         (unsigned long long)y->committed, (unsigned long long)y->syncs,
 	         (unsigned long long)y->batches, (unsigned long long)y->batched);
@@ -179,30 +195,57 @@ int64_t store_sync_id_claim(struct store_sync *y, unsigned slot, int64_t seen)
 
 /* ---- batches ---------------------------------------------------------- */
 
-/* apply_all - BEGIN IMMEDIATE and apply every item of *ok, each inside a
- * savepoint of its own: an item that fails has its own writes undone
- * (whatever it wrote before failing), keeps its error in result and moves
- * to *failed, while the others' writes stay in the transaction. Returns
- * with the transaction open (ERR_OK; none open if *ok ended empty) or
- * closed (an error of BEGIN or of a savepoint, which is every remaining
- * item's; nothing of the batch is written then). */
+/* memo - turn the audit tail and checkpoint memo on (inside the batch's
+ * write transaction) or off, forgetting what it held either way. */
+static void memo(struct store *s, int on)
+{
+	store_audit_memo_forget(s);
+	s->audit_memo = on;
+}
+
+/* apply_all - BEGIN IMMEDIATE and apply every item of *ok: the first one
+ * bare, every later one inside a savepoint of its own. An item that fails
+ * has its own writes undone (whatever it wrote before failing), keeps its
+ * error in result and moves to *failed, while the others' writes stay in
+ * the transaction; when the first fails the whole transaction is rolled
+ * back (it held nothing else) and the rest start again in a new one. That
+ * spares a batch of one (the usual case at low load) its SAVEPOINT and
+ * RELEASE. Returns with the transaction open (ERR_OK; none open if *ok
+ * ended empty) or closed (an error of BEGIN or of a savepoint, which is
+ * every remaining item's; nothing of the batch is written then). */
 static enum err apply_all(struct store *s, struct store_batch_item **ok,
                           struct store_batch_item **failed)
 {
-	struct store_batch_item **pp = ok, *bad;
+	struct store_batch_item **pp, *bad;
 	enum err e, u;
 
+again:
 	if (*ok == NULL)
 		return ERR_OK;
 	e = store_begin(s);
 	if (e != ERR_OK)
 		return e;
+	memo(s, 1);
+	e = (*ok)->apply(s, (*ok)->arg);
+	if (e != ERR_OK) {
+		memo(s, 0);
+		store_rollback(s);
+		bad = *ok;
+		*ok = bad->next;
+		bad->result = e;
+		bad->next = *failed;
+		*failed = bad;
+		goto again;
+	}
+	pp = &(*ok)->next;
 	while (*pp != NULL) {
 		e = store_item_begin(s);
 		if (e != ERR_OK)
 			goto broken;
 		e = (*pp)->apply(s, (*pp)->arg);
 		u = store_item_end(s, e == ERR_OK);
+		if (e != ERR_OK)
+			store_audit_memo_forget(s); /* its writes were undone */
 		if (u != ERR_OK) {
 			e = u;
 			goto broken;
@@ -217,10 +260,10 @@ static enum err apply_all(struct store *s, struct store_batch_item **ok,
 		bad->next = *failed;
 		*failed = bad;
 	}
-	if (*ok == NULL)
-		store_rollback(s); /* every item failed: nothing to commit */
+	memo(s, 0);
 	return ERR_OK;
 broken:
+	memo(s, 0);
 	store_rollback(s);
 	return e;
 }
@@ -307,7 +350,7 @@ enum err store_batch_run(struct store *s, struct store_batch_item *it)
 			for (b = batch; b != NULL; b = b->next)
 				b->state = ITEM_TAKEN;
 			pthread_mutex_unlock(&y->qlock);
-			lead(s, y, batch);
+			lead(y->bs != NULL ? y->bs : s, y, batch);
 			pthread_mutex_lock(&y->qlock);
 			continue;
 		}

@@ -103,7 +103,23 @@ struct store {
 	int writer;                            /* holds the pool's write turn */
 	int snap;       /* a held read snapshot is open (store_snapshot_begin) */
 	int snap_depth; /* store_begin_read calls joined to it and not yet ended */
+	/* The audit chain as this connection's batch transaction left it
+	 * (store_audit.c): a batch holds the write lock throughout, so nobody
+	 * else can move the tail or add a checkpoint meanwhile. durable.c
+	 * turns the memo on for a batch and forgets it when an item's writes
+	 * are undone or the batch ends; outside batches every lookup reads. */
+	int audit_memo;               /* non-zero: inside a batch, the memo may be used */
+	int audit_tail_known;         /* audit_seq/audit_hash hold the tail */
+	int64_t audit_seq;            /* the last event's seq (0: none) */
+	unsigned char audit_hash[32]; /* its hash */
+	int audit_cp_known;           /* audit_cp_seq/audit_cp_at hold the newest checkpoint */
+	int64_t audit_cp_seq;         /* the newest checkpoint's seq */
+	int64_t audit_cp_at;          /* and its time */
 };
+
+/* store_audit_memo_forget - the tail and checkpoint memo no longer holds
+ * (an item's writes were undone, or the batch ended). */
+void store_audit_memo_forget(struct store *s);
 
 /* store_sync_writer_lock / _unlock - the pool's write turn (durable.c). */
 void store_sync_writer_lock(struct store_sync *y);

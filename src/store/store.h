@@ -316,6 +316,11 @@ struct audit_checkpoint {
 };
 /* store_audit_checkpoint_last - the newest checkpoint; ERR_NOTFOUND if none. */
 enum err store_audit_checkpoint_last(struct store *s, struct audit_checkpoint *out);
+/* store_audit_checkpoint_tail - seq and time of the newest checkpoint,
+ * all that deciding whether the next is due needs (no key join); inside a
+ * store_batch_run batch remembered from one event to the next.
+ * ERR_NOTFOUND if there is none. */
+enum err store_audit_checkpoint_tail(struct store *s, int64_t *seq, int64_t *at);
 /* store_audit_checkpoint_insert - append c (public_key is not stored: key_id
  * names it). ERR_CONFLICT if seq already has one. */
 enum err store_audit_checkpoint_insert(struct store *s, const struct audit_checkpoint *c);
@@ -561,8 +566,9 @@ unsigned store_pool_idle(struct store_pool *p);
  * many requests' small writes (the audit events of reads) become one, with
  * one COMMIT and one fsync, applied in arrival order. */
 struct store_batch_item {
-	/* the writes, run inside the batch's transaction on the connection of
-	 * whichever caller leads it; must not begin, commit or roll back */
+	/* the writes, run inside the batch's transaction on the pool's batch
+	 * connection (or, without one, that of whichever caller leads it);
+	 * must not begin, commit or roll back */
 	enum err (*apply)(struct store *s, void *arg);
 	void *arg;                     /* passed to apply */
 	struct store_batch_item *next; /* private: the queue */

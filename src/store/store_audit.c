@@ -31,6 +31,7 @@ enum audit_stmt {
 	QA_TOUCHED,
 	QA_RANGE,
 	QA_MAX_SEQ,
+	QA_CP_TAIL,
 	QA__COUNT
 };
 
@@ -83,6 +84,7 @@ static const char *const sql[QA__COUNT] = {
         [QA_RANGE] = "SELECT " EVENT_COLS " FROM audit_events WHERE seq >= ?1 AND seq <= ?2 "
                      "ORDER BY seq",
         [QA_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM audit_events",
+        [QA_CP_TAIL] = "SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1",
 };
 
 const struct stmt_group store_group_audit = {sql, QA__COUNT};
@@ -115,15 +117,41 @@ static int col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t n)
 
 /* ---- audit rows ------------------------------------------------------------ */
 
+void store_audit_memo_forget(struct store *s)
+{
+	s->audit_tail_known = 0;
+	s->audit_cp_known = 0;
+}
+
+/* memo_tail - remember (seq, hash) as the tail, inside a batch only. */
+static void memo_tail(struct store *s, int64_t seq, const unsigned char hash[32])
+{
+	if (!s->audit_memo)
+		return;
+	s->audit_seq = seq;
+	memcpy(s->audit_hash, hash, 32);
+	s->audit_tail_known = 1;
+}
+
 enum err store_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32])
 {
-	sqlite3_stmt *st = get(s, QA_TAIL);
-	int rc = sqlite3_step(st);
+	sqlite3_stmt *st;
+	int rc;
 
+	/* Inside a batch the write lock is ours from the first lookup on, so
+	 * the tail is what that lookup found plus what this batch inserted. */
+	if (s->audit_memo && s->audit_tail_known) {
+		*seq = s->audit_seq;
+		memcpy(hash, s->audit_hash, 32);
+		return ERR_OK;
+	}
+	st = get(s, QA_TAIL);
+	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		*seq = 0;
 		memset(hash, 0, 32);
 		sqlite3_reset(st);
+		memo_tail(s, 0, hash);
 		return ERR_OK;
 	}
 	if (rc != SQLITE_ROW || sqlite3_column_bytes(st, 1) != 32) {
@@ -133,6 +161,7 @@ enum err store_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32])
 	*seq = sqlite3_column_int64(st, 0);
 	memcpy(hash, sqlite3_column_blob(st, 1), 32);
 	sqlite3_reset(st);
+	memo_tail(s, *seq, hash);
 	return ERR_OK;
 }
 
@@ -144,6 +173,7 @@ static const char *or_empty(const char *p)
 enum err store_audit_insert(struct store *s, const struct audit_row *r)
 {
 	sqlite3_stmt *st = get(s, QA_INSERT);
+	enum err e;
 
 	sqlite3_bind_int64(st, 1, r->seq);
 	sqlite3_bind_int64(st, 2, r->at);
@@ -163,7 +193,12 @@ enum err store_audit_insert(struct store *s, const struct audit_row *r)
 	sqlite3_bind_text(st, 15, or_empty(r->object_type), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 16, or_empty(r->object_id), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 17, or_empty(r->purpose), -1, SQLITE_STATIC);
-	return step_done(s, st);
+	e = step_done(s, st);
+	if (e == ERR_OK)
+		memo_tail(s, r->seq, r->hash);
+	else
+		s->audit_tail_known = 0; /* a failed insert: read the tail again */
+	return e;
 }
 
 /* each_row - step st (bound) and call fn for every row. */
@@ -278,16 +313,54 @@ enum err store_audit_checkpoint_last(struct store *s, struct audit_checkpoint *o
 	return e;
 }
 
+enum err store_audit_checkpoint_tail(struct store *s, int64_t *seq, int64_t *at)
+{
+	sqlite3_stmt *st;
+	enum err e = ERR_OK;
+	int rc;
+
+	/* Inside a batch (see store_audit_tail) only this batch can add one. */
+	if (s->audit_memo && s->audit_cp_known) {
+		*seq = s->audit_cp_seq;
+		*at = s->audit_cp_at;
+		return ERR_OK;
+	}
+	st = get(s, QA_CP_TAIL);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		*at = sqlite3_column_int64(st, 1);
+		if (s->audit_memo) {
+			s->audit_cp_seq = *seq;
+			s->audit_cp_at = *at;
+			s->audit_cp_known = 1;
+		}
+	} else {
+		e = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(s, rc);
+	}
+	sqlite3_reset(st);
+	return e;
+}
+
 enum err store_audit_checkpoint_insert(struct store *s, const struct audit_checkpoint *c)
 {
 	sqlite3_stmt *st = get(s, QA_CP_INSERT);
+	enum err e;
 
 	sqlite3_bind_int64(st, 1, c->seq);
 	sqlite3_bind_blob(st, 2, c->head, sizeof c->head, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, c->at);
 	sqlite3_bind_int64(st, 4, c->key_id);
 	sqlite3_bind_blob(st, 5, c->signature, sizeof c->signature, SQLITE_STATIC);
-	return step_done(s, st);
+	e = step_done(s, st);
+	if (e == ERR_OK && s->audit_memo) {
+		s->audit_cp_seq = c->seq;
+		s->audit_cp_at = c->at;
+		s->audit_cp_known = 1;
+	} else {
+		s->audit_cp_known = 0;
+	}
+	return e;
 }
 
 enum err store_audit_checkpoint_each(struct store *s,

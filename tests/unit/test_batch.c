@@ -4,7 +4,9 @@
  * that fails gets its own error while the others in its batch are still
  * written; a member that fails after writing has its writes undone (its
  * savepoint) while the others commit; without a pool (the CLI) an item
- * runs alone. */
+ * runs alone; checkpoints fall due inside batches exactly where the rule
+ * puts them, and a failed first member or another connection's append
+ * never leaves a batch linking to a stale tail. */
 #include "unit.h"
 
 #include <pthread.h>
@@ -243,6 +245,144 @@ static void without_a_pool_an_item_runs_alone(void **state)
 	verify(f, 1);
 }
 
+/* ---- the tail and checkpoint memo of a batch ---------------------------- */
+
+/* A read event whose time is taken as it is appended: times rise 40 s per
+ * event in chain order, so a checkpoint falls due every other event and
+ * often between two events of one batch. */
+struct timed {
+	struct fx *f;          /* the fixture */
+	struct audit_entry *a; /* its event (at set in apply) */
+};
+
+static int64_t clock_at = 1000; /* next event's time; only a batch leader moves it */
+
+static enum err apply_timed(struct store *s, void *arg)
+{
+	struct timed *w = arg;
+
+	w->a->at = clock_at;
+	clock_at += 40;
+	return audit_emit(s, w->f->v, w->a);
+}
+
+static void *read_timed(void *arg)
+{
+	struct reader *r = arg;
+	struct store *s = store_pool_take(r->f->pool);
+	int i;
+
+	for (i = 1; i <= PER_THREAD; i++) {
+		struct audit_entry a = {
+		        .event = AUDIT_CLIENT_READ, .actor = "system", .detail = "count=1"};
+		struct timed w = {.f = r->f, .a = &a};
+		struct store_batch_item it = {.apply = apply_timed, .arg = &w};
+
+		if (store_batch_run(s, &it) == ERR_OK)
+			r->ok++;
+		else
+			r->failed++;
+	}
+	store_pool_give(r->f->pool, s);
+	return NULL;
+}
+
+/* What the checkpoint rule expects, replayed over the chain in order. */
+struct replay {
+	int64_t last_seq, last_at;             /* the previous checkpoint (seq 0: none) */
+	int64_t due[THREADS * PER_THREAD + 8]; /* seqs that must carry one */
+	size_t ndue;                           /* entries in due */
+	size_t seen;                           /* checkpoints compared so far */
+	int mismatch; /* a checkpoint where none was due, or none where one was */
+};
+
+static enum err replay_event(void *arg, const struct audit_row *r)
+{
+	struct replay *p = arg;
+
+	if (p->last_seq == 0 || r->seq - p->last_seq >= AUDIT_CHECKPOINT_EVERY ||
+	    r->at - p->last_at >= AUDIT_CHECKPOINT_SECONDS) {
+		if (p->ndue < sizeof p->due / sizeof p->due[0])
+			p->due[p->ndue++] = r->seq;
+		p->last_seq = r->seq;
+		p->last_at = r->at;
+	}
+	return ERR_OK;
+}
+
+static enum err replay_checkpoint(void *arg, const struct audit_checkpoint *c)
+{
+	struct replay *p = arg;
+
+	if (p->seen >= p->ndue || p->due[p->seen] != c->seq)
+		p->mismatch = 1;
+	p->seen++;
+	return ERR_OK;
+}
+
+static void checkpoints_fall_due_inside_batches_as_alone(void **state)
+{
+	struct fx *f = *state;
+	pthread_t t[THREADS];
+	struct reader r[THREADS];
+	struct replay *p = calloc(1, sizeof *p);
+	struct store *s;
+	int i, ok = 0;
+
+	assert_non_null(p);
+	for (i = 0; i < THREADS; i++) {
+		r[i] = (struct reader){.f = f};
+		assert_int_equal(pthread_create(&t[i], NULL, read_timed, &r[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		ok += r[i].ok;
+	}
+	assert_int_equal(ok, THREADS * PER_THREAD);
+	verify(f, THREADS * PER_THREAD);
+	/* every checkpoint sits exactly where the rule puts it, counted from
+	 * the one before: the memo never let one slip or doubled one */
+	s = store_pool_take(f->pool);
+	assert_int_equal(store_audit_each(s, replay_event, p), ERR_OK);
+	assert_int_equal(store_audit_checkpoint_each(s, replay_checkpoint, p), ERR_OK);
+	store_pool_give(f->pool, s);
+	assert_true(p->ndue > 1);
+	assert_int_equal(p->mismatch, 0);
+	assert_int_equal(p->seen, p->ndue);
+	free(p);
+}
+
+static void a_first_member_failing_after_writing_leaves_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = store_pool_take(f->pool);
+	struct store *other = NULL;
+	struct audit_entry bad = {
+	        .event = AUDIT_NOTE_CREATE, .actor = "system", .at = 10, .detail = "half=1"};
+	struct audit_entry good = {.event = AUDIT_CLIENT_READ, .actor = "system", .at = 11};
+	struct half h = {.f = f, .a = &bad, .fail = 1};
+	struct store_batch_item it = {.apply = apply_half, .arg = &h};
+	int halves = 0;
+
+	/* alone, it leads its own batch: its event is undone with the batch */
+	assert_int_equal(store_batch_run(s, &it), ERR_IO);
+	assert_int_equal(audit_emit_batched(s, f->v, &good), ERR_OK);
+	/* another connection appends outside any batch (as the CLI does) */
+	assert_int_equal(store_open(f->path, 0, &other), ERR_OK);
+	assert_int_equal(store_begin(other), ERR_OK);
+	assert_int_equal(audit_emit(other, f->v, &good), ERR_OK);
+	assert_int_equal(store_commit(other), ERR_OK);
+	store_close(other);
+	/* and the next batch links to that event, not to what it saw before */
+	assert_int_equal(audit_emit_batched(s, f->v, &good), ERR_OK);
+	store_pool_give(f->pool, s);
+	verify(f, 3);
+	s = store_pool_take(f->pool);
+	assert_int_equal(store_audit_each(s, check_no_half, &halves), ERR_OK);
+	store_pool_give(f->pool, s);
+	assert_int_equal(halves, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +390,10 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(a_refused_event_fails_alone, setup, teardown),
 	        cmocka_unit_test_setup_teardown(without_a_pool_an_item_runs_alone, setup, teardown),
 	        cmocka_unit_test_setup_teardown(a_member_failing_after_its_writes_is_undone_alone,
+	                                        setup, teardown),
+	        cmocka_unit_test_setup_teardown(checkpoints_fall_due_inside_batches_as_alone, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(a_first_member_failing_after_writing_leaves_nothing,
 	                                        setup, teardown),
 	};
 
