@@ -404,7 +404,7 @@ struct store_image;
  * store_image_size bytes, which then stay unchanged (no checkpoint can
  * write the file) until store_image_end, while other connections keep
  * writing (to the WAL). s must have no transaction open. The checkpoint
- * holds back new writers while it waits for readers, at most ~0.5 s.
+ * holds back new writers while it waits for readers, once, at most ~0.5 s.
  * ERR_CONFLICT when that could not be had (a transaction open, not in WAL
  * mode, or the checkpoint kept failing or being overtaken by writes): the
  * caller should fall back to store_snapshot. Also ERR_DB, ERR_IO, ERR_NOMEM.

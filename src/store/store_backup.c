@@ -30,11 +30,11 @@
 #include "store/internal.h"
 
 /* How long the checkpoint may wait for readers and writers (it holds back
- * new writers meanwhile, so keep it short; the caller falls back to a
- * staged copy if it cannot finish). */
+ * new writers meanwhile, so keep it short and wait once: the caller falls
+ * back to a staged copy if it cannot finish). */
 #define IMAGE_CKPT_BUSY_MS 500
-/* Checkpoint-and-pin attempts before giving up (a write can land between
- * the checkpoint and the pin). */
+/* Checkpoint-and-pin attempts before giving up when writes keep landing
+ * between the checkpoint and the pin. */
 #define IMAGE_TRIES 8
 /* The connection's usual busy timeout (store_open). */
 #define IMAGE_BUSY_MS_DEFAULT 10000
@@ -80,7 +80,9 @@ static int wal_mode(sqlite3 *db)
 }
 
 /* try_pin - one checkpoint, then a read transaction; *pinned when the WAL
- * was empty with it open (step 2 above), else the transaction is ended. */
+ * was empty with it open (step 2 above), else the transaction is ended.
+ * ERR_CONFLICT when the checkpoint timed out: not tried again, since each
+ * wait holds back the server's writers. */
 static enum err try_pin(struct store_image *im, int *pinned)
 {
 	sqlite3 *db = im->s->db;
@@ -94,7 +96,7 @@ static enum err try_pin(struct store_image *im, int *pinned)
 	rc = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	sqlite3_busy_timeout(db, IMAGE_BUSY_MS_DEFAULT);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return ERR_OK; /* not this time */
+		return ERR_CONFLICT; /* a reader or writer outlasted the wait */
 	if (rc != SQLITE_OK)
 		return db_err(im->s, rc);
 	rc = sqlite3_exec(db, "BEGIN DEFERRED", NULL, NULL, NULL);
