@@ -490,7 +490,7 @@ static enum err check_names(const struct backup_entry *e, size_t n)
 	if (sorted == NULL)
 		return ERR_NOMEM;
 	for (i = 0; i < n; i++) {
-		if (e[i].name == NULL || e[i].path == NULL ||
+		if (e[i].name == NULL || (e[i].path == NULL && e[i].read == NULL) ||
 		    !backup_name_valid(e[i].name, strnlen(e[i].name, BACKUP_NAME_MAX + 1))) {
 			rc = ERR_INVAL;
 			goto out;
@@ -516,6 +516,37 @@ static enum err check_names(const struct backup_entry *e, size_t n)
 	}
 out:
 	free(sorted);
+	return rc;
+}
+
+/* write_read_entry - one record whose content comes from e->read. */
+static enum err write_read_entry(struct pipeline *p, const struct backup_entry *e,
+                                 const struct input *in, struct backup_progress *pr, uint64_t *done,
+                                 uint64_t total)
+{
+	unsigned char head[2 + BACKUP_NAME_MAX + 8];
+	size_t nlen = strlen(e->name);
+	uint64_t off = 0;
+	enum err rc;
+
+	put_le(head, nlen, 2);
+	memcpy(head + 2, e->name, nlen);
+	put_le(head + 2 + nlen, in->size, 8);
+	rc = zpush(p, head, 2 + nlen + 8, ZSTD_e_continue);
+	while (rc == ERR_OK && off < in->size) {
+		size_t want =
+		        in->size - off < BACKUP_CHUNK ? (size_t)(in->size - off) : BACKUP_CHUNK;
+
+		rc = e->read(e->arg, p->io, want, off);
+		if (rc == ERR_OK)
+			rc = zpush(p, p->io, want, ZSTD_e_continue);
+		if (rc != ERR_OK)
+			break;
+		off += want;
+		*done += want;
+		report(pr, *done, total);
+	}
+	mem_wipe(p->io, BACKUP_CHUNK);
 	return rc;
 }
 
@@ -615,17 +646,19 @@ enum err backup_write(const struct vault *v, const struct vault_wrap *wraps, siz
 		goto out;
 	}
 	for (i = 0; i < nentries; i++) {
-		if (stat(entries[i].path, &st) != 0) {
+		if (entries[i].read != NULL) {
+			in[i].size = entries[i].size;
+		} else if (stat(entries[i].path, &st) != 0) {
 			rc = ERR_IO;
 			goto out;
-		}
-		if (!S_ISREG(st.st_mode)) {
+		} else if (!S_ISREG(st.st_mode)) {
 			rc = ERR_INVAL;
 			goto out;
+		} else {
+			in[i].dev = st.st_dev;
+			in[i].ino = st.st_ino;
+			in[i].size = (uint64_t)st.st_size;
 		}
-		in[i].dev = st.st_dev;
-		in[i].ino = st.st_ino;
-		in[i].size = (uint64_t)st.st_size;
 		if (in[i].size > UINT64_MAX - total) {
 			rc = ERR_TOOBIG;
 			goto out;
@@ -674,7 +707,10 @@ enum err backup_write(const struct vault *v, const struct vault_wrap *wraps, siz
 	(void)ZSTD_CCtx_setParameter(p.cz, ZSTD_c_nbWorkers, zworkers());
 	report(progress, 0, total);
 	for (i = 0; i < nentries; i++) {
-		rc = write_entry(&p, &entries[i], &in[i], progress, &done, total);
+		if (entries[i].read != NULL)
+			rc = write_read_entry(&p, &entries[i], &in[i], progress, &done, total);
+		else
+			rc = write_entry(&p, &entries[i], &in[i], progress, &done, total);
 		if (rc != ERR_OK)
 			goto out;
 	}

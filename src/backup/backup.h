@@ -38,7 +38,13 @@
 /* One file to put in a backup. */
 struct backup_entry {
 	const char *name; /* name inside the backup, e.g. "tls/key.pem"; see backup_name_valid */
-	const char *path; /* the file to read now */
+	const char *path; /* the file to read now; NULL when read is set */
+	/* Instead of a file: size bytes of content, read in order through
+	 * read(arg, buf, n, off), which must return the same bytes however
+	 * often it is called (e.g. a pinned database image). */
+	enum err (*read)(void *arg, void *buf, size_t n, uint64_t off);
+	void *arg;     /* passed back to read */
+	uint64_t size; /* content bytes when read is set */
 };
 
 /* Optional progress report, called as file content is processed. */

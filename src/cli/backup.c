@@ -1,9 +1,11 @@
 /*
  * backup.c - `confidant backup`, `backup verify` and `restore`.
- * A backup is taken online: a consistent snapshot of the database (SQLite
- * online backup under one read transaction, while the server keeps
- * writing) is staged, streamed into the encrypted backup file, and
- * removed. It is staged in memory (a private 0700 directory under
+ * A backup is taken online: the database file is checkpointed and read in
+ * place under one pinned read transaction (store_image_begin), while the
+ * server keeps writing to the WAL, and streamed into the encrypted backup
+ * file with no copy in between (docs/internals/backup.md). Only when that
+ * pin cannot be had is a snapshot (SQLite online backup under one read
+ * transaction) staged, streamed and removed. It is staged in memory (a private 0700 directory under
  * /dev/shm, when that is a tmpfs with room for it and the machine has
  * memory to spare) or else in DIR/tmp: a staged copy that is never written
  * to disk costs about a second less per GB here, and leaves no second copy
@@ -146,6 +148,12 @@ static int shm_stage(uint64_t db_bytes, char *dir)
 	return mkdtemp(dir) != NULL; /* mode 0700 */
 }
 
+/* image_read - backup_entry.read over a pinned database image. */
+static enum err image_read(void *arg, void *buf, size_t n, uint64_t off)
+{
+	return store_image_read(arg, buf, n, off);
+}
+
 int cli_backup(int argc, char **argv)
 {
 	struct cli_opt o[] = {
@@ -157,8 +165,9 @@ int cli_backup(int argc, char **argv)
 	struct vault_wrap w[STORE_KEYRING_MAX];
 	struct backup_entry ent[3];
 	struct backup_progress prog = {cli_progress, (void *)(uintptr_t) "backup"};
-	char snap[PATH_MAX], tmpdir[PATH_MAX], cert[PATH_MAX], key[PATH_MAX], db[PATH_MAX];
+	char snap[PATH_MAX] = "", tmpdir[PATH_MAX], cert[PATH_MAX], key[PATH_MAX], db[PATH_MAX];
 	char shm[PATH_MAX] = "", disk_snap[PATH_MAX];
+	struct store_image *img = NULL;
 	struct stat st;
 	struct store *s = NULL;
 	struct vault *v = NULL;
@@ -190,13 +199,6 @@ int cli_backup(int argc, char **argv)
 	mkdir(tmpdir, 0700);
 	unlink(disk_snap); /* a stale one from a crashed run of this pid */
 	shm_sweep();
-	memcpy(snap, disk_snap, sizeof snap);
-	if (stat(db, &st) == 0 && shm_stage((uint64_t)st.st_size, shm) &&
-	    cli_path(snap, sizeof snap, shm, STORE_DB_NAME) != ERR_OK) {
-		rmdir(shm);
-		shm[0] = '\0';
-		memcpy(snap, disk_snap, sizeof snap);
-	}
 	e = store_keyring_load(s, w, STORE_KEYRING_MAX, &n);
 	if (e == ERR_OK) {
 		/* Record the backup in the trail before the snapshot, so the
@@ -215,7 +217,23 @@ int cli_backup(int argc, char **argv)
 		else
 			store_rollback(s);
 	}
+	/* Stream the live file under a pinned read transaction; only if that
+	 * cannot be had (writes kept overtaking the checkpoint), stage a copy. */
+	if (e == ERR_OK && store_image_begin(s, &img) == ERR_OK) {
+		ent[0] = (struct backup_entry){.name = STORE_DB_NAME,
+		                               .read = image_read,
+		                               .arg = img,
+		                               .size = store_image_size(img)};
+		goto write;
+	}
 	if (e == ERR_OK) {
+		memcpy(snap, disk_snap, sizeof snap);
+		if (stat(db, &st) == 0 && shm_stage((uint64_t)st.st_size, shm) &&
+		    cli_path(snap, sizeof snap, shm, STORE_DB_NAME) != ERR_OK) {
+			rmdir(shm);
+			shm[0] = '\0';
+			memcpy(snap, disk_snap, sizeof snap);
+		}
 		e = store_snapshot(s, snap);
 		/* Memory ran short meanwhile (ENOSPC): stage on disk after all. */
 		if (e == ERR_IO && shm[0] != '\0') {
@@ -227,11 +245,15 @@ int cli_backup(int argc, char **argv)
 		cli_fail("backup", "cannot take a snapshot of the database (%s)", err_name(e));
 		goto out;
 	}
-	ent[0] = (struct backup_entry){STORE_DB_NAME, snap};
-	ent[1] = (struct backup_entry){"tls/cert.pem", cert};
-	ent[2] = (struct backup_entry){"tls/key.pem", key};
+	ent[0] = (struct backup_entry){.name = STORE_DB_NAME, .path = snap};
+write:
+	ent[1] = (struct backup_entry){.name = "tls/cert.pem", .path = cert};
+	ent[2] = (struct backup_entry){.name = "tls/key.pem", .path = key};
 	e = backup_write(v, w, n, ent, 3, out, &prog);
-	unlink(snap);
+	store_image_end(img);
+	img = NULL;
+	if (snap[0] != '\0')
+		unlink(snap);
 	if (shm[0] != '\0') {
 		rmdir(shm);
 		shm[0] = '\0';
@@ -252,6 +274,7 @@ out:
 			unlink(left);
 		rmdir(shm);
 	}
+	store_image_end(img);
 	vault_free(v);
 	store_close(s);
 	return rc;

@@ -402,6 +402,28 @@ enum err store_audit_touched(struct store *s, const struct audit_filter *f,
  * taken while writers continue (SQLite online backup). */
 enum err store_snapshot(struct store *s, const char *path);
 
+/* A pinned image of the database file (store_backup.c). */
+struct store_image;
+/* store_image_begin - checkpoint the WAL into the database file and open a
+ * read transaction on s whose snapshot is exactly the file's first
+ * store_image_size bytes, which then stay unchanged (no checkpoint can
+ * write the file) until store_image_end, while other connections keep
+ * writing (to the WAL). s must have no transaction open. The checkpoint
+ * holds back new writers while it waits for readers, once, at most ~0.5 s.
+ * ERR_CONFLICT when that could not be had (a transaction open, not in WAL
+ * mode, or the checkpoint kept failing or being overtaken by writes): the
+ * caller should fall back to store_snapshot. Also ERR_DB, ERR_IO, ERR_NOMEM.
+ * WARNING: nothing in this process may open and close a descriptor of the
+ * database file while the image is pinned (a close drops the pin's locks). */
+enum err store_image_begin(struct store *s, struct store_image **out);
+/* store_image_size - bytes in the pinned image. */
+uint64_t store_image_size(const struct store_image *im);
+/* store_image_read - n bytes of the image at off into buf; ERR_INVAL past
+ * its end, ERR_IO if the file cannot be read. */
+enum err store_image_read(struct store_image *im, void *buf, size_t n, uint64_t off);
+/* store_image_end - end the read transaction and free im. NULL is fine. */
+void store_image_end(struct store_image *im);
+
 /* Demo and benchmark data (bulk inserts inside the caller's transaction). */
 enum err store_appointment_insert(struct store *s, int64_t clinician_id, int64_t client_id,
                                   int64_t starts_at, int64_t ends_at, int status);
