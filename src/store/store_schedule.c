@@ -710,10 +710,33 @@ enum err store_sched_view(struct store *s, const struct sched_query *q, struct a
 	return step_rows(s, st, max, n, view_row, out);
 }
 
+/* name_open - the preferred (else legal) name of the current row of st,
+ * whose legal name is column legal and preferred name the next, opened
+ * under s->key (loaded by the caller). */
+static enum err name_open(struct store *s, sqlite3_stmt *st, int legal, int64_t client, char **out)
+{
+	char *name = NULL;
+	enum err e;
+
+	e = open_column(s, st, legal + 1, "clients", "preferred_name", client, &name);
+	if (e == ERR_OK && (name == NULL || name[0] == '\0')) {
+		mem_free_wiped_str(name);
+		name = NULL;
+		e = open_column(s, st, legal, "clients", "legal_name", client, &name);
+	}
+	if (e == ERR_OK && name == NULL)
+		e = ERR_CRYPTO; /* a client always has a legal name */
+	if (e != ERR_OK) {
+		mem_free_wiped_str(name);
+		return e;
+	}
+	*out = name;
+	return ERR_OK;
+}
+
 enum err store_client_name(struct store *s, const struct vault *v, int64_t client_id, char **out)
 {
 	sqlite3_stmt *st = get(s, QS_CLIENT_NAME);
-	char *name = NULL;
 	enum err e;
 	int rc;
 
@@ -726,21 +749,9 @@ enum err store_client_name(struct store *s, const struct vault *v, int64_t clien
 	}
 	e = client_key_load(s, v, client_id, (uint32_t)sqlite3_column_int64(st, 0));
 	if (e == ERR_OK)
-		e = open_column(s, st, 2, "clients", "preferred_name", client_id, &name);
-	if (e == ERR_OK && (name == NULL || name[0] == '\0')) {
-		mem_free_wiped_str(name);
-		name = NULL;
-		e = open_column(s, st, 1, "clients", "legal_name", client_id, &name);
-	}
+		e = name_open(s, st, 1, client_id, out);
 	sqlite3_reset(st);
-	if (e == ERR_OK && name == NULL)
-		e = ERR_CRYPTO; /* a client always has a legal name */
-	if (e != ERR_OK) {
-		mem_free_wiped_str(name);
-		return e;
-	}
-	*out = name;
-	return ERR_OK;
+	return e;
 }
 
 /* key_adopt - the data key (client, version) from its wrapped row into
@@ -768,28 +779,6 @@ static enum err key_adopt(struct store *s, const struct vault *v, sqlite3_stmt *
 	return e;
 }
 
-/* name_open - the preferred (else legal) name of the current row. */
-static enum err name_open(struct store *s, sqlite3_stmt *st, int64_t client, char **out)
-{
-	char *name = NULL;
-	enum err e;
-
-	e = open_column(s, st, 3, "clients", "preferred_name", client, &name);
-	if (e == ERR_OK && (name == NULL || name[0] == '\0')) {
-		mem_free_wiped_str(name);
-		name = NULL;
-		e = open_column(s, st, 2, "clients", "legal_name", client, &name);
-	}
-	if (e == ERR_OK && name == NULL)
-		e = ERR_CRYPTO; /* a client always has a legal name */
-	if (e != ERR_OK) {
-		mem_free_wiped_str(name);
-		return e;
-	}
-	*out = name;
-	return ERR_OK;
-}
-
 enum err store_client_names(struct store *s, const struct vault *v, const int64_t *ids, size_t n,
                             char **names)
 {
@@ -808,7 +797,7 @@ enum err store_client_names(struct store *s, const struct vault *v, const int64_
 		else
 			e = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(s, rc);
 		if (e == ERR_OK)
-			e = name_open(s, st, ids[i], &names[i]);
+			e = name_open(s, st, 2, ids[i], &names[i]);
 		sqlite3_reset(st);
 	}
 	if (e != ERR_OK)
