@@ -16,7 +16,6 @@
 #include "domain/erasure.h"
 
 #define DAY 86400
-#define REACH_CACHE 64 /* clients whose visibility one view remembers */
 
 static const char *const status_names[] = {
         [APPT_SCHEDULED] = "scheduled",
@@ -136,25 +135,37 @@ static enum err may_book(struct domain_ctx *ctx, int64_t client_id, enum audit_e
 	return ERR_NOTFOUND;
 }
 
-/* sees_client - may the actor see this client's name (views, GET)? No
- * audit of its own: the view's event records what was shown. */
-static enum err sees_client(struct domain_ctx *ctx, int64_t client_id, int *yes)
+/* sees_known - may the actor see this client's name, its restriction
+ * already read? No audit of its own: the view's event records what was
+ * shown. */
+static enum err sees_known(struct domain_ctx *ctx, int64_t client_id, int restricted, int *yes)
 {
 	const char *purpose = ctx->purpose;
-	int restricted = 0;
-	enum err e;
+	enum err e = ERR_OK;
 
 	*yes = 0;
 	/* A restricted client's slot stays busy but nameless, except to the owner. */
-	e = domain_restricted(ctx, client_id, &restricted);
-	if (e != ERR_OK || (restricted && ctx->role != ROLE_OWNER))
-		return e;
+	if (restricted && ctx->role != ROLE_OWNER)
+		return ERR_OK;
 	if (ctx->role == ROLE_OWNER || ctx->role == ROLE_SCHEDULER || ctx->role == ROLE_BILLER)
 		*yes = 1;
 	else if (ctx->role == ROLE_CLINICIAN || ctx->role == ROLE_SUPERVISOR)
 		e = domain_reaches_client(ctx, client_id, yes);
 	ctx->purpose = purpose; /* one view may mix purposes; its event keeps the first */
 	return e;
+}
+
+/* sees_client - sees_known for one client (GET of one appointment). */
+static enum err sees_client(struct domain_ctx *ctx, int64_t client_id, int *yes)
+{
+	int restricted = 0;
+	enum err e;
+
+	*yes = 0;
+	e = domain_restricted(ctx, client_id, &restricted);
+	if (e != ERR_OK)
+		return e;
+	return sees_known(ctx, client_id, restricted, yes);
 }
 
 static const char *purpose_of(const struct domain_ctx *ctx)
@@ -1299,17 +1310,111 @@ static enum err view_begin(struct domain_ctx *ctx, int64_t until, int *writing)
 	return e;
 }
 
+/* cmp_id - ascending order of row ids (qsort, bsearch). */
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* view_names - names[i] for each of the k rows whose first client the
+ * actor may see (NULL for the others), *named = how many rows got one.
+ * Each distinct client is decided and its name opened once (the rows
+ * carry its restriction), not once per row. */
+static enum err view_names(struct domain_ctx *ctx, const struct appt *rows, size_t k, char **names,
+                           size_t *named)
+{
+	int64_t *ids = NULL, *vis = NULL;
+	char **dn = NULL;
+	int *yes = NULL;
+	size_t d = 0, nv = 0, i, j;
+	enum err e = ERR_OK;
+
+	*named = 0;
+	for (i = 0; i < k; i++)
+		names[i] = NULL;
+	if (k == 0)
+		return ERR_OK;
+	ids = mem_malloc_array(k, sizeof *ids);
+	vis = mem_malloc_array(k, sizeof *vis);
+	yes = mem_malloc_array(k, sizeof *yes);
+	dn = mem_malloc_array(k, sizeof *dn);
+	if (ids == NULL || vis == NULL || yes == NULL || dn == NULL) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < k; i++)
+		ids[i] = rows[i].client_id;
+	qsort(ids, k, sizeof *ids, cmp_id);
+	for (i = 0; i < k; i++)
+		if (d == 0 || ids[d - 1] != ids[i])
+			ids[d++] = ids[i];
+	for (j = 0; j < d; j++) {
+		dn[j] = NULL;
+		yes[j] = -1;
+	}
+	/* each distinct client decided once, on its first row */
+	for (i = 0; e == ERR_OK && i < k; i++) {
+		j = (size_t)((const int64_t *)bsearch(&rows[i].client_id, ids, d, sizeof *ids,
+		                                      cmp_id) -
+		             ids);
+		if (yes[j] < 0)
+			e = sees_known(ctx, ids[j], rows[i].client_restricted, &yes[j]);
+	}
+	for (j = 0; e == ERR_OK && j < d; j++)
+		if (yes[j])
+			vis[nv++] = ids[j];
+	if (e == ERR_OK)
+		e = store_client_names(ctx->store, ctx->vault, vis, nv, dn);
+	/* dn holds the names of vis; spread them over ids' positions */
+	for (j = d; e == ERR_OK && nv > 0 && j-- > 0;)
+		if (yes[j]) {
+			char *t = dn[--nv];
+
+			dn[nv] = NULL;
+			dn[j] = t;
+		}
+	/* each row's name: the first row of a client takes the opened name,
+	 * any later one a copy */
+	for (i = 0; e == ERR_OK && i < k; i++) {
+		size_t f;
+
+		j = (size_t)((const int64_t *)bsearch(&rows[i].client_id, ids, d, sizeof *ids,
+		                                      cmp_id) -
+		             ids);
+		if (!yes[j])
+			continue;
+		if (dn[j] != NULL) {
+			names[i] = dn[j];
+			dn[j] = NULL;
+		} else {
+			for (f = 0; f < i && rows[f].client_id != rows[i].client_id; f++)
+				;
+			names[i] = mem_strdup(names[f]);
+			if (names[i] == NULL)
+				e = ERR_NOMEM;
+		}
+		(*named)++;
+	}
+out:
+	if (dn != NULL)
+		for (j = 0; j < d; j++)
+			mem_free_wiped_str(dn[j]);
+	free(dn);
+	free(yes);
+	free(vis);
+	free(ids);
+	return e;
+}
+
 enum err domain_sched_view(struct domain_ctx *ctx, const struct sched_view_req *q,
                            struct appt *rows, char **names, size_t max, size_t *n, int64_t *from,
                            int64_t *to, int *truncated)
 {
-	struct seen {
-		int64_t client; /* client row id */
-		int yes;        /* may see the name */
-	} seen[REACH_CACHE];
 	struct sched_query sq;
 	struct sched_label room;
-	size_t k = 0, i, j, nseen = 0, named = 0;
+	size_t k = 0, named = 0;
 	char detail[80];
 	int writing = 0;
 	enum err e;
@@ -1337,27 +1442,11 @@ enum err domain_sched_view(struct domain_ctx *ctx, const struct sched_view_req *
 		appt_cleanup(&rows[max]);
 		k = max;
 	}
-	for (i = 0; i < k; i++)
-		names[i] = NULL;
 	ctx->purpose = purpose_of(ctx);
-	for (i = 0; e == ERR_OK && i < k; i++) {
-		int yes = 0, found = 0;
-
-		for (j = 0; j < nseen && !found; j++)
-			if (seen[j].client == rows[i].client_id) {
-				yes = seen[j].yes;
-				found = 1;
-			}
-		if (!found) {
-			e = sees_client(ctx, rows[i].client_id, &yes);
-			if (e == ERR_OK && nseen < REACH_CACHE)
-				seen[nseen++] = (struct seen){rows[i].client_id, yes};
-		}
-		if (e == ERR_OK && yes) {
-			e = store_client_name(ctx->store, ctx->vault, rows[i].client_id, &names[i]);
-			named++;
-		}
-	}
+	if (e == ERR_OK)
+		e = view_names(ctx, rows, k, names, &named);
+	else
+		memset(names, 0, k * sizeof *names);
 	snprintf(detail, sizeof detail, "view=%d,count=%zu,named=%zu,clinician=%d", q->view, k,
 	         named, q->clinician != NULL);
 	if (writing) { /* the event commits with the rows made for the view */

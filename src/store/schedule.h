@@ -88,6 +88,8 @@ struct appt {
 	int64_t updated_at;                 /* unix seconds */
 	int64_t version;                    /* optimistic-locking counter */
 	char *memo;                         /* opened memo, or NULL */
+	int client_restricted;              /* views only: the first client's processing is
+	                                       restricted (0 from other reads) */
 };
 void appt_cleanup(struct appt *a);
 
@@ -198,13 +200,23 @@ struct sched_query {
 	int64_t to;           /* starts_at < to (UTC) */
 };
 /* store_sched_view - appointments matching q in start order (a clinician's
- * own and co-facilitated ones), at most max, *n set; memo not opened. */
+ * own and co-facilitated ones), at most max, *n set; memo not opened;
+ * client_restricted set in each. */
 enum err store_sched_view(struct store *s, const struct sched_query *q, struct appt *out,
                           size_t max, size_t *n);
 
 /* store_client_name - the preferred (else legal) name of client row id,
  * opened, into a new string (free with mem_free_wiped_str). */
 enum err store_client_name(struct store *s, const struct vault *v, int64_t client_id, char **out);
+
+/* store_client_names - names[i] = the preferred (else legal) name of
+ * client row ids[i], opened under its key, each a new string (free with
+ * mem_free_wiped_str); as store_client_name for each, but the client row
+ * and its wrapped key come from one statement, not two. ERR_NOTFOUND if a
+ * client or its key is gone, and then no name is left set.
+ * WARNING: opens PHI; the caller decides first who may see each name. */
+enum err store_client_names(struct store *s, const struct vault *v, const int64_t *ids, size_t n,
+                            char **names);
 
 /* ---- series ---- */
 enum err store_series_insert(struct store *s, struct appt_series *r, const struct appt_member *m,

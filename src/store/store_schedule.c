@@ -54,6 +54,7 @@ enum schedule_stmt {
 	QS_HOURS_ADD,
 	QS_HOURS_GET,
 	QS_TIME_OFF_ADD,
+	QS_CLIENT_NAME_KEY,
 	QS__COUNT
 };
 
@@ -72,6 +73,12 @@ enum schedule_stmt {
 	"JOIN clients c ON c.id = a.client_id LEFT JOIN services sv ON sv.id = a.service_id "      \
 	"LEFT JOIN rooms r ON r.id = a.room_id "                                                   \
 	"LEFT JOIN appointment_series se ON se.id = a.series_id "
+/* A view's rows also say whether their first client's processing is
+ * restricted (column AP_COL_RESTRICTED), so the view needs no lookup of
+ * its own per client for that. */
+#define AP_VIEW_COLS AP_COLS ", cr.client_id IS NOT NULL"
+#define AP_COL_RESTRICTED 30
+#define AP_VIEW_FROM AP_FROM "LEFT JOIN client_restrictions cr ON cr.client_id = a.client_id "
 /* ?2 from, ?3 to, ?4 status mask, ?5 room (0 any) */
 #define AP_VIEW_FILTER                                                                             \
 	"a.starts_at >= ?2 AND a.starts_at < ?3 AND ((?4 >> a.status) & 1) = 1 AND "               \
@@ -141,11 +148,11 @@ static const char *const sql[QS__COUNT] = {
         [QS_BUSY_TIME_OFF] = "SELECT 0, starts_at, ends_at FROM time_off WHERE user_id = ?1 AND "
                              "starts_at < ?3 AND ends_at > ?2 AND ?4 = ?4 ORDER BY 2 LIMIT ?5",
         [QS_VIEW_CLINICIAN] =
-                "SELECT " AP_COLS AP_FROM "WHERE a.clinician_id = ?1 AND " AP_VIEW_FILTER
-                " UNION ALL SELECT " AP_COLS AP_FROM
+                "SELECT " AP_VIEW_COLS AP_VIEW_FROM "WHERE a.clinician_id = ?1 AND " AP_VIEW_FILTER
+                " UNION ALL SELECT " AP_VIEW_COLS AP_VIEW_FROM
                 "JOIN appointment_members m ON m.appointment_id = a.id AND "
                 "m.role = 1 AND m.member_id = ?1 WHERE " AP_VIEW_FILTER " ORDER BY 8, 1 LIMIT ?6",
-        [QS_VIEW_ALL] = "SELECT " AP_COLS AP_FROM "WHERE ?1 = 0 AND " AP_VIEW_FILTER
+        [QS_VIEW_ALL] = "SELECT " AP_VIEW_COLS AP_VIEW_FROM "WHERE ?1 = 0 AND " AP_VIEW_FILTER
                         " ORDER BY a.starts_at, a.id LIMIT ?6",
         [QS_CLIENT_NAME] = "SELECT key_version, legal_name_sealed, preferred_name_sealed FROM "
                            "clients WHERE id = ?1",
@@ -184,6 +191,10 @@ static const char *const sql[QS__COUNT] = {
                          "user_id = ?1 ORDER BY weekday, start_minute LIMIT ?2",
         [QS_TIME_OFF_ADD] = "INSERT INTO time_off(public_id, user_id, starts_at, ends_at, "
                             "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        [QS_CLIENT_NAME_KEY] = "SELECT c.id, c.key_version, c.legal_name_sealed, "
+                               "c.preferred_name_sealed, k.master_version, k.wrapped FROM "
+                               "clients c LEFT JOIN client_keys k ON k.client_id = c.id AND "
+                               "k.key_version = c.key_version WHERE c.id = ?1",
 };
 
 const struct stmt_group store_group_schedule = {sql, QS__COUNT};
@@ -196,11 +207,11 @@ void appt_cleanup(struct appt *a)
 	mem_wipe(a, sizeof *a);
 }
 
+/* copy_col - a text column into out: a bounded copy, not snprintf("%s"),
+ * which cost ~600 instructions a column (a week view copies ten a row). */
 static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	snprintf(out, size, "%s", t ? (const char *)t : "");
+	copy_text_col(st, col, out, size);
 }
 
 /* bind_id - a row id, or NULL for 0. */
@@ -364,6 +375,15 @@ static enum err appt_row(struct store *s, sqlite3_stmt *st, void *out, size_t i)
 	a->updated_at = sqlite3_column_int64(st, 27);
 	a->version = sqlite3_column_int64(st, 28);
 	return ERR_OK;
+}
+
+/* view_row - appt_row and the view's restriction column. */
+static enum err view_row(struct store *s, sqlite3_stmt *st, void *out, size_t i)
+{
+	enum err e = appt_row(s, st, out, i);
+
+	((struct appt *)out)[i].client_restricted = sqlite3_column_int(st, AP_COL_RESTRICTED);
+	return e;
 }
 
 /* seal_memo - seal memo into row a->id under the first client's key. */
@@ -687,13 +707,36 @@ enum err store_sched_view(struct store *s, const struct sched_query *q, struct a
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)q->status_mask);
 	sqlite3_bind_int64(st, 5, q->room_id);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)max);
-	return step_rows(s, st, max, n, appt_row, out);
+	return step_rows(s, st, max, n, view_row, out);
+}
+
+/* name_open - the preferred (else legal) name of the current row of st,
+ * whose legal name is column legal and preferred name the next, opened
+ * under s->key (loaded by the caller). */
+static enum err name_open(struct store *s, sqlite3_stmt *st, int legal, int64_t client, char **out)
+{
+	char *name = NULL;
+	enum err e;
+
+	e = open_column(s, st, legal + 1, "clients", "preferred_name", client, &name);
+	if (e == ERR_OK && (name == NULL || name[0] == '\0')) {
+		mem_free_wiped_str(name);
+		name = NULL;
+		e = open_column(s, st, legal, "clients", "legal_name", client, &name);
+	}
+	if (e == ERR_OK && name == NULL)
+		e = ERR_CRYPTO; /* a client always has a legal name */
+	if (e != ERR_OK) {
+		mem_free_wiped_str(name);
+		return e;
+	}
+	*out = name;
+	return ERR_OK;
 }
 
 enum err store_client_name(struct store *s, const struct vault *v, int64_t client_id, char **out)
 {
 	sqlite3_stmt *st = get(s, QS_CLIENT_NAME);
-	char *name = NULL;
 	enum err e;
 	int rc;
 
@@ -706,21 +749,63 @@ enum err store_client_name(struct store *s, const struct vault *v, int64_t clien
 	}
 	e = client_key_load(s, v, client_id, (uint32_t)sqlite3_column_int64(st, 0));
 	if (e == ERR_OK)
-		e = open_column(s, st, 2, "clients", "preferred_name", client_id, &name);
-	if (e == ERR_OK && (name == NULL || name[0] == '\0')) {
-		mem_free_wiped_str(name);
-		name = NULL;
-		e = open_column(s, st, 1, "clients", "legal_name", client_id, &name);
-	}
+		e = name_open(s, st, 1, client_id, out);
 	sqlite3_reset(st);
-	if (e == ERR_OK && name == NULL)
-		e = ERR_CRYPTO; /* a client always has a legal name */
-	if (e != ERR_OK) {
-		mem_free_wiped_str(name);
-		return e;
+	return e;
+}
+
+/* key_adopt - the data key (client, version) from its wrapped row into
+ * s->key, as client_key_load does, but from columns the caller's query
+ * already read (its cache check and its errors are the same). */
+static enum err key_adopt(struct store *s, const struct vault *v, sqlite3_stmt *st, int64_t client,
+                          uint32_t version)
+{
+	enum err e;
+
+	if (s->key->owner == client && s->key->version == version && client != 0 &&
+	    s->key_vault == v && s->key_master == vault_version(v))
+		return ERR_OK;
+	s->key->owner = 0;
+	if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+		return ERR_NOTFOUND; /* shredded */
+	if ((size_t)sqlite3_column_bytes(st, 5) != VAULT_WRAPPEDBYTES)
+		return ERR_CRYPTO;
+	e = vault_datakey_unwrap(v, client, version, (uint32_t)sqlite3_column_int64(st, 4),
+	                         sqlite3_column_blob(st, 5), s->key);
+	if (e == ERR_OK) {
+		s->key_vault = v;
+		s->key_master = vault_version(v);
 	}
-	*out = name;
-	return ERR_OK;
+	return e;
+}
+
+enum err store_client_names(struct store *s, const struct vault *v, const int64_t *ids, size_t n,
+                            char **names)
+{
+	sqlite3_stmt *st = get(s, QS_CLIENT_NAME_KEY);
+	enum err e = ERR_OK;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		names[i] = NULL;
+	for (i = 0; e == ERR_OK && i < n; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			e = key_adopt(s, v, st, ids[i], (uint32_t)sqlite3_column_int64(st, 1));
+		else
+			e = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(s, rc);
+		if (e == ERR_OK)
+			e = name_open(s, st, 2, ids[i], &names[i]);
+		sqlite3_reset(st);
+	}
+	if (e != ERR_OK)
+		for (i = 0; i < n; i++) {
+			mem_free_wiped_str(names[i]);
+			names[i] = NULL;
+		}
+	return e;
 }
 
 /* ---- series ------------------------------------------------------------ */

@@ -113,6 +113,8 @@ describe('a weekly series across a daylight-saving change', () => {
 		assert.deepEqual(day.json.appointments.map((a) => a.local_start), ['2030-11-05T10:00:00']);
 		const month = await A('GET', `/api/v1/schedule?view=month&date=2030-11-17&tz=${NY}&clinician=${ana.id}`);
 		assert.equal(month.json.appointments.length, 4, 'four Tuesdays of the series fall in November');
+		// one client on four rows: each row carries the name (decided and opened once)
+		assert.deepEqual(month.json.appointments.map((a) => a.client?.name), Array(4).fill('Carla Weekly'));
 	});
 
 	test('a series booked in Berlin stays at 09:00 Berlin time when summer time starts', async () => {

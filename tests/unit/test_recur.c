@@ -217,6 +217,49 @@ static void zones_and_dates(void **state)
 	assert_int_equal(l.day, 1);
 }
 
+/* recur_local_format matches snprintf's "%04u-%02u-%02uT%02u:%02u:%02u"
+ * of the fields modulo 10000 and 100, over ordinary and odd values
+ * (negative, past the field width). */
+static void format_matches_snprintf(void **state)
+{
+	static const int odd[] = {-1,  -100, 0,    1,    9,     10,    59,        99,
+	                          100, 123,  1969, 9999, 10000, 12345, INT32_MAX, INT32_MIN};
+	char want[32], got[20];
+	unsigned i, k;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		struct recur_local l;
+		unsigned r = i * 2654435761u;
+
+		l.year = (int)(1900 + r % 400);
+		l.month = (int)(1 + (r >> 9) % 12);
+		l.day = (int)(1 + (r >> 13) % 31);
+		l.hour = (int)((r >> 18) % 24);
+		l.minute = (int)(i % 60);
+		l.second = (int)((i / 60) % 60);
+		l.wday = 0;
+		if (i < sizeof odd / sizeof odd[0] * 6) { /* each odd value in each field */
+			k = i / 6;
+			switch (i % 6) {
+			case 0: l.year = odd[k]; break;
+			case 1: l.month = odd[k]; break;
+			case 2: l.day = odd[k]; break;
+			case 3: l.hour = odd[k]; break;
+			case 4: l.minute = odd[k]; break;
+			default: l.second = odd[k]; break;
+			}
+		}
+		snprintf(want, sizeof want, "%04u-%02u-%02uT%02u:%02u:%02u",
+		         (unsigned)l.year % 10000u, (unsigned)l.month % 100u,
+		         (unsigned)l.day % 100u, (unsigned)l.hour % 100u, (unsigned)l.minute % 100u,
+		         (unsigned)l.second % 100u);
+		memset(got, 'x', sizeof got);
+		recur_local_format(&l, got);
+		assert_string_equal(got, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +272,7 @@ int main(void)
 	        cmocka_unit_test(ending_and_recounting_a_rule),
 	        cmocka_unit_test(refuses_bad_rules),
 	        cmocka_unit_test(zones_and_dates),
+	        cmocka_unit_test(format_matches_snprintf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
