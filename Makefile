@@ -105,7 +105,7 @@ $(BUILD)/obj/gen/icd10_list.o: $(BUILD)/gen/icd10_list.c
 $(BUILD)/obj/domain/icd10.o: | $(BUILD)/gen/icd10_list.h
 
 $(BUILD)/tests/%: LDFLAGS += -lwslay # after $(OBJS) on the link line: no pkg-config file
-$(BUILD)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
+$(BUILD)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h tests/unit/unit_store.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $$(pkg-config --cflags $(PKGS) cmocka) -Itests/unit -o $@ $< $(OBJS) \
 		$(LDFLAGS) $$(pkg-config --libs $(PKGS) cmocka) -lpthread

@@ -3,7 +3,7 @@
  * change to a checkpoint or its key is caught, exported checkpoints catch a
  * cut or older trail, and the reports (search, access, breach, CSV) return
  * what they should and are themselves audited. */
-#include "unit.h"
+#include "unit_store.h"
 
 #include <sqlite3.h>
 
@@ -22,15 +22,10 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	const char *dir = unit_tmpdir();
 
 	assert_non_null(f);
-	assert_non_null(dir);
-	snprintf(f->path, sizeof f->path, "%s/t.db", dir);
-	assert_int_equal(vault_lib_init(), ERR_OK);
-	assert_int_equal(store_open(f->path, STORE_CREATE | STORE_MIGRATE, &f->s), ERR_OK);
+	unit_store_new("t.db", f->path, sizeof f->path, &f->s);
 	assert_int_equal(vault_new(1, &f->v), ERR_OK);
-	assert_int_equal(store_meta_set(f->s, "master_version", "1"), ERR_OK);
 	*state = f;
 	return 0;
 }

@@ -7,7 +7,7 @@
  * runs alone; checkpoints fall due inside batches exactly where the rule
  * puts them, and a failed first member or another connection's append
  * never leaves a batch linking to a stale tail. */
-#include "unit.h"
+#include "unit_store.h"
 
 #include <pthread.h>
 
@@ -26,15 +26,10 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	const char *dir = unit_tmpdir();
 	struct store *s = NULL;
 
 	assert_non_null(f);
-	assert_non_null(dir);
-	snprintf(f->path, sizeof f->path, "%s/t.db", dir);
-	assert_int_equal(vault_lib_init(), ERR_OK);
-	assert_int_equal(store_open(f->path, STORE_CREATE | STORE_MIGRATE, &s), ERR_OK);
-	assert_int_equal(store_meta_set(s, "master_version", "1"), ERR_OK);
+	unit_store_new("t.db", f->path, sizeof f->path, &s);
 	store_close(s);
 	assert_int_equal(vault_new(1, &f->v), ERR_OK);
 	assert_int_equal(store_pool_new(f->path, THREADS, &f->pool), ERR_OK);

@@ -7,7 +7,7 @@
  * reserved row ids another writer took meanwhile are claimed again under
  * the lock; an erasure between sealing and inserting refuses the save.
  * Mirrors src/store/store_notes.c and src/store/durable.c. */
-#include "unit.h"
+#include "unit_store.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -31,18 +31,13 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	const char *dir = unit_tmpdir();
 	struct store *s = NULL;
 	struct client c;
 	struct user u;
 
 	assert_non_null(f);
-	assert_non_null(dir);
-	snprintf(f->path, sizeof f->path, "%s/t.db", dir);
-	assert_int_equal(vault_lib_init(), ERR_OK);
+	unit_store_new("t.db", f->path, sizeof f->path, &s);
 	assert_int_equal(vault_new(1, &f->v), ERR_OK);
-	assert_int_equal(store_open(f->path, STORE_CREATE | STORE_MIGRATE, &s), ERR_OK);
-	assert_int_equal(store_meta_set(s, "master_version", "1"), ERR_OK);
 	assert_int_equal(store_begin(s), ERR_OK);
 	memset(&c, 0, sizeof c);
 	c.status = CLIENT_ACTIVE;

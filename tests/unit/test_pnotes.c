@@ -5,7 +5,7 @@
  * supervisor and their note; author keys held for sessions expire with
  * them. Mirrors src/vault/author.c, src/store/store_pnotes.c and
  * src/auth/session_keys.c. */
-#include "unit.h"
+#include "unit_store.h"
 
 #include <sqlite3.h>
 
@@ -67,15 +67,10 @@ static void author_row(struct fx *f, int64_t user, const struct vault_key *ak, c
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	const char *dir = unit_tmpdir();
 
 	assert_non_null(f);
-	assert_non_null(dir);
-	snprintf(f->path, sizeof f->path, "%s/t.db", dir);
-	assert_int_equal(vault_lib_init(), ERR_OK);
-	assert_int_equal(store_open(f->path, STORE_CREATE | STORE_MIGRATE, &f->s), ERR_OK);
+	unit_store_new("t.db", f->path, sizeof f->path, &f->s);
 	assert_int_equal(vault_new(1, &f->v), ERR_OK);
-	assert_int_equal(store_meta_set(f->s, "master_version", "1"), ERR_OK);
 	f->ak = vault_key_new();
 	f->sak = vault_key_new();
 	assert_non_null(f->ak);

@@ -2,7 +2,7 @@
  * (store_snapshot_begin) that later reads join, that gives way to writes
  * so they commit as they would without it, and the session gate giving
  * its pooled connection back on the paths that end in the gate. */
-#include "unit.h"
+#include "unit_store.h"
 
 #include "api/api.h"
 #include "store/store.h"
@@ -16,14 +16,9 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	const char *dir = unit_tmpdir();
 
 	assert_non_null(f);
-	assert_non_null(dir);
-	snprintf(f->path, sizeof f->path, "%s/t.db", dir);
-	assert_int_equal(vault_lib_init(), ERR_OK);
-	assert_int_equal(store_open(f->path, STORE_CREATE | STORE_MIGRATE, &f->a), ERR_OK);
-	assert_int_equal(store_meta_set(f->a, "master_version", "1"), ERR_OK);
+	unit_store_new("t.db", f->path, sizeof f->path, &f->a);
 	assert_int_equal(store_open(f->path, 0, &f->b), ERR_OK);
 	*state = f;
 	return 0;

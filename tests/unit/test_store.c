@@ -1,7 +1,7 @@
 /* test_store.c - the store seals what it stores, opens only what is intact,
  * finds clients by blind index, rotates keys without losing data, and the
  * audit chain catches an altered event. */
-#include "unit.h"
+#include "unit_store.h"
 
 #include <sqlite3.h>
 
@@ -18,15 +18,10 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	const char *dir = unit_tmpdir();
 
 	assert_non_null(f);
-	assert_non_null(dir);
-	snprintf(f->path, sizeof f->path, "%s/t.db", dir);
-	assert_int_equal(vault_lib_init(), ERR_OK);
-	assert_int_equal(store_open(f->path, STORE_CREATE | STORE_MIGRATE, &f->s), ERR_OK);
+	unit_store_new("t.db", f->path, sizeof f->path, &f->s);
 	assert_int_equal(vault_new(1, &f->v), ERR_OK);
-	assert_int_equal(store_meta_set(f->s, "master_version", "1"), ERR_OK);
 	*state = f;
 	return 0;
 }
